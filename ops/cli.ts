@@ -1,0 +1,84 @@
+// The `mkondo` command line. Each command runs one role (or all of them for `dev`); configuration
+// comes from environment variables (ops/config.ts), flags only select what to run.
+
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { logger } from './logger.ts';
+
+type Command = {
+  readonly summary: string;
+  readonly usage: string;
+  readonly run: (args: string[]) => Promise<void>;
+};
+
+const COMMON = `Configuration is read from environment variables (see README, "Configuration").`;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  dev: {
+    summary: 'all roles in one process (gateway, worker, notifier); migrates the database first',
+    usage: `mkondo dev\n\nRuns gateway (FSPIOP_PORT, ADMIN_PORT), worker and notifier in one process and\nserves /health, /ready, /metrics on OPS_PORT. With DATABASE_URL unset it uses embedded PGlite\nunder DATA_DIR. ${COMMON}`,
+    run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['gateway', 'worker', 'notifier'], true),
+  },
+  gateway: {
+    summary: 'FSPIOP API (FSPIOP_PORT) and Admin API (ADMIN_PORT); stateless, scale by replicas',
+    usage: `mkondo gateway\n\nServes the FSPIOP API on FSPIOP_PORT and the Admin API on ADMIN_PORT, publishing\ncommands to NATS. ${COMMON}`,
+    run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['gateway'], false),
+  },
+  worker: {
+    summary: 'hosts actors: claims partitions, runs the actor loop, persists snapshots',
+    usage: `mkondo worker\n\nClaims partitions through NATS KV leases and runs the actor loop. ${COMMON}`,
+    run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['worker'], false),
+  },
+  notifier: {
+    summary: 'delivers callbacks to DFSP endpoints with retries',
+    usage: `mkondo notifier\n\nConsumes the OUT stream and delivers callbacks over HTTP. ${COMMON}`,
+    run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['notifier'], false),
+  },
+  migrate: {
+    summary: 'applies the database migrations and exits',
+    usage: `mkondo migrate\n\nApplies schema/db/migrations to DATABASE_URL (or the PGlite database under\nDATA_DIR) and exits. ${COMMON}`,
+    run: async () => (await import('./roles.ts')).migrateOnly(loadConfig()),
+  },
+};
+
+function printHelp(): void {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
+  process.stdout.write(
+    `mkondo: a Mojaloop-compatible payment switch\n\nUsage: mkondo <command> [--help]\n\nCommands:\n${lines.join('\n')}\n\n${COMMON}\n`,
+  );
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') return printHelp();
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`mkondo: unknown command '${name}'\n\n`);
+    printHelp();
+    process.exitCode = 2;
+    return;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${command.usage}\n`);
+    return;
+  }
+  await command.run(positionals);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`mkondo: ${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, 'mkondo stopped on an error');
+  }
+  process.exit(1);
+});

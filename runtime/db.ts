@@ -1,0 +1,71 @@
+// Opening the system-of-record database and applying the checked-in migrations. A URL means a
+// PostgreSQL-wire server (PostgreSQL in CI, CockroachDB in production) through a `pg` pool; no URL
+// means the embedded PGlite in a data folder, so a laptop needs nothing but a nats-server.
+// withRetry() re-runs a transaction that CockroachDB aborted with SQLSTATE 40001 (serialization).
+
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as tables from '../schema/db/tables.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof tables>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type OpenedDatabase = {
+  readonly db: Db;
+  readonly kind: 'pg' | 'pglite';
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../schema/db/migrations', import.meta.url));
+
+export async function openDatabase(
+  url: string | undefined,
+  pgliteDir: string,
+  poolMax = 10,
+): Promise<OpenedDatabase> {
+  if (url !== undefined) {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const pool = new pg.Pool({ connectionString: url, max: poolMax });
+    const db = drizzle(pool, { schema: tables }) as unknown as Db;
+    return { db, kind: 'pg', close: () => pool.end() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = new PGlite(pgliteDir);
+  const db = drizzle(client, { schema: tables }) as unknown as Db;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Applies schema/db/migrations with the migrator of the driver behind `opened`. */
+export async function migrate(opened: OpenedDatabase): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (opened.kind === 'pg') {
+    const { migrate: run } = await import('drizzle-orm/node-postgres/migrator');
+    await run(opened.db as never, config);
+  } else {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(opened.db as never, config);
+  }
+}
+
+const RETRY_MAX = 10;
+
+function isSerializationFailure(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '40001') return true;
+  }
+  return false;
+}
+
+/** Runs `work` in a transaction, retrying (bounded, with backoff) on SQLSTATE 40001. */
+export async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (!isSerializationFailure(error) || attempt >= RETRY_MAX) throw error;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** Math.min(attempt, 6)));
+    }
+  }
+}

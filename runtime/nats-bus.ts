@@ -1,0 +1,81 @@
+// CommandBus over JetStream: a command is an Envelope published to the actor's partition subject
+// on CMD, stamped with the publisher's clock (ctx.nowMs of the decide step). request() also puts a
+// core NATS inbox on the envelope; the worker answers there after the batch is durable.
+
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import { createInbox, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import type { ActorRef } from '../actors/actor.ts';
+import type { CommandBus, RequestOptions, SendOptions } from './bus.ts';
+import { decodeBytes, encodeBytes } from './codec.ts';
+import type { Envelope } from './envelope.ts';
+import { commandSubject } from './partition.ts';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+}
+
+export type NatsCommandBusOptions = { readonly partitions: number };
+
+export class NatsCommandBus implements CommandBus {
+  private readonly js: JetStreamClient;
+  private readonly partitions: number;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    options: NatsCommandBusOptions,
+  ) {
+    this.js = jetstream(nc);
+    this.partitions = options.partitions;
+  }
+
+  async send(to: ActorRef, command: unknown, options?: SendOptions): Promise<void> {
+    await this.publish(to, command, options, undefined);
+  }
+
+  async request<R>(to: ActorRef, command: unknown, options?: RequestOptions): Promise<R> {
+    const inbox = createInbox();
+    const sub = this.nc.subscribe(inbox, { max: 1 });
+    const timeoutMs = options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const reply = (async () => {
+        for await (const msg of sub) return decodeBytes<R>(msg.data);
+        throw new RequestTimeoutError(`no reply from ${to.type}/${to.key}`);
+      })();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new RequestTimeoutError(`no reply from ${to.type}/${to.key} in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+      await this.publish(to, command, options, inbox);
+      return await Promise.race([reply, timeout]);
+    } finally {
+      clearTimeout(timer);
+      sub.unsubscribe();
+    }
+  }
+
+  private async publish(
+    to: ActorRef,
+    command: unknown,
+    options: SendOptions | undefined,
+    replyTo: string | undefined,
+  ): Promise<void> {
+    const envelope: Envelope = {
+      type: to.type,
+      key: to.key,
+      nowMs: options?.nowMs ?? Date.now(),
+      command,
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
+    const h = options?.traceparent === undefined ? undefined : natsHeaders();
+    if (h && options?.traceparent) h.set('traceparent', options.traceparent);
+    await this.js.publish(commandSubject(to.type, to.key, this.partitions), encodeBytes(envelope), {
+      ...(options?.messageId === undefined ? {} : { msgID: options.messageId }),
+      ...(h ? { headers: h } : {}),
+    });
+  }
+}

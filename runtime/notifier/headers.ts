@@ -1,0 +1,106 @@
+// The HTTP headers and body of a callback. A relayed message (callback.relay present) is another
+// DFSP's request passed on: its FSPIOP headers and its exact body text travel unchanged, so an
+// end-to-end FSPIOP-Signature still verifies. A hub-originated message is rewritten per FSPIOP
+// §1.6: FSPIOP-Source = hub name, FSPIOP-Destination = recipient, media types built from the
+// resource and the configured version, FSPIOP-URI / FSPIOP-HTTP-Method of this hop, no signature.
+// In both cases Accept only goes on requests (GET, POST, DELETE), never on PUT or PATCH callbacks,
+// and Content-Length is recomputed from the body actually sent.
+
+import type { Callback, CallbackMethod, FspiopResource } from '../../actors/callback.ts';
+
+/** Headers of a relayed request that are forwarded unchanged (lower-case names). */
+export const RELAYED_HEADERS: readonly string[] = [
+  'content-type',
+  'accept',
+  'date',
+  'fspiop-source',
+  'fspiop-destination',
+  'fspiop-signature',
+  'fspiop-uri',
+  'fspiop-http-method',
+  'fspiop-encryption',
+  'traceparent',
+  'tracestate',
+  'x-forwarded-for',
+];
+
+export type HeaderOptions = {
+  readonly hubName: string;
+  /** Media-type version of hub-originated messages when callback.version is absent; `1.0`. */
+  readonly defaultVersion?: string;
+  readonly nowMs: number;
+};
+
+/** The FSPIOP default for hub-originated messages (DEFAULT_API_VERSIONS); FX exists only in 2.0. */
+export const DEFAULT_VERSION = '1.0';
+const FX_DEFAULT_VERSION = '2.0';
+
+export function versionFor(callback: Callback, defaultVersion = DEFAULT_VERSION): string {
+  if (callback.version !== undefined) return callback.version;
+  const fx = callback.resource === 'fxQuotes' || callback.resource === 'fxTransfers';
+  return fx ? FX_DEFAULT_VERSION : defaultVersion;
+}
+
+export function mediaType(resource: FspiopResource, version: string): string {
+  return `application/vnd.interoperability.${resource}+json;version=${version}`;
+}
+
+/** Accept goes on requests only; a PUT or PATCH is a callback or a notification. */
+export function carriesAccept(method: CallbackMethod): boolean {
+  return method === 'GET' || method === 'POST' || method === 'DELETE';
+}
+
+/**
+ * The body text to send: the relayed body byte for byte, else the hub's body as JSON. Throws on a
+ * body JSON cannot represent (a bigint: money must be an FSPIOP amount string by now).
+ */
+export function renderBody(callback: Callback): string | undefined {
+  if (callback.relay?.body !== undefined) return callback.relay.body;
+  if (callback.body === undefined) return undefined;
+  return JSON.stringify(callback.body);
+}
+
+export function buildHeaders(
+  callback: Callback,
+  body: string | undefined,
+  options: HeaderOptions,
+): Record<string, string> {
+  const headers = callback.relay
+    ? relayedHeaders(callback, callback.relay.headers, options)
+    : hubHeaders(callback, options);
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
+  return headers;
+}
+
+function relayedHeaders(
+  callback: Callback,
+  original: Readonly<Record<string, string>>,
+  options: HeaderOptions,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(original)) {
+    const lower = name.toLowerCase();
+    if (RELAYED_HEADERS.includes(lower)) headers[lower] = value;
+  }
+  if (!carriesAccept(callback.method)) delete headers['accept'];
+  // GET /parties reaches the payee without a destination; the switch names it (ALS behaviour).
+  headers['fspiop-destination'] ??= callback.to;
+  headers['date'] ??= new Date(options.nowMs).toUTCString();
+  return headers;
+}
+
+function hubHeaders(callback: Callback, options: HeaderOptions): Record<string, string> {
+  const version = versionFor(callback, options.defaultVersion);
+  const headers: Record<string, string> = {
+    'content-type': mediaType(callback.resource, version),
+    date: new Date(options.nowMs).toUTCString(),
+    'fspiop-source': options.hubName,
+    'fspiop-destination': callback.to,
+    'fspiop-uri': callback.path,
+    'fspiop-http-method': callback.method,
+  };
+  if (carriesAccept(callback.method)) {
+    headers['accept'] = mediaType(callback.resource, version.split('.')[0] ?? version);
+  }
+  return headers;
+}

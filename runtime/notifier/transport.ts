@@ -1,0 +1,68 @@
+// One HTTP attempt, behind an interface so the delivery logic is tested without sockets. The
+// production transport is an undici Agent: keep-alive connections per DFSP origin (at most
+// connectionsPerOrigin, so one DFSP cannot take every socket), a connect timeout and an overall
+// request deadline. It never throws: a network failure is an AttemptResult with its error code.
+
+import { Agent, request } from 'undici';
+import type { CallbackMethod } from '../../actors/callback.ts';
+import type { AttemptResult } from './retry.ts';
+
+export type HttpRequest = {
+  readonly method: CallbackMethod;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+};
+
+export interface Transport {
+  send(request: HttpRequest): Promise<AttemptResult>;
+  close(): Promise<void>;
+}
+
+export type HttpTransportOptions = {
+  readonly connectTimeoutMs?: number;
+  /** Deadline for one attempt, from sending to the end of the response body. */
+  readonly requestTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+  readonly connectionsPerOrigin?: number;
+};
+
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 3_000 },
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    keepAliveMaxTimeout: 10 * 60_000,
+    headersTimeout: requestTimeoutMs,
+    bodyTimeout: requestTimeoutMs,
+    connections: options.connectionsPerOrigin ?? 32,
+  });
+  return {
+    async send(req) {
+      try {
+        const response = await request(req.url, {
+          dispatcher: agent,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          signal: AbortSignal.timeout(requestTimeoutMs),
+        });
+        // Drain the body so that the keep-alive connection goes back to the pool.
+        await response.body.dump();
+        return { kind: 'status', status: response.statusCode };
+      } catch (error) {
+        return { kind: 'network', error: errorCode(error) };
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return typeof e?.name === 'string' ? e.name : 'UNKNOWN';
+}

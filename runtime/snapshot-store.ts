@@ -1,0 +1,201 @@
+// Every SQL statement of the runtime: the fenced checkpoint claim, snapshot loads, the one batch
+// transaction (checkpoint, snapshots, outbox, poison) and the read side (DbStateReader). State is
+// written as JSONB through the bigint-safe codec and read back as text through it, so money never
+// passes through a JS number.
+
+import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { ActorRef } from '../actors/actor.ts';
+import {
+  actorSnapshots,
+  outbox,
+  partitionCheckpoints,
+  poisonMessages,
+} from '../schema/db/tables.ts';
+import type { StateReader } from './bus.ts';
+import { decodeJson } from './codec.ts';
+import type { Db, Tx } from './db.ts';
+
+export class FencedError extends Error {
+  override readonly name = 'FencedError';
+}
+
+export type SnapshotRow = { readonly state: unknown; readonly version: number };
+
+export type SnapshotWrite = {
+  readonly type: string;
+  readonly key: string;
+  readonly version: number;
+  readonly stateJson: string;
+  readonly timerAtMs: number | undefined;
+};
+
+export type OutboxRow = {
+  readonly sourceSeq: number;
+  readonly idx: number;
+  readonly subject: string;
+  readonly msgId: string;
+  readonly payload: string;
+  readonly headers: Readonly<Record<string, string>> | null;
+};
+
+export type PoisonRow = {
+  readonly seq: number;
+  readonly subject: string;
+  readonly reason: string;
+  readonly payload: string;
+};
+
+export type BatchWrite = {
+  readonly partition: number;
+  readonly fence: number;
+  readonly lastSeq: number;
+  readonly snapshots: readonly SnapshotWrite[];
+  readonly outbox: readonly OutboxRow[];
+  readonly poison: readonly PoisonRow[];
+  /** Outbox rows at or below this source sequence were published after the previous batch. */
+  readonly publishedThroughSeq: number;
+};
+
+/**
+ * Writes the new owner's fencing token (only ever upwards) and returns the checkpoint sequence,
+ * or undefined when a newer owner already fenced the partition.
+ */
+export async function claimCheckpoint(
+  db: Db,
+  partition: number,
+  fence: number,
+): Promise<number | undefined> {
+  const rows = await db
+    .insert(partitionCheckpoints)
+    .values({ partition, seq: 0, fence })
+    .onConflictDoUpdate({
+      target: partitionCheckpoints.partition,
+      set: { fence: sql`excluded.fence`, updatedAt: sql`now()` },
+      setWhere: lte(partitionCheckpoints.fence, sql`excluded.fence`),
+    })
+    .returning({ seq: partitionCheckpoints.seq });
+  return rows[0]?.seq;
+}
+
+const stateText = sql<string>`${actorSnapshots.state}::text`;
+
+export async function loadSnapshots(
+  db: Db,
+  partition: number,
+  keys: readonly string[],
+): Promise<Map<string, SnapshotRow>> {
+  const found = new Map<string, SnapshotRow>();
+  if (keys.length === 0) return found;
+  const rows = await db
+    .select({
+      type: actorSnapshots.type,
+      key: actorSnapshots.key,
+      version: actorSnapshots.version,
+      state: stateText,
+    })
+    .from(actorSnapshots)
+    .where(and(eq(actorSnapshots.partition, partition), inArray(actorSnapshots.key, [...keys])));
+  for (const row of rows) {
+    found.set(actorId(row.type, row.key), { state: decodeJson(row.state), version: row.version });
+  }
+  return found;
+}
+
+export function actorId(type: string, key: string): string {
+  return `${type}\u0000${key}`;
+}
+
+export async function loadTimers(db: Db, partition: number) {
+  return db
+    .select({ type: actorSnapshots.type, key: actorSnapshots.key, atMs: actorSnapshots.timerAtMs })
+    .from(actorSnapshots)
+    .where(and(eq(actorSnapshots.partition, partition), isNotNull(actorSnapshots.timerAtMs)));
+}
+
+export async function loadOutbox(db: Db, partition: number): Promise<OutboxRow[]> {
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.partition, partition))
+    .orderBy(outbox.sourceSeq, outbox.idx);
+  return rows.map((r) => ({ ...r, headers: r.headers as Record<string, string> | null }));
+}
+
+const CHUNK = 500;
+
+/** The batch transaction body; throws FencedError (rolling back) if this owner was fenced. */
+export async function writeBatch(tx: Tx, batch: BatchWrite): Promise<void> {
+  const { partition } = batch;
+  const advanced = await tx
+    .update(partitionCheckpoints)
+    .set({ seq: batch.lastSeq, updatedAt: sql`now()` })
+    .where(
+      and(eq(partitionCheckpoints.partition, partition), eq(partitionCheckpoints.fence, batch.fence)),
+    )
+    .returning({ partition: partitionCheckpoints.partition });
+  if (advanced.length === 0) throw new FencedError(`partition ${partition} fenced`);
+  if (batch.publishedThroughSeq > 0) {
+    await tx
+      .delete(outbox)
+      .where(and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)));
+  }
+  for (let i = 0; i < batch.snapshots.length; i += CHUNK) {
+    await upsertSnapshots(tx, partition, batch.snapshots.slice(i, i + CHUNK));
+  }
+  for (let i = 0; i < batch.outbox.length; i += CHUNK) {
+    const rows = batch.outbox.slice(i, i + CHUNK).map((r) => ({ partition, ...r }));
+    await tx.insert(outbox).values(rows).onConflictDoNothing();
+  }
+  if (batch.poison.length > 0) {
+    const rows = batch.poison.map((r) => ({ partition, ...r }));
+    await tx.insert(poisonMessages).values(rows).onConflictDoNothing();
+  }
+}
+
+async function upsertSnapshots(tx: Tx, partition: number, writes: readonly SnapshotWrite[]) {
+  const rows = writes.map((w) => ({
+    type: w.type,
+    key: w.key,
+    partition,
+    version: w.version,
+    state: sql`${w.stateJson}::jsonb`,
+    timerAtMs: w.timerAtMs ?? null,
+  }));
+  await tx
+    .insert(actorSnapshots)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [actorSnapshots.type, actorSnapshots.key],
+      set: {
+        partition: sql`excluded.partition`,
+        version: sql`excluded.version`,
+        state: sql`excluded.state`,
+        timerAtMs: sql`excluded.timer_at_ms`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** Actor snapshots as read models (StateReader): what the DB holds, i.e. durable state. */
+export class DbStateReader implements StateReader {
+  constructor(private readonly db: Db) {}
+
+  async get<S>(to: ActorRef): Promise<S | undefined> {
+    const rows = await this.db
+      .select({ state: stateText })
+      .from(actorSnapshots)
+      .where(and(eq(actorSnapshots.type, to.type), eq(actorSnapshots.key, to.key)));
+    const row = rows[0];
+    return row === undefined ? undefined : decodeJson<S>(row.state);
+  }
+
+  async list<S>(type: string): Promise<ReadonlyArray<{ key: string; state: S }>> {
+    const rows = await this.db
+      .select({ key: actorSnapshots.key, state: stateText })
+      .from(actorSnapshots)
+      .where(eq(actorSnapshots.type, type))
+      .orderBy(actorSnapshots.key);
+    return rows.map((r) => ({ key: r.key, state: decodeJson<S>(r.state) }));
+  }
+}
+

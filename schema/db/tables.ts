@@ -1,0 +1,63 @@
+// The runtime's tables (DESIGN.md §5), as drizzle schema-as-code. Everything stays inside the SQL
+// subset PostgreSQL, PGlite and CockroachDB share: natural primary keys (no sequences), BIGINT,
+// JSONB, INSERT ... ON CONFLICT. The checkpoint row of a partition carries the fencing token
+// (the lease revision) so that a stale owner's batch transaction finds no row to advance.
+
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** The durable state of every actor; doubles as the read model the APIs query. */
+export const actorSnapshots = pgTable(
+  'actor_snapshots',
+  {
+    type: text('type').notNull(),
+    key: text('key').notNull(),
+    partition: integer('partition').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    state: jsonb('state').notNull(),
+    timerAtMs: bigint('timer_at_ms', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.type, t.key] }),
+    index('actor_snapshots_partition_timer').on(t.partition, t.timerAtMs),
+    index('actor_snapshots_partition_key').on(t.partition, t.key),
+  ],
+);
+
+/** Last applied CMD stream sequence per partition, and the fencing token of its owner. */
+export const partitionCheckpoints = pgTable('partition_checkpoints', {
+  partition: integer('partition').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  fence: bigint('fence', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/** Outputs of persisted batches not yet confirmed published; re-published on takeover. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    partition: integer('partition').notNull(),
+    sourceSeq: bigint('source_seq', { mode: 'number' }).notNull(),
+    idx: integer('idx').notNull(),
+    subject: text('subject').notNull(),
+    msgId: text('msg_id').notNull(),
+    payload: text('payload').notNull(),
+    headers: jsonb('headers'),
+  },
+  (t) => [primaryKey({ columns: [t.partition, t.sourceSeq, t.idx] })],
+);
+
+/** Messages the runtime could not apply (undecodable, unknown type, repeated invariant failure). */
+export const poisonMessages = pgTable(
+  'poison_messages',
+  {
+    partition: integer('partition').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    subject: text('subject').notNull(),
+    reason: text('reason').notNull(),
+    payload: text('payload').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.partition, t.seq] })],
+);
