@@ -1,5 +1,16 @@
 // The registry of actor types the runtime hosts. Each actor type lives in its own folder.
 
 import type { AnyActor } from './actor.ts';
+import { authorizationActor } from './authorization/index.ts';
+import { oracleRegistryActor } from './oracle-registry/index.ts';
+import { partyActor } from './party/index.ts';
+import { quoteActor } from './quote/index.ts';
+import { transactionRequestActor } from './transaction-request/index.ts';
 
-export const ACTORS: readonly AnyActor[] = [];
+export const ACTORS: readonly AnyActor[] = [
+  partyActor,
+  quoteActor,
+  transactionRequestActor,
+  authorizationActor,
+  oracleRegistryActor,
+];

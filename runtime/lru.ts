@@ -28,6 +28,11 @@ export class Lru<K, V> {
     this.map.delete(key);
   }
 
+  /** Drops every entry whose key matches (e.g. the actors of a partition just taken over). */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const key of this.map.keys()) if (matches(key)) this.map.delete(key);
+  }
+
   clear(): void {
     this.map.clear();
   }

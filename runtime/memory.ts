@@ -2,13 +2,7 @@
 // one message at a time, effects dispatched after each step. It hosts actors for gateway tests
 // that run in process (`app.request()`), for the deterministic simulation, and for replay checks.
 
-import type {
-  ActorRef,
-  AnyActor,
-  DecideContext,
-  Effect,
-  HubSettings,
-} from '../actors/actor.ts';
+import type { ActorRef, AnyActor, DecideContext, Effect, HubSettings } from '../actors/actor.ts';
 import type { Callback } from '../actors/callback.ts';
 import type { CommandBus, Directory, RequestOptions, SendOptions, StateReader } from './bus.ts';
 import { decodeJson, encodeJson } from './codec.ts';
@@ -119,7 +113,11 @@ export class MemoryRuntime implements CommandBus, StateReader, Directory {
     if (!actor) throw new Error(`no actor type '${pending.to.type}'`);
     const id = stateKey(pending.to);
     let state = this.states.has(id) ? this.states.get(id) : actor.initial;
-    const ctx: DecideContext = { actorId: pending.to.key, nowMs: pending.nowMs, hub: this.options.hub };
+    const ctx: DecideContext = {
+      actorId: pending.to.key,
+      nowMs: pending.nowMs,
+      hub: this.options.hub,
+    };
     const decision = actor.decide(state, pending.command, ctx);
     for (const event of decision.events) {
       state = actor.evolve(state, event);

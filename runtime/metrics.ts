@@ -33,8 +33,6 @@ export const metrics = {
   ]),
   batchRetries: counter('mkondo_runtime_batch_retries_total', 'Batches abandoned and retried'),
   partitionsOwned: gauge('mkondo_runtime_partitions_owned', 'Partitions this worker owns'),
-  lag: gauge('mkondo_runtime_partition_lag', 'Commands pending per owned partition', [
-    'partition',
-  ]),
+  lag: gauge('mkondo_runtime_partition_lag', 'Commands pending per owned partition', ['partition']),
   timersFired: counter('mkondo_runtime_timers_fired_total', 'Expiry commands fired'),
 };

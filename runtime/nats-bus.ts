@@ -3,7 +3,7 @@
 // core NATS inbox on the envelope; the worker answers there after the batch is durable.
 
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
-import { createInbox, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
 import type { ActorRef } from '../actors/actor.ts';
 import type { CommandBus, RequestOptions, SendOptions } from './bus.ts';
 import { decodeBytes, encodeBytes } from './codec.ts';
@@ -46,7 +46,10 @@ export class NatsCommandBus implements CommandBus {
       })();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new RequestTimeoutError(`no reply from ${to.type}/${to.key} in ${timeoutMs} ms`)),
+          () =>
+            reject(
+              new RequestTimeoutError(`no reply from ${to.type}/${to.key} in ${timeoutMs} ms`),
+            ),
           timeoutMs,
         );
       });

@@ -7,7 +7,10 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { OutboxRow } from './snapshot-store.ts';
 
-export async function publishOutbox(js: JetStreamClient, rows: readonly OutboxRow[]): Promise<void> {
+export async function publishOutbox(
+  js: JetStreamClient,
+  rows: readonly OutboxRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const acks = new Array<Promise<unknown>>(rows.length);
   for (let i = 0; i < rows.length; i++) {

@@ -19,7 +19,12 @@ export class FencedError extends Error {
   override readonly name = 'FencedError';
 }
 
-export type SnapshotRow = { readonly state: unknown; readonly version: number };
+/** A loaded snapshot; its directory entry is unknown until the actor changes again. */
+export type SnapshotRow = {
+  readonly state: unknown;
+  readonly version: number;
+  readonly dirJson: string | undefined;
+};
 
 export type SnapshotWrite = {
   readonly type: string;
@@ -96,7 +101,11 @@ export async function loadSnapshots(
     .from(actorSnapshots)
     .where(and(eq(actorSnapshots.partition, partition), inArray(actorSnapshots.key, [...keys])));
   for (const row of rows) {
-    found.set(actorId(row.type, row.key), { state: decodeJson(row.state), version: row.version });
+    found.set(actorId(row.type, row.key), {
+      state: decodeJson(row.state),
+      version: row.version,
+      dirJson: undefined,
+    });
   }
   return found;
 }
@@ -130,14 +139,19 @@ export async function writeBatch(tx: Tx, batch: BatchWrite): Promise<void> {
     .update(partitionCheckpoints)
     .set({ seq: batch.lastSeq, updatedAt: sql`now()` })
     .where(
-      and(eq(partitionCheckpoints.partition, partition), eq(partitionCheckpoints.fence, batch.fence)),
+      and(
+        eq(partitionCheckpoints.partition, partition),
+        eq(partitionCheckpoints.fence, batch.fence),
+      ),
     )
     .returning({ partition: partitionCheckpoints.partition });
   if (advanced.length === 0) throw new FencedError(`partition ${partition} fenced`);
   if (batch.publishedThroughSeq > 0) {
     await tx
       .delete(outbox)
-      .where(and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)));
+      .where(
+        and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)),
+      );
   }
   for (let i = 0; i < batch.snapshots.length; i += CHUNK) {
     await upsertSnapshots(tx, partition, batch.snapshots.slice(i, i + CHUNK));
@@ -198,4 +212,3 @@ export class DbStateReader implements StateReader {
     return rows.map((r) => ({ key: r.key, state: decodeJson<S>(r.state) }));
   }
 }
-

@@ -4,7 +4,16 @@
 // (the lease revision) so that a stale owner's batch transaction finds no row to advance.
 
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** The durable state of every actor; doubles as the read model the APIs query. */
 export const actorSnapshots = pgTable(

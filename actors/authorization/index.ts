@@ -1,0 +1,17 @@
+// The Authorization actor, keyed by the transactionRequestId the authorization belongs to: the
+// payer DFSP asks the payee DFSP to collect an OTP (GET /authorizations/{ID}?...), the payee
+// answers with PUT /authorizations/{ID}. Like the reference transaction-requests-service, both
+// directions use the FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE base URL with the path appended.
+
+import { exchangeActor } from '../quote/exchange.ts';
+
+export const AUTHORIZATION_ACTOR_TYPE = 'authorization';
+
+export const authorizationActor = exchangeActor({
+  type: AUTHORIZATION_ACTOR_TYPE,
+  resource: 'authorizations',
+  endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
+  requestMethod: 'GET',
+  notFoundCode: '3206',
+  newRoundOnChange: true,
+});

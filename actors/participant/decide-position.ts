@@ -1,0 +1,136 @@
+// The position checks of a transfer, serialised per DFSP because they run inside its actor:
+// reserve on the payer (fspiop.md §0.5: 4001 before 4200), commit or release that reservation,
+// credit the payee. All four are idempotent by transferId; only ReserveFunds answers, and it
+// answers the Transfer actor with a message rather than a reply (the sender is an actor).
+
+import { type DecideContext, invariant } from '../actor.ts';
+import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
+import { type ParticipantDecision, nothing, sendTo } from './decide-common.ts';
+import { accountValueMinor, checkLiquidity } from './ledger.ts';
+import type {
+  CommitReservation,
+  CreditPosition,
+  FundsReservedReply,
+  ReleaseReservation,
+  ReservationRejectedReply,
+  ReserveFunds,
+} from './messages.ts';
+import { findAccount, type ParticipantState, type RegisteredParticipant, reserveKey } from './state.ts';
+
+const TRANSFER = 'transfer';
+
+function answer(transferId: string, error?: FspiopError): ParticipantDecision['effects'][number] {
+  const command: FundsReservedReply | ReservationRejectedReply = error
+    ? { kind: 'ReservationRejected', transferId, error }
+    : { kind: 'FundsReserved', transferId };
+  return sendTo(TRANSFER, transferId, command);
+}
+
+export function decideReserve(
+  state: ParticipantState,
+  cmd: ReserveFunds,
+  ctx: DecideContext,
+): ParticipantDecision {
+  if (state.phase === 'absent') {
+    const error = fspiopError('3100', `Participant ${ctx.actorId} not found`);
+    return { events: [], effects: [answer(cmd.transferId, error)], reply: undefined };
+  }
+  const repeated = repeatOutcome(state, cmd.transferId);
+  if (repeated) return repeated;
+  const error = reserveError(state, cmd);
+  if (error) {
+    return {
+      events: [{ type: 'ReservationRejected', transferId: cmd.transferId, error }],
+      effects: [answer(cmd.transferId, error)],
+      reply: undefined,
+    };
+  }
+  const position = findAccount(state, cmd.currency, 'POSITION');
+  invariant(position, 'position account checked above');
+  return {
+    events: [
+      {
+        type: 'FundsReserved',
+        transferId: cmd.transferId,
+        accountId: position.id,
+        amountMinor: cmd.amountMinor,
+        purpose: 'TRANSFER',
+        atMs: ctx.nowMs,
+      },
+    ],
+    effects: [answer(cmd.transferId)],
+    reply: undefined,
+  };
+}
+
+// A redelivered ReserveFunds answers what the first one answered, and reserves nothing more.
+function repeatOutcome(state: RegisteredParticipant, transferId: string): ParticipantDecision | undefined {
+  if (state.reservations[transferId]) {
+    return { events: [], effects: [answer(transferId)], reply: undefined };
+  }
+  const outcome = state.recent[reserveKey(transferId)];
+  if (!outcome) return undefined;
+  const error = outcome.state === 'REJECTED' ? outcome.error : undefined;
+  return { events: [], effects: [answer(transferId, error)], reply: undefined };
+}
+
+function reserveError(state: RegisteredParticipant, cmd: ReserveFunds): FspiopError | undefined {
+  const name = state.name;
+  if (!state.isActive) return fspiopError('3100', `Participant ${name} is inactive`);
+  const position = findAccount(state, cmd.currency, 'POSITION');
+  if (!position) return fspiopError('3100', `Participant ${name} ${cmd.currency} account not found`);
+  if (!position.isActive) {
+    return fspiopError('3100', `Participant ${name} ${cmd.currency} account is inactive`);
+  }
+  const settlement = findAccount(state, cmd.currency, 'SETTLEMENT');
+  const verdict = checkLiquidity({
+    positionMinor: accountValueMinor(position),
+    settlementMinor: settlement ? accountValueMinor(settlement) : 0n,
+    netDebitCapMinor: state.limits[cmd.currency]?.valueMinor ?? 0n,
+    amountMinor: cmd.amountMinor,
+  });
+  if (verdict === 'INSUFFICIENT_LIQUIDITY') return fspiopError('4001');
+  if (verdict === 'LIMIT_EXCEEDED') return fspiopError('4200');
+  return undefined;
+}
+
+export function decideFinishReservation(
+  state: ParticipantState,
+  cmd: CommitReservation | ReleaseReservation,
+  ctx: DecideContext,
+): ParticipantDecision {
+  if (state.phase === 'absent') return nothing;
+  const reservation = state.reservations[cmd.transferId];
+  // Already finished, rejected, or never reserved here: nothing to move.
+  if (!reservation || reservation.purpose !== 'TRANSFER') return nothing;
+  const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
+  return { events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }], effects: [], reply: undefined };
+}
+
+export function decideCredit(
+  state: ParticipantState,
+  cmd: CreditPosition,
+  ctx: DecideContext,
+): ParticipantDecision {
+  invariant(state.phase === 'registered', `credit ${cmd.transferId} to unknown ${ctx.actorId}`);
+  const postingId = `credit:${cmd.transferId}`;
+  if (state.recent[postingId]) return nothing;
+  const position = findAccount(state, cmd.currency, 'POSITION');
+  // The transfer was validated against this account; a committed payer without a credited
+  // payee would break conservation, so a missing account is a bug that must stop the partition.
+  invariant(position, `payee ${state.name} has no ${cmd.currency} position account`);
+  invariant(cmd.amountMinor > 0n, 'a credit is positive');
+  return {
+    events: [
+      {
+        type: 'BalancePosted',
+        postingId,
+        accountId: position.id,
+        deltaMinor: -cmd.amountMinor,
+        atMs: ctx.nowMs,
+      },
+    ],
+    effects: [],
+    reply: undefined,
+  };
+}

@@ -1,0 +1,188 @@
+// Commands, events and replies of the Participant actor. Two audiences: the Admin API (onboarding,
+// limits, endpoints, funds in/out: replies are values the admin routes turn into HTTP) and the
+// Transfer actor (ReserveFunds / CommitReservation / CreditPosition / ReleaseReservation, whose
+// shapes are a contract with actors/transfer). Every money command is idempotent by transferId.
+
+import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
+import type { Account, LedgerAccountType } from './ledger.ts';
+
+// --- from the Transfer actor ---------------------------------------------------------------
+
+export type ReserveFunds = {
+  readonly kind: 'ReserveFunds';
+  readonly transferId: string;
+  readonly payerFsp: string;
+  readonly payeeFsp: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+};
+export type CommitReservation = { readonly kind: 'CommitReservation'; readonly transferId: string };
+export type CreditPosition = {
+  readonly kind: 'CreditPosition';
+  readonly transferId: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+};
+export type ReleaseReservation = { readonly kind: 'ReleaseReservation'; readonly transferId: string };
+
+/** Sent back to `{type:'transfer', key: transferId}` after a ReserveFunds. */
+export type FundsReservedReply = { readonly kind: 'FundsReserved'; readonly transferId: string };
+export type ReservationRejectedReply = {
+  readonly kind: 'ReservationRejected';
+  readonly transferId: string;
+  readonly error: FspiopError;
+};
+
+/** Sent to `{type:'transfer', key: transferId}` so funds in/out are queryable as transfers. */
+export type RecordHubTransfer = {
+  readonly kind: 'RecordHubTransfer';
+  readonly transferId: string;
+  readonly payerFsp: string;
+  readonly payeeFsp: string;
+  readonly amount: { readonly amount: string; readonly currency: string };
+  readonly state: 'RESERVED' | 'COMMITTED' | 'ABORTED';
+  readonly reason?: string;
+  readonly extensionList?: ExtensionList;
+};
+
+// --- from the Admin API --------------------------------------------------------------------
+
+export type AddHubAccount = {
+  readonly kind: 'AddHubAccount';
+  readonly ledgerAccountType: string;
+  readonly currency: string;
+};
+/** A new participant, or a new currency for an existing one (POST /participants). */
+export type CreateParticipant = {
+  readonly kind: 'CreateParticipant';
+  /** Numeric id chosen by the admin route (unique among participants); kept on first create. */
+  readonly participantId: number;
+  readonly currency: string;
+  readonly isProxy: boolean;
+  /** Account types the applicable settlement models call for, e.g. [POSITION, SETTLEMENT]. */
+  readonly accountTypes: readonly LedgerAccountType[];
+};
+export type SetParticipantActive = { readonly kind: 'SetParticipantActive'; readonly isActive: boolean };
+export type SetAccountActive = {
+  readonly kind: 'SetAccountActive';
+  readonly accountId: number;
+  readonly isActive: boolean;
+};
+export type SetInitialPositionAndLimits = {
+  readonly kind: 'SetInitialPositionAndLimits';
+  readonly currency: string;
+  readonly netDebitCapMinor: bigint;
+  readonly alarmPercentage: number;
+  readonly initialPositionMinor: bigint;
+};
+export type AdjustLimit = {
+  readonly kind: 'AdjustLimit';
+  readonly currency: string;
+  readonly netDebitCapMinor: bigint;
+  readonly alarmPercentage?: number;
+};
+export type SetEndpoint = {
+  readonly kind: 'SetEndpoint';
+  readonly endpointType: string;
+  readonly value: string;
+};
+
+type FundsMovement = {
+  readonly transferId: string;
+  readonly accountId: number;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+  readonly reason?: string;
+  readonly externalReference?: string;
+  readonly extensionList?: ExtensionList;
+};
+export type RecordFundsIn = FundsMovement & { readonly kind: 'RecordFundsIn' };
+export type ReserveFundsOut = FundsMovement & { readonly kind: 'ReserveFundsOut' };
+export type FinishFundsOut = {
+  readonly kind: 'CommitFundsOut' | 'AbortFundsOut';
+  readonly transferId: string;
+  readonly accountId: number;
+  readonly reason?: string;
+};
+/** To the hub participant: mirror a funds movement on HUB_RECONCILIATION (signed delta). */
+export type PostHubReconciliation = {
+  readonly kind: 'PostHubReconciliation';
+  readonly transferId: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+};
+
+export type AdminCommand =
+  | AddHubAccount
+  | CreateParticipant
+  | SetParticipantActive
+  | SetAccountActive
+  | SetInitialPositionAndLimits
+  | AdjustLimit
+  | SetEndpoint
+  | RecordFundsIn
+  | ReserveFundsOut
+  | FinishFundsOut
+  | PostHubReconciliation;
+
+export type PositionCommand = ReserveFunds | CommitReservation | CreditPosition | ReleaseReservation;
+export type ParticipantCommand = AdminCommand | PositionCommand;
+
+/** Admin replies: `ok`, or a Mojaloop error the admin route renders with its HTTP status. */
+export type AdminReply = { readonly ok: true } | { readonly ok: false; readonly error: FspiopError };
+export type ParticipantReply = AdminReply | undefined;
+
+// --- events --------------------------------------------------------------------------------
+
+export type NetDebitCap = {
+  readonly valueMinor: bigint;
+  readonly alarmPercentage: number;
+  readonly changedAtMs: number;
+};
+
+export type ParticipantEvent =
+  | {
+      readonly type: 'ParticipantRegistered';
+      readonly name: string;
+      readonly participantId: number;
+      readonly isProxy: boolean;
+      readonly atMs: number;
+    }
+  | { readonly type: 'AccountsOpened'; readonly accounts: readonly Account[] }
+  | { readonly type: 'ParticipantActiveSet'; readonly isActive: boolean }
+  | {
+      readonly type: 'AccountActiveSet';
+      readonly accountId: number;
+      readonly isActive: boolean;
+      readonly atMs: number;
+    }
+  | {
+      readonly type: 'InitialPositionAndLimitsSet';
+      readonly currency: string;
+      readonly limit: NetDebitCap;
+      readonly initialPositionMinor: bigint;
+      readonly atMs: number;
+    }
+  | { readonly type: 'LimitAdjusted'; readonly currency: string; readonly limit: NetDebitCap }
+  | { readonly type: 'EndpointSet'; readonly endpointType: string; readonly value: string }
+  | {
+      readonly type: 'FundsReserved';
+      readonly transferId: string;
+      readonly accountId: number;
+      readonly amountMinor: bigint;
+      readonly purpose: ReservationPurpose;
+      readonly atMs: number;
+    }
+  | { readonly type: 'ReservationRejected'; readonly transferId: string; readonly error: FspiopError }
+  | { readonly type: 'ReservationCommitted'; readonly transferId: string; readonly atMs: number }
+  | { readonly type: 'ReservationReleased'; readonly transferId: string; readonly atMs: number }
+  | {
+      readonly type: 'BalancePosted';
+      /** Idempotency key of the posting: `credit:<id>`, `fundsIn:<id>`, `hub:<id>`. */
+      readonly postingId: string;
+      readonly accountId: number;
+      readonly deltaMinor: bigint;
+      readonly atMs: number;
+    };
+
+export type ReservationPurpose = 'TRANSFER' | 'FUNDS_OUT';

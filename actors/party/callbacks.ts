@@ -1,0 +1,96 @@
+// Callbacks the PartyLookup actor emits. Parties and participants endpoints are URL templates
+// with {{partyIdType}}, {{partyIdentifier}} and {{partySubIdOrType}}; the SubId variants have
+// their own endpoint types (FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_GET, ...), as in Mojaloop's ALS.
+
+import type { Effect } from '../actor.ts';
+import type { Callback } from '../callback.ts';
+import { errorBody, type FspiopError } from '../../schema/fspiop/errors.ts';
+import type { Relay } from '../quote/exchange-types.ts';
+import type { Answer, PartyId } from './messages.ts';
+
+export function partyParams(party: PartyId): Record<string, string> {
+  const params: Record<string, string> = {
+    partyIdType: party.partyIdType,
+    partyIdentifier: party.partyIdentifier,
+  };
+  if (party.partySubIdOrType) params.partySubIdOrType = party.partySubIdOrType;
+  return params;
+}
+
+function endpoint(resource: 'PARTIES' | 'PARTICIPANT', party: PartyId, verb: string): string {
+  const sub = party.partySubIdOrType ? 'SUB_ID_' : '';
+  return `FSPIOP_CALLBACK_URL_${resource}_${sub}${verb}`;
+}
+
+export function partyPath(resource: 'parties' | 'participants', party: PartyId): string {
+  const sub = party.partySubIdOrType ? `/${encodeURIComponent(party.partySubIdOrType)}` : '';
+  const id = encodeURIComponent(party.partyIdentifier);
+  return `/${resource}/${encodeURIComponent(party.partyIdType)}/${id}${sub}`;
+}
+
+/** GET /parties forwarded to an owner, FSPIOP-Destination set to that owner. */
+export function forwardLookup(party: PartyId, owner: string, relay: Relay, path: string, id: string) {
+  const headers = { ...relay.headers, 'fspiop-destination': owner };
+  const callback: Callback = {
+    to: owner,
+    endpointType: endpoint('PARTIES', party, 'GET'),
+    params: partyParams(party),
+    method: 'GET',
+    path,
+    resource: 'parties',
+    relay: { headers },
+    id: `parties/${id}/${owner}`,
+  };
+  return effect(callback);
+}
+
+/** PUT /parties(/error) relayed to the requester. */
+export function relayAnswer(party: PartyId, to: string, isError: boolean, relay: Relay, path: string, id: string) {
+  return effect({
+    to,
+    endpointType: endpoint('PARTIES', party, isError ? 'PUT_ERROR' : 'PUT'),
+    params: partyParams(party),
+    method: 'PUT',
+    path,
+    resource: 'parties',
+    relay,
+    id: `parties/${id}`,
+  });
+}
+
+/** Hub-originated PUT /parties/.../error (3204 party not found, 3201 ...). */
+export function partiesError(party: PartyId, to: string, error: FspiopError, id: string): Effect {
+  return effect({
+    to,
+    endpointType: endpoint('PARTIES', party, 'PUT_ERROR'),
+    params: partyParams(party),
+    method: 'PUT',
+    path: `${partyPath('parties', party)}/error`,
+    resource: 'parties',
+    body: errorBody(error),
+    id: `parties/${id}/error`,
+  });
+}
+
+/** Hub-originated PUT /participants/{Type}/{ID}[/{SubId}] (or /error) answering a request. */
+export function participantsAnswer(party: PartyId, answer: Answer, body: unknown, isError: boolean) {
+  const path = partyPath('participants', party);
+  return effect({
+    to: answer.requester,
+    endpointType: endpoint('PARTICIPANT', party, isError ? 'PUT_ERROR' : 'PUT'),
+    params: partyParams(party),
+    method: 'PUT',
+    path: isError ? `${path}/error` : path,
+    resource: 'participants',
+    body,
+    id: `participants/${answer.deliveryId}`,
+  });
+}
+
+export function participantsError(party: PartyId, answer: Answer, error: FspiopError): Effect {
+  return participantsAnswer(party, answer, errorBody(error), true);
+}
+
+function effect(callback: Callback): Effect {
+  return { kind: 'callback', callback };
+}

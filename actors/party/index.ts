@@ -1,0 +1,141 @@
+// The PartyLookup actor: the built-in oracle for one party identifier (fspiop.md §8). Its state
+// is which DFSP owns the party, per currency (a registration without currency has its own
+// slot); a new registration for the same slot moves the party. Lookups are routed through it so
+// that every forward and every hub answer leaves through the outbox with the state behind it.
+
+import type { ActorDefinition, Decision, Effect } from '../actor.ts';
+import { assertNever } from '../actor.ts';
+import { fspiopError } from '../../schema/fspiop/errors.ts';
+import {
+  forwardLookup,
+  participantsAnswer,
+  participantsError,
+  partiesError,
+  relayAnswer,
+} from './callbacks.ts';
+import {
+  type DeregisterParty,
+  PARTY_ACTOR_TYPE,
+  type PartyCommand,
+  type PartyEntry,
+  type PartyEvent,
+  type PartyReply,
+  type PartyState,
+  type RegisterParty,
+} from './messages.ts';
+
+type PartyDecision = Decision<PartyEvent, PartyReply>;
+
+const ACCEPTED: PartyReply = { kind: 'accepted' };
+
+/** Owners of the party for a currency: entries of that currency or of no currency. */
+export function ownersOf(state: PartyState, currency?: string): string[] {
+  const owners = state.entries
+    .filter((entry) => currency === undefined || entry.currency === undefined || entry.currency === currency)
+    .map((entry) => entry.fspId);
+  return [...new Set(owners)];
+}
+
+export function decideParty(state: PartyState, command: PartyCommand): PartyDecision {
+  switch (command.kind) {
+    case 'RegisterParty':
+      return decideRegister(state, command);
+    case 'DeregisterParty':
+      return decideDeregister(state, command);
+    case 'QueryParticipant': {
+      const [owner] = ownersOf(state, command.currency);
+      const effect =
+        owner === undefined
+          ? participantsError(command.party, command.answer, fspiopError('3204'))
+          : participantsAnswer(command.party, command.answer, { fspId: owner }, false);
+      return { events: [], effects: [effect], reply: ACCEPTED };
+    }
+    case 'ResolveOwners':
+      return { events: [], effects: [], reply: { kind: 'owners', owners: ownersOf(state, command.currency) } };
+    case 'ForwardPartyLookup': {
+      const { party, relay, path, deliveryId } = command;
+      const effects: Effect[] =
+        command.owners.length === 0
+          ? [partiesError(party, command.requester, fspiopError('3204'), deliveryId)]
+          : command.owners.map((owner) => forwardLookup(party, owner, relay, path, deliveryId));
+      return { events: [], effects, reply: ACCEPTED };
+    }
+    case 'RelayPartyAnswer': {
+      const { party, deliveryId } = command;
+      if (command.refusal) {
+        const effect = partiesError(party, command.source, command.refusal, deliveryId);
+        return { events: [], effects: [effect], reply: { kind: 'refused', error: command.refusal } };
+      }
+      const { destination, isError, relay, path } = command;
+      return { events: [], effects: [relayAnswer(party, destination, isError, relay, path, deliveryId)], reply: ACCEPTED };
+    }
+    case 'AnswerParticipantRequest': {
+      const { answer } = command;
+      const callback = {
+        to: answer.requester,
+        endpointType: command.endpointType,
+        params: command.params,
+        method: 'PUT' as const,
+        path: command.path,
+        resource: 'participants' as const,
+        body: command.body,
+        id: `participants/${answer.deliveryId}`,
+      };
+      return { events: [], effects: [{ kind: 'callback', callback }], reply: ACCEPTED };
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
+  if (cmd.refusal) {
+    const effects = cmd.answer ? [participantsError(cmd.party, cmd.answer, cmd.refusal)] : [];
+    return { events: [], effects, reply: { kind: 'refused', error: cmd.refusal } };
+  }
+  const entry: PartyEntry = cmd.currency ? { fspId: cmd.fspId, currency: cmd.currency } : { fspId: cmd.fspId };
+  const known = state.entries.some((e) => e.fspId === entry.fspId && e.currency === entry.currency);
+  const effects = cmd.answer ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)] : [];
+  return { events: known ? [] : [{ type: 'PartyRegistered', entry }], effects, reply: ACCEPTED };
+}
+
+function decideDeregister(state: PartyState, cmd: DeregisterParty): PartyDecision {
+  const owned = state.entries.some(
+    (e) => e.fspId === cmd.fspId && (cmd.currency === undefined || e.currency === cmd.currency),
+  );
+  if (!owned) {
+    const error = fspiopError('3040', `${cmd.fspId} does not own this party`);
+    const effects = cmd.answer ? [participantsError(cmd.party, cmd.answer, error)] : [];
+    return { events: [], effects, reply: { kind: 'refused', error } };
+  }
+  const event: PartyEvent = cmd.currency
+    ? { type: 'PartyDeregistered', fspId: cmd.fspId, currency: cmd.currency }
+    : { type: 'PartyDeregistered', fspId: cmd.fspId };
+  const effects = cmd.answer ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)] : [];
+  return { events: [event], effects, reply: ACCEPTED };
+}
+
+export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
+  switch (event.type) {
+    case 'PartyRegistered': {
+      // One owner per currency slot: registering again moves the party to the new DFSP.
+      const others = state.entries.filter((e) => e.currency !== event.entry.currency);
+      return { entries: [...others, event.entry] };
+    }
+    case 'PartyDeregistered':
+      return {
+        entries: state.entries.filter(
+          (e) => !(e.fspId === event.fspId && (event.currency === undefined || e.currency === event.currency)),
+        ),
+      };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const partyActor: ActorDefinition<PartyState, PartyCommand, PartyEvent, PartyReply> = {
+  type: PARTY_ACTOR_TYPE,
+  initial: { entries: [] },
+  decide: (state, command) => decideParty(state, command),
+  evolve: evolveParty,
+};

@@ -1,0 +1,16 @@
+// The TransactionRequest actor, keyed by transactionRequestId: a payee DFSP asks the payer DFSP
+// to pay (POST /transactionRequests), the payer answers with the request state (PUT). Same
+// relayed-exchange rules as quotes; FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE is a base URL.
+
+import { exchangeActor } from '../quote/exchange.ts';
+
+export const TRANSACTION_REQUEST_ACTOR_TYPE = 'transaction-request';
+
+export const transactionRequestActor = exchangeActor({
+  type: TRANSACTION_REQUEST_ACTOR_TYPE,
+  resource: 'transactionRequests',
+  endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
+  requestMethod: 'POST',
+  notFoundCode: '3206',
+  newRoundOnChange: false,
+});

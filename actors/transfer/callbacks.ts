@@ -1,0 +1,106 @@
+// The callbacks the Transfer actor emits, as data (actors/callback.ts). Relayed ones (the POST to
+// the payee, the payee's PUT and PUT …/error to the payer) carry the original request; the
+// notifier keeps its headers. Hub-originated ones (errors, timeouts, PATCH, GET answers,
+// duplicate resends) carry a body and get the hub's headers from the notifier (§1.6).
+// Ids are derived from the transfer id, the purpose and the command's clock: stable across
+// redeliveries of one command, distinct for two GETs.
+
+import type { Callback } from '../callback.ts';
+import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { Relay } from './messages.ts';
+import type { KnownTransfer } from './state.ts';
+import { externalState } from './state.ts';
+
+export const TRANSFER_POST = 'FSPIOP_CALLBACK_URL_TRANSFER_POST';
+export const TRANSFER_PUT = 'FSPIOP_CALLBACK_URL_TRANSFER_PUT';
+export const TRANSFER_ERROR = 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR';
+
+function base(to: string, transferId: string, id: string) {
+  return { to, params: { transferId }, resource: 'transfers' as const, id: `${transferId}/${id}` };
+}
+
+/** The payer's POST /transfers, forwarded to the payee with the payer's headers. */
+export function forwardPrepare(to: string, transferId: string, relay: Relay): Callback {
+  return {
+    ...base(to, transferId, 'prepare'),
+    endpointType: TRANSFER_POST,
+    method: 'POST',
+    path: '/transfers',
+    relay,
+  };
+}
+
+/** The payee's PUT /transfers/{ID}, relayed to the payer. */
+export function relayFulfil(to: string, transferId: string, relay: Relay): Callback {
+  return {
+    ...base(to, transferId, 'fulfil'),
+    endpointType: TRANSFER_PUT,
+    method: 'PUT',
+    path: `/transfers/${transferId}`,
+    relay,
+  };
+}
+
+/** The payee's PUT /transfers/{ID}/error, relayed to the payer. */
+export function relayError(to: string, transferId: string, relay: Relay): Callback {
+  return {
+    ...base(to, transferId, 'reject'),
+    endpointType: TRANSFER_ERROR,
+    method: 'PUT',
+    path: `/transfers/${transferId}/error`,
+    relay,
+  };
+}
+
+/** A hub-originated PUT /transfers/{ID}/error. */
+export function hubError(to: string, transferId: string, error: FspiopError, id: string): Callback {
+  return {
+    ...base(to, transferId, id),
+    endpointType: TRANSFER_ERROR,
+    method: 'PUT',
+    path: `/transfers/${transferId}/error`,
+    body: { errorInformation: error },
+  };
+}
+
+/** A hub-originated PUT /transfers/{ID} with a state body. */
+export function hubPut(to: string, transferId: string, body: unknown, id: string): Callback {
+  return {
+    ...base(to, transferId, id),
+    endpointType: TRANSFER_PUT,
+    method: 'PUT',
+    path: `/transfers/${transferId}`,
+    body,
+  };
+}
+
+/** A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. */
+export function hubPatch(to: string, transferId: string, body: unknown, id: string): Callback {
+  return {
+    ...base(to, transferId, id),
+    endpointType: TRANSFER_PUT,
+    method: 'PATCH',
+    path: `/transfers/${transferId}`,
+    body,
+  };
+}
+
+/** The TransfersIDPutResponse body describing a transfer's current state (GET, duplicates). */
+export function stateBody(state: KnownTransfer): Record<string, unknown> {
+  const body: Record<string, unknown> = { transferState: externalState(state) };
+  if (state.phase === 'committed') {
+    body['completedTimestamp'] = state.completedTimestamp;
+    if (state.fulfilment !== undefined) body['fulfilment'] = state.fulfilment;
+  }
+  if (state.phase === 'aborted') body['completedTimestamp'] = state.completedTimestamp;
+  const extensionList = state.hub ? state.terms.extensionList : causeOf(state);
+  if (extensionList !== undefined) body['extensionList'] = extensionList;
+  return body;
+}
+
+// The reference reports why a transfer aborted as a `cause` extension: "3303: Transfer expired".
+function causeOf(state: KnownTransfer) {
+  if (state.phase !== 'aborted') return state.terms.extensionList;
+  const { errorCode, errorDescription } = state.error;
+  return { extension: [{ key: 'cause', value: `${errorCode}: ${errorDescription}` }] };
+}

@@ -1,0 +1,33 @@
+// GetTransfer (GET /transfers/{ID}): the hub answers from the transfer's state with a PUT to the
+// requester. Unknown id ⇒ 3208; a requester that is neither payer nor payee ⇒ 3000 (§3.6).
+
+import type { DecideContext } from '../actor.ts';
+import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import { hubPut, stateBody } from './callbacks.ts';
+import { callbackEffect, refuse, sameFsp, type TransferDecision } from './decision.ts';
+import type { GetTransfer } from './messages.ts';
+import type { TransferState } from './state.ts';
+
+export function decideGet(
+  state: TransferState,
+  cmd: GetTransfer,
+  ctx: DecideContext,
+): TransferDecision {
+  const id = `get/${cmd.source}/${ctx.nowMs}`;
+  if (state.phase === 'absent') {
+    return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
+  }
+  const { payerFsp, payeeFsp } = state.terms;
+  if (!sameFsp(cmd.source, payerFsp) && !sameFsp(cmd.source, payeeFsp)) {
+    const error = fspiopError(
+      FspiopCode.GENERIC_CLIENT_ERROR,
+      'The requester is not the payer or the payee of this transfer',
+    );
+    return refuse(cmd.source, cmd.transferId, error, id);
+  }
+  return {
+    events: [],
+    effects: [callbackEffect(hubPut(cmd.source, cmd.transferId, stateBody(state), id))],
+    reply: { kind: 'accepted' },
+  };
+}

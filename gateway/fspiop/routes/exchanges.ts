@@ -1,0 +1,120 @@
+// Quotes, transaction requests and authorizations: relayed exchanges held by one actor per id
+// (actors/quote/exchange.ts). The gateway validates headers and body, stamps what the actor
+// cannot know (can the destination take it: 3201), hashes the body for duplicate detection and
+// answers 202 (requests) or 200 (callbacks) once the command is published.
+
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type * as v from 'valibot';
+import type { FspiopResource } from '../../../actors/callback.ts';
+import type { ExchangeCommand } from '../../../actors/quote/exchange-types.ts';
+import { ErrorInformationObject } from '../../../schema/fspiop/common.ts';
+import type { FspiopError } from '../../../schema/fspiop/errors.ts';
+import { parseBody } from '../body.ts';
+import type { FspiopDeps } from '../deps.ts';
+import { type FspiopEnv, type FspiopRequest, fspiopHeaders } from '../headers.ts';
+import { FspiopHttpError } from '../problem.ts';
+import { captureRelay } from '../relay.ts';
+import { destinationRefusal, requireKnownSource, sha256 } from './facts.ts';
+import { nowOption } from './parties.ts';
+
+type Ctx = Context<FspiopEnv>;
+
+export type ExchangeRoutesSpec = {
+  readonly actorType: string;
+  readonly resource: FspiopResource;
+  readonly endpointType: string;
+  /** Schema of the answer (PUT /{resource}/{ID}). */
+  readonly answerSchema: v.GenericSchema;
+  /** Callbacks (PUT) must not carry Accept (quoting-service rule: 3100). */
+  readonly rejectAcceptOnPut: boolean;
+};
+
+function requireDestination(req: FspiopRequest): string {
+  if (req.destination === undefined) {
+    throw new FspiopHttpError('3102', "/header must have required property 'fspiop-destination'");
+  }
+  return req.destination;
+}
+
+async function publish(deps: FspiopDeps, spec: ExchangeRoutesSpec, key: string, command: ExchangeCommand) {
+  await deps.bus.send({ type: spec.actorType, key }, command, nowOption(deps));
+}
+
+/** The opening request: stamps the destination check and the body hash. */
+export async function openExchange(
+  c: Ctx,
+  deps: FspiopDeps,
+  spec: ExchangeRoutesSpec,
+  opening: { key: string; bodyText?: string; hashed: string; refusal?: FspiopError },
+): Promise<Response> {
+  const req = c.get('fspiop');
+  const responder = requireDestination(req);
+  const refusal = opening.refusal ?? destinationRefusal(deps, responder, spec.endpointType);
+  await publish(deps, spec, opening.key, {
+    kind: 'RequestExchange',
+    requester: req.source,
+    responder,
+    requestHash: sha256(opening.hashed),
+    relay: captureRelay(c, opening.bodyText),
+    path: pathWithQuery(c),
+    ...(refusal ? { refusal } : {}),
+  });
+  return c.body(null, 202);
+}
+
+function pathWithQuery(c: Ctx): string {
+  const url = new URL(c.req.url);
+  return `${url.pathname}${url.search}`;
+}
+
+/** PUT /{resource}/{ID} and PUT /{resource}/{ID}/error, GET /{resource}/{ID}. */
+export function exchangeCallbackRoutes(deps: FspiopDeps, spec: ExchangeRoutesSpec): Hono<FspiopEnv> {
+  const app = new Hono<FspiopEnv>();
+  const headers = fspiopHeaders(spec.resource);
+  for (const isError of [true, false]) {
+    app.put(`/${spec.resource}/:id${isError ? '/error' : ''}`, headers, async (c) => {
+      const req = c.get('fspiop');
+      if (spec.rejectAcceptOnPut && c.req.header('accept') !== undefined) {
+        throw new FspiopHttpError('3100', 'accept header is not allowed on a callback');
+      }
+      requireKnownSource(deps, req.source);
+      const destination = requireDestination(req);
+      const body = await parseBody(c, isError ? ErrorInformationObject : spec.answerSchema);
+      const known = destinationRefusal(deps, destination, spec.endpointType);
+      await publish(deps, spec, c.req.param('id'), {
+        kind: 'AnswerExchange',
+        source: req.source,
+        destination,
+        isError,
+        answerHash: sha256(`${isError ? 'error' : 'answer'}:${body.text}`),
+        relay: captureRelay(c, body.text),
+        path: c.req.path,
+        ...(known ? { refusal: known } : {}),
+      });
+      return c.body(null, 200);
+    });
+  }
+  return app;
+}
+
+export function exchangeQueryRoute(deps: FspiopDeps, spec: ExchangeRoutesSpec): Hono<FspiopEnv> {
+  const app = new Hono<FspiopEnv>();
+  app.get(`/${spec.resource}/:id`, fspiopHeaders(spec.resource), async (c) => {
+    const req = c.get('fspiop');
+    requireKnownSource(deps, req.source);
+    const usable =
+      req.destination !== undefined &&
+      destinationRefusal(deps, req.destination, spec.endpointType) === undefined;
+    await publish(deps, spec, c.req.param('id'), {
+      kind: 'QueryExchange',
+      requester: req.source,
+      relay: captureRelay(c),
+      path: pathWithQuery(c),
+      ...(usable && req.destination !== undefined ? { destination: req.destination } : {}),
+    });
+    return c.body(null, 202);
+  });
+  return app;
+}
+

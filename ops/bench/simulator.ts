@@ -1,0 +1,172 @@
+// Simulated DFSPs: one keep-alive node:http server (no framework) hosting every bench DFSP under
+// its own path prefix, `http://127.0.0.1:<port>/<fsp>/...`. As payee it answers at once: a
+// prepare with a valid fulfilment (PUT /transfers/{id}), a party lookup with the party, a quote
+// with a condition derived from the transactionId. As payer it hands callbacks to the load
+// generator (PayerHooks). Requests are acknowledged before any follow-up is sent, as DFSPs do.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  errorCodeOf,
+  fspiopHeaders,
+  fulfilBody,
+  type Money,
+  partyBody,
+  quoteResponseBody,
+} from './fspiop.ts';
+import type { SwitchClient } from './switch-client.ts';
+import type { Tracker } from './tracker.ts';
+
+/** What the payer side of the load generator does with lookup and quote callbacks. */
+export type PayerHooks = {
+  party(payer: string, partyPath: string, body: string | undefined, code: string): void;
+  quote(payer: string, quoteId: string, body: string | undefined, code: string): void;
+};
+
+export type SimulatorStats = {
+  payeePrepares: number;
+  payeeFulfilsRejected: number;
+  lookupsAnswered: number;
+  quotesAnswered: number;
+  sendFailures: number;
+  participantCallbacks: number;
+  participantErrors: number;
+};
+
+export type Simulator = {
+  readonly baseUrl: string;
+  readonly stats: SimulatorStats;
+  /** Points the payer side at the tracker and hooks of the next scenario. */
+  use(tracker: Tracker, hooks: PayerHooks): void;
+  close(): Promise<void>;
+};
+
+type Context = {
+  readonly client: SwitchClient;
+  tracker: Tracker;
+  hooks: PayerHooks;
+  readonly stats: SimulatorStats;
+};
+
+export async function startSimulator(options: {
+  client: SwitchClient;
+  tracker: Tracker;
+  hooks: PayerHooks;
+}): Promise<Simulator> {
+  const stats: SimulatorStats = {
+    payeePrepares: 0,
+    payeeFulfilsRejected: 0,
+    lookupsAnswered: 0,
+    quotesAnswered: 0,
+    sendFailures: 0,
+    participantCallbacks: 0,
+    participantErrors: 0,
+  };
+  const context: Context = { ...options, stats };
+  const server: Server = createServer({ keepAlive: true }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => route(context, request, response, Buffer.concat(chunks).toString()));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    stats,
+    use(tracker, hooks) {
+      context.tracker = tracker;
+      context.hooks = hooks;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function answer(response: ServerResponse, status: number): void {
+  response.writeHead(status, { 'content-length': '0' });
+  response.end();
+}
+
+function route(c: Context, req: IncomingMessage, res: ServerResponse, body: string): void {
+  const nowMs = performance.now();
+  const [fsp = '', resource = '', ...rest] = (req.url ?? '').split('?')[0]!.slice(1).split('/');
+  const method = req.method ?? '';
+  const source = String(req.headers['fspiop-source'] ?? '');
+  const isError = rest[rest.length - 1] === 'error';
+  if (method === 'PUT' || method === 'PATCH') answer(res, 200);
+  else answer(res, 202);
+  if (resource === 'transfers') {
+    if (method === 'POST') return payeeFulfil(c, fsp, source, body);
+    if (method === 'PATCH') return;
+    return transferCallback(c, fsp, rest[0] ?? '', isError, body, nowMs);
+  }
+  if (resource === 'parties') {
+    const partyPath = (isError ? rest.slice(0, -1) : rest).join('/');
+    if (method === 'GET') return payeeParty(c, fsp, source, partyPath);
+    return c.hooks.party(fsp, partyPath, isError ? undefined : body, isError ? errorCodeOf(body) : '');
+  }
+  if (resource === 'quotes') {
+    if (method === 'POST') return payeeQuote(c, fsp, source, body);
+    const quoteId = rest[0] ?? '';
+    return c.hooks.quote(fsp, quoteId, isError ? undefined : body, isError ? errorCodeOf(body) : '');
+  }
+  if (resource === 'participants') {
+    if (isError) c.stats.participantErrors++;
+    else c.stats.participantCallbacks++;
+  }
+}
+
+function transferCallback(
+  c: Context,
+  fsp: string,
+  transferId: string,
+  isError: boolean,
+  body: string,
+  nowMs: number,
+): void {
+  const flow = c.tracker.flows.get(transferId);
+  if (flow !== undefined && flow.payer !== fsp) {
+    c.tracker.total.payeeNotifications++;
+    return;
+  }
+  if (isError) return c.tracker.finalCallback(transferId, 'error', errorCodeOf(body), nowMs);
+  const committed = body.includes('"COMMITTED"');
+  c.tracker.finalCallback(transferId, committed ? 'committed' : 'error', 'state', nowMs);
+}
+
+function checkSent(c: Context, status: number): void {
+  if (status !== 200 && status !== 202) c.stats.sendFailures++;
+}
+
+function payeeFulfil(c: Context, payee: string, payer: string, body: string): void {
+  c.stats.payeePrepares++;
+  const transferId = (JSON.parse(body) as { transferId: string }).transferId;
+  const headers = fspiopHeaders('transfers', 'PUT', payee, payer);
+  c.client
+    .send('PUT', `/transfers/${transferId}`, headers, fulfilBody(transferId))
+    .then((result) => checkSent(c, result.status));
+}
+
+function payeeParty(c: Context, payee: string, requester: string, partyPath: string): void {
+  c.stats.lookupsAnswered++;
+  const [idType = 'MSISDN', id = ''] = partyPath.split('/');
+  const headers = fspiopHeaders('parties', 'PUT', payee, requester);
+  c.client
+    .send('PUT', `/parties/${partyPath}`, headers, partyBody({ idType, id, fspId: payee }))
+    .then((result) => checkSent(c, result.status));
+}
+
+function payeeQuote(c: Context, payee: string, payer: string, body: string): void {
+  c.stats.quotesAnswered++;
+  const quote = JSON.parse(body) as { quoteId: string; transactionId: string; amount: Money };
+  const headers = fspiopHeaders('quotes', 'PUT', payee, payer);
+  c.client
+    .send('PUT', `/quotes/${quote.quoteId}`, headers, quoteResponseBody(quote.transactionId, quote.amount))
+    .then((result) => checkSent(c, result.status));
+}

@@ -1,0 +1,17 @@
+// The runtime's public API, wired into roles by ops/roles.ts.
+
+export type { CommandBus, Directory, StateReader } from './bus.ts';
+export { type Db, migrate, type OpenedDatabase, openDatabase, withRetry } from './db.ts';
+export { KvDirectory } from './kv-directory.ts';
+export { metrics } from './metrics.ts';
+export { NatsCommandBus, RequestTimeoutError } from './nats-bus.ts';
+export type { CrashStage } from './partition-loop.ts';
+export { DbStateReader } from './snapshot-store.ts';
+export {
+  CMD_STREAM,
+  EVT_STREAM,
+  ensureStreams,
+  OUT_STREAM,
+  type StreamOptions,
+} from './streams.ts';
+export { startWorker, type Worker, type WorkerOptions, type WorkerStatus } from './worker.ts';

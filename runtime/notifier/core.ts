@@ -1,0 +1,223 @@
+// Callback delivery without NATS: resolve the URL from the participant directory, render the
+// headers and body, send with bounded retries, and classify the end as exactly one outcome. Every
+// outcome is counted and the undeliverable ones are logged; none throws, so one bad callback
+// never stops the notifier. submit() runs deliveries in per-DFSP lanes (lanes.ts) so that a slow
+// or dead DFSP only ever delays its own callbacks. Callbacks addressed to the hub are dropped: the
+// hub participant has no endpoints, and nothing of the hub's own is delivered over HTTP.
+
+import type { Callback } from '../../actors/callback.ts';
+import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
+import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
+import type { Directory } from '../bus.ts';
+import { buildHeaders, renderBody } from './headers.ts';
+import { type LaneStatus, Lanes } from './lanes.ts';
+import { notifierMetrics } from './metrics.ts';
+import type { RetryPolicy } from './retry.ts';
+import { type AttemptResult, backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from './retry.ts';
+import type { HttpRequest, Transport } from './transport.ts';
+import { resolveUrl } from './url.ts';
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly status: number; readonly attempts: number }
+  /** A final HTTP answer that is not a success (4xx, 3xx, 501): not retried. */
+  | { readonly kind: 'refused'; readonly status: number; readonly attempts: number }
+  /** Every attempt failed transiently; `last` is the last status or network error code. */
+  | { readonly kind: 'failed'; readonly attempts: number; readonly last: string }
+  | { readonly kind: 'to_hub' }
+  | { readonly kind: 'no_participant' }
+  | { readonly kind: 'no_endpoint' }
+  | { readonly kind: 'missing_param'; readonly token: string }
+  | { readonly kind: 'invalid_url'; readonly url: string }
+  | { readonly kind: 'invalid_body'; readonly error: string }
+  /** The notifier stopped before a final outcome: the callback must be delivered again later. */
+  | { readonly kind: 'interrupted'; readonly attempts: number };
+
+export type NotifierLog = {
+  debug(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+};
+
+export type NotifierCoreOptions = {
+  readonly directory: Directory;
+  readonly hub: { readonly hubName: string };
+  /** Media-type version of hub-originated callbacks without their own; default `1.0`. */
+  readonly defaultVersion?: string;
+  readonly transport: Transport;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Deliveries of one DFSP running at once (default 32). */
+  readonly perDfspInFlightMax?: number;
+  /** Callbacks of one DFSP waiting behind those (default 1000); beyond, submit() refuses. */
+  readonly perDfspQueueMax?: number;
+  readonly log: NotifierLog;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+};
+
+/** The request to send for `callback`, or the outcome that says why there is none. */
+export type Prepared =
+  | { readonly kind: 'request'; readonly request: HttpRequest }
+  | Exclude<DeliveryOutcome, { kind: 'delivered' | 'refused' | 'failed' | 'interrupted' }>;
+
+export function prepareRequest(
+  callback: Callback,
+  entry: ParticipantDirectoryEntry | undefined,
+  options: { readonly hubName: string; readonly defaultVersion?: string; readonly nowMs: number },
+): Prepared {
+  if (callback.to === options.hubName) return { kind: 'to_hub' };
+  const resolved = resolveUrl(callback, entry);
+  if (resolved.kind !== 'url') return resolved;
+  let body: string | undefined;
+  try {
+    body = renderBody(callback);
+  } catch (error) {
+    return { kind: 'invalid_body', error: String(error) };
+  }
+  const headers = buildHeaders(callback, body, options);
+  const request = { method: callback.method, url: resolved.url, headers };
+  return { kind: 'request', request: body === undefined ? request : { ...request, body } };
+}
+
+type Task = { readonly callback: Callback; readonly onDone: (outcome: DeliveryOutcome) => void };
+
+export class NotifierCore {
+  readonly #options: NotifierCoreOptions;
+  readonly #retry: RetryPolicy;
+  readonly #lanes: Lanes<Task>;
+  readonly #stopping = new AbortController();
+
+  constructor(options: NotifierCoreOptions) {
+    this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#lanes = new Lanes<Task>({
+      inFlightMax: options.perDfspInFlightMax ?? 32,
+      queueMax: options.perDfspQueueMax ?? 1000,
+      run: async (key, task) => {
+        try {
+          task.onDone(await this.deliver(task.callback));
+        } finally {
+          notifierMetrics.inFlight.dec({ dfsp: key });
+        }
+      },
+      onError: (key, task, error) =>
+        options.log.error({ dfsp: key, callbackId: task.callback.id, err: error }, 'callback task'),
+    });
+  }
+
+  /**
+   * Queues `callback` on its destination's lane; `onDone` gets the final outcome. Returns false,
+   * without calling onDone, when that lane is full.
+   */
+  submit(callback: Callback, onDone: (outcome: DeliveryOutcome) => void): boolean {
+    const accepted = this.#lanes.offer(callback.to, { callback, onDone });
+    if (accepted) notifierMetrics.inFlight.inc({ dfsp: callback.to });
+    else notifierMetrics.deferred.inc({ dfsp: callback.to });
+    return accepted;
+  }
+
+  /** Delivers one callback now, with retries, outside any lane. */
+  async deliver(callback: Callback): Promise<DeliveryOutcome> {
+    const startedMs = this.#now();
+    const entry = this.#options.directory.lookup<ParticipantDirectoryEntry>(
+      PARTICIPANT_ACTOR_TYPE,
+      callback.to,
+    );
+    const prepared = prepareRequest(callback, entry, {
+      hubName: this.#options.hub.hubName,
+      nowMs: startedMs,
+      ...(this.#options.defaultVersion === undefined
+        ? {}
+        : { defaultVersion: this.#options.defaultVersion }),
+    });
+    const outcome =
+      prepared.kind === 'request' ? await this.#send(callback, prepared.request) : prepared;
+    this.#record(callback, outcome, startedMs, prepared.kind === 'request' ? prepared : undefined);
+    return outcome;
+  }
+
+  async #send(callback: Callback, request: HttpRequest): Promise<DeliveryOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.#stopping.signal.aborted) return { kind: 'interrupted', attempts: attempt - 1 };
+      const result = await this.#options.transport.send(request);
+      notifierMetrics.attempts.inc({ result: resultClass(result), dfsp: callback.to });
+      const verdict = judgeAttempt(result);
+      if (verdict === 'delivered' && result.kind === 'status') {
+        return { kind: 'delivered', status: result.status, attempts: attempt };
+      }
+      if (verdict === 'refused' && result.kind === 'status') {
+        return { kind: 'refused', status: result.status, attempts: attempt };
+      }
+      if (attempt > this.#retry.retryMax) {
+        const last = result.kind === 'status' ? `status ${result.status}` : result.error;
+        return { kind: 'failed', attempts: attempt, last };
+      }
+      const random = this.#options.random ?? Math.random;
+      await sleep(backoffMs(attempt, this.#retry, random), this.#stopping.signal);
+    }
+  }
+
+  #record(
+    callback: Callback,
+    outcome: DeliveryOutcome,
+    startedMs: number,
+    prepared: { request: HttpRequest } | undefined,
+  ): void {
+    const dfsp = callback.to;
+    notifierMetrics.callbacks.inc({ outcome: outcome.kind, dfsp });
+    notifierMetrics.seconds.observe({ outcome: outcome.kind }, (this.#now() - startedMs) / 1000);
+    const details = {
+      callbackId: callback.id,
+      dfsp,
+      endpointType: callback.endpointType,
+      method: callback.method,
+      path: callback.path,
+      url: prepared?.request.url,
+      outcome,
+    };
+    if (outcome.kind === 'delivered') this.#options.log.debug(details, 'callback delivered');
+    else if (outcome.kind === 'to_hub') this.#options.log.debug(details, 'callback to hub dropped');
+    else this.#options.log.warn(details, 'callback not delivered');
+  }
+
+  /** Hands back the callbacks still waiting in lanes; they will not be delivered by this core. */
+  takeQueued(): Array<{ callback: Callback; onDone: (outcome: DeliveryOutcome) => void }> {
+    const taken = this.#lanes.takeQueued();
+    for (const task of taken) notifierMetrics.inFlight.dec({ dfsp: task.callback.to });
+    return taken;
+  }
+
+  /** Stops retrying (pending retries end as `interrupted`) and waits for running attempts. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#lanes.idle();
+  }
+
+  idle(): Promise<void> {
+    return this.#lanes.idle();
+  }
+
+  status(): Record<string, LaneStatus> {
+    return this.#lanes.status();
+  }
+
+  #now(): number {
+    return (this.#options.clock ?? Date.now)();
+  }
+}
+
+function resultClass(result: AttemptResult): string {
+  return result.kind === 'network' ? 'network' : `${Math.floor(result.status / 100)}xx`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,221 @@
+// The loop of one owned partition (DESIGN.md §4). On acquisition: write the fencing token to the
+// checkpoint row, re-publish the outbox, rebuild the timer wheel, recreate the consumer from the
+// checkpoint. Then per batch: apply in memory, ONE fenced transaction, publish the outbox
+// pipelined, send replies, ack once. No effect leaves before the state that caused it is durable.
+
+import type {
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { AnyActor, HubSettings } from '../actors/actor.ts';
+import { AbandonBatch, applyBatch, type BatchContext, type Cached, decodeBatch } from './batch.ts';
+import { type Db, withRetry } from './db.ts';
+import type { Lru } from './lru.ts';
+import { metrics } from './metrics.ts';
+import { publishOutbox } from './outbox.ts';
+import { PartitionTimers } from './partition-timers.ts';
+import {
+  claimCheckpoint,
+  FencedError,
+  loadOutbox,
+  loadSnapshots,
+  type PoisonRow,
+  writeBatch,
+} from './snapshot-store.ts';
+import { CMD_STREAM, resetPartitionConsumer } from './streams.ts';
+
+/** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
+export type CrashStage = 'before-db-commit' | 'after-db-commit' | 'mid-publish' | 'after-publish';
+
+export type LoopDeps = {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly db: Db;
+  readonly actors: ReadonlyMap<string, AnyActor>;
+  readonly hub: HubSettings;
+  readonly partitions: number;
+  readonly batchSizeMax: number;
+  readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+  readonly onCrashPoint?: (stage: CrashStage) => void;
+  /** False once the lease's last renewal is older than its TTL. */
+  readonly leaseValid: () => boolean;
+  /** The loop ended by itself: fenced out by a newer owner, or a failure it cannot retry. */
+  readonly onStopped: (error: unknown) => void;
+};
+
+export class PartitionLoop {
+  lastProgressMs = Date.now();
+  pending = 0;
+  private stopping = false;
+  private messages: ConsumerMessages | undefined;
+  private checkpoint = 0;
+  private publishedThroughSeq = 0;
+  private readonly failures = new Map<number, number>();
+  private readonly ctx: BatchContext;
+  private readonly timers: PartitionTimers;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: LoopDeps,
+    readonly partition: number,
+    private readonly fence: number,
+    private readonly cache: Lru<string, Cached>,
+  ) {
+    this.ctx = {
+      partition,
+      partitions: deps.partitions,
+      actors: deps.actors,
+      hub: deps.hub,
+      failures: this.failures,
+    };
+    this.timers = new PartitionTimers(deps, partition, cache);
+  }
+
+  start(): void {
+    this.running = this.run().catch((error: unknown) => {
+      this.deps.log.warn({ err: error, partition: this.partition }, 'partition loop failed');
+      if (!this.stopping) this.deps.onStopped(error);
+    });
+  }
+
+  /** Graceful: stop fetching, let the in-flight batch finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.timers.stop();
+    this.messages?.stop();
+    await this.running;
+  }
+
+  /** Lease lost: stop without writing anything more (the DB fence guards a racing commit). */
+  abort(): void {
+    this.stopping = true;
+    this.timers.stop();
+    this.messages?.stop();
+  }
+
+  private async run(): Promise<void> {
+    const { deps, partition } = this;
+    const seq = await claimCheckpoint(deps.db, partition, this.fence);
+    if (seq === undefined) throw new FencedError(`partition ${partition}: a newer owner holds it`);
+    this.checkpoint = seq;
+    await this.republishOutbox();
+    if (this.stopping) return;
+    await this.timers.rebuild();
+    await this.openConsumer();
+    deps.log.info({ partition, fence: this.fence, checkpoint: seq }, 'partition acquired');
+    while (!this.stopping) {
+      const batch = await this.nextBatch();
+      if (batch.length === 0 || this.stopping) continue;
+      try {
+        await this.processBatch(batch);
+      } catch (error) {
+        if (error instanceof FencedError) throw error;
+        metrics.batchRetries.inc();
+        deps.log.warn({ err: error, partition }, 'batch abandoned; resuming from the checkpoint');
+        await new Promise((r) => setTimeout(r, error instanceof AbandonBatch ? 50 : 500));
+        if (this.stopping) return;
+        await this.republishOutbox();
+        await this.openConsumer();
+      }
+    }
+  }
+
+  /** Publishes what persisted batches left unpublished (after a crash, takeover or failure). */
+  private async republishOutbox(): Promise<void> {
+    const unpublished = await loadOutbox(this.deps.db, this.partition);
+    await publishOutbox(this.deps.js, unpublished);
+    this.publishedThroughSeq = unpublished.at(-1)?.sourceSeq ?? this.publishedThroughSeq;
+  }
+
+  private async openConsumer(): Promise<void> {
+    this.messages?.stop();
+    const { jsm, js, batchSizeMax } = this.deps;
+    const name = await resetPartitionConsumer(jsm, this.partition, this.fence, this.checkpoint);
+    const consumer = await js.consumers.get(CMD_STREAM, name);
+    this.messages = await consumer.consume({ max_messages: batchSizeMax * 2, expires: 2000 });
+    this.iterator = this.messages[Symbol.asyncIterator]();
+  }
+
+  private iterator: AsyncIterator<JsMsg> | undefined;
+
+  /** Waits for one message, then takes whatever else is already buffered, up to batchSizeMax. */
+  private async nextBatch(): Promise<JsMsg[]> {
+    const messages = this.messages;
+    const iterator = this.iterator;
+    if (!messages || !iterator) return [];
+    const first = await iterator.next();
+    if (first.done) return [];
+    const batch = [first.value];
+    while (batch.length < this.deps.batchSizeMax && messages.getPending() > 0) {
+      const next = await iterator.next();
+      if (next.done) break;
+      batch.push(next.value);
+    }
+    return batch;
+  }
+
+  private async processBatch(msgs: JsMsg[]): Promise<void> {
+    const { deps, partition } = this;
+    const startedMs = performance.now();
+    const last = msgs[msgs.length - 1]!;
+    const poison: PoisonRow[] = [];
+    const items = decodeBatch(this.ctx, msgs, this.checkpoint, poison);
+    const missing: string[] = [];
+    for (const item of items) if (this.cache.get(item.id) === undefined) missing.push(item.env.key);
+    const loaded = await loadSnapshots(deps.db, partition, missing);
+    const applied = applyBatch(
+      this.ctx,
+      items,
+      (id) => this.cache.get(id) ?? loaded.get(id),
+      poison,
+    );
+    if (last.seq > this.checkpoint) {
+      if (!deps.leaseValid()) throw new FencedError(`partition ${partition}: lease expired`);
+      await withRetry(deps.db, async (tx) => {
+        await writeBatch(tx, {
+          partition,
+          fence: this.fence,
+          lastSeq: last.seq,
+          snapshots: applied.snapshots,
+          outbox: applied.outbox,
+          poison,
+          publishedThroughSeq: this.publishedThroughSeq,
+        });
+        deps.onCrashPoint?.('before-db-commit');
+        if (!deps.leaseValid()) throw new FencedError(`partition ${partition}: lease expired`);
+      });
+      deps.onCrashPoint?.('after-db-commit');
+      this.checkpoint = last.seq;
+      for (const [id, s] of applied.states) {
+        this.cache.set(id, s);
+        this.timers.set(s.type, s.key, s.timerAtMs);
+      }
+      for (const row of poison) metrics.poison.inc({ reason: row.reason.split(':')[0] ?? '' });
+      await this.publish(applied.outbox);
+      this.publishedThroughSeq = last.seq;
+      deps.onCrashPoint?.('after-publish');
+      for (const reply of applied.replies) deps.nc.publish(reply.subject, reply.payload);
+    }
+    last.ack();
+    this.failures.clear();
+    this.pending = last.info.pending;
+    this.lastProgressMs = Date.now();
+    metrics.lag.set({ partition: String(partition) }, this.pending);
+    metrics.batches.inc();
+    metrics.messagesApplied.inc(applied.applied);
+    metrics.batchSize.observe(msgs.length);
+    metrics.batchSeconds.observe((performance.now() - startedMs) / 1000);
+  }
+
+  private async publish(rows: Parameters<typeof publishOutbox>[1]): Promise<void> {
+    if (!this.deps.onCrashPoint || rows.length < 2) return publishOutbox(this.deps.js, rows);
+    const half = rows.length >> 1;
+    await publishOutbox(this.deps.js, rows.slice(0, half));
+    this.deps.onCrashPoint('mid-publish');
+    await publishOutbox(this.deps.js, rows.slice(half));
+  }
+}

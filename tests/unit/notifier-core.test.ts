@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Callback } from '../../actors/callback.ts';
+import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
+import type { Directory } from '../../runtime/bus.ts';
+import { type DeliveryOutcome, NotifierCore } from '../../runtime/notifier/core.ts';
+import { notifierMetrics } from '../../runtime/notifier/metrics.ts';
+import {
+  type AttemptResult,
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  judgeAttempt,
+} from '../../runtime/notifier/retry.ts';
+import type { HttpRequest, Transport } from '../../runtime/notifier/transport.ts';
+
+const SILENT = { debug() {}, warn() {}, error() {} };
+
+function directoryOf(entries: ParticipantDirectoryEntry[]): Directory {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  return {
+    lookup: <T>(type: string, key: string) =>
+      (type === 'participant' ? byName.get(key) : undefined) as T | undefined,
+    entries: () => [],
+  };
+}
+
+function dfsp(name: string): ParticipantDirectoryEntry {
+  return {
+    name,
+    isActive: true,
+    currencies: {},
+    endpoints: { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `http://${name}.test/transfers/{{transferId}}` },
+  };
+}
+
+/** Answers with the scripted results in order, then with the last one. */
+function scripted(results: AttemptResult[]): Transport & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    async send(request) {
+      requests.push(request);
+      return results[Math.min(requests.length, results.length) - 1]!;
+    },
+    async close() {},
+  };
+}
+
+function put(to: string, transferId = 't-1'): Callback {
+  return {
+    to,
+    endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+    params: { transferId },
+    method: 'PUT',
+    path: `/transfers/${transferId}`,
+    resource: 'transfers',
+    body: { transferState: 'COMMITTED' },
+    id: `cb-${transferId}`,
+  };
+}
+
+function core(transport: Transport, retryMax = 3, names = ['payerfsp', 'Hub']): NotifierCore {
+  return new NotifierCore({
+    directory: directoryOf(names.map(dfsp)),
+    hub: { hubName: 'Hub' },
+    transport,
+    retry: { retryMax, backoffBaseMs: 1, backoffMaxMs: 4 },
+    log: SILENT,
+    clock: () => Date.UTC(2026, 0, 1),
+    random: () => 0.5,
+  });
+}
+
+const status = (code: number): AttemptResult => ({ kind: 'status', status: code });
+
+async function counted(outcome: string, dfspName: string): Promise<number> {
+  const values = (await notifierMetrics.callbacks.get()).values;
+  const found = values.find((v) => v.labels['outcome'] === outcome && v.labels['dfsp'] === dfspName);
+  return found?.value ?? 0;
+}
+
+describe('retry policy', () => {
+  it('delivers on 2xx, retries network errors and 5xx, and refuses 3xx, 4xx and 501', () => {
+    assert.equal(judgeAttempt(status(200)), 'delivered');
+    assert.equal(judgeAttempt(status(202)), 'delivered');
+    assert.equal(judgeAttempt({ kind: 'network', error: 'ECONNREFUSED' }), 'retry');
+    assert.equal(judgeAttempt(status(500)), 'retry');
+    assert.equal(judgeAttempt(status(503)), 'retry');
+    assert.equal(judgeAttempt(status(501)), 'refused');
+    assert.equal(judgeAttempt(status(400)), 'refused');
+    assert.equal(judgeAttempt(status(404)), 'refused');
+    assert.equal(judgeAttempt(status(302)), 'refused');
+  });
+
+  it('backs off exponentially with equal jitter, capped at backoffMaxMs', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, backoffBaseMs: 100, backoffMaxMs: 1_000 };
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((retry) => backoffMs(retry, policy, () => 0)),
+      [50, 100, 200, 400, 500, 500],
+    );
+    assert.equal(backoffMs(3, policy, () => 0.999_999), 400);
+    assert.equal(backoffMs(3, policy, () => 0.5), 300);
+  });
+});
+
+describe('NotifierCore.deliver', () => {
+  it('retries a 503 and delivers once on the following 200', async () => {
+    const transport = scripted([status(503), status(200)]);
+    const before = await counted('delivered', 'payerfsp');
+    assert.deepEqual(await core(transport).deliver(put('payerfsp')), {
+      kind: 'delivered',
+      status: 200,
+      attempts: 2,
+    });
+    assert.equal(transport.requests.length, 2);
+    assert.deepEqual(transport.requests[0], transport.requests[1]);
+    assert.equal(transport.requests[0]?.url, 'http://payerfsp.test/transfers/t-1');
+    assert.equal(await counted('delivered', 'payerfsp'), before + 1);
+  });
+
+  it('retries a network error', async () => {
+    const transport = scripted([{ kind: 'network', error: 'ECONNRESET' }, status(200)]);
+    const outcome = await core(transport).deliver(put('payerfsp'));
+    assert.deepEqual(outcome, { kind: 'delivered', status: 200, attempts: 2 });
+  });
+
+  it('does not retry a 4xx', async () => {
+    const transport = scripted([status(400), status(200)]);
+    const outcome = await core(transport).deliver(put('payerfsp'));
+    assert.deepEqual(outcome, { kind: 'refused', status: 400, attempts: 1 });
+    assert.equal(transport.requests.length, 1);
+  });
+
+  it('gives up after retryMax retries and reports the last error', async () => {
+    const transport = scripted([status(500), { kind: 'network', error: 'UND_ERR_CONNECT_TIMEOUT' }]);
+    const before = await counted('failed', 'payerfsp');
+    const outcome = await core(transport, 2).deliver(put('payerfsp'));
+    assert.deepEqual(outcome, { kind: 'failed', attempts: 3, last: 'UND_ERR_CONNECT_TIMEOUT' });
+    assert.equal(transport.requests.length, 3);
+    assert.equal(await counted('failed', 'payerfsp'), before + 1);
+  });
+
+  it('makes exactly one attempt with retryMax 0', async () => {
+    const transport = scripted([status(502)]);
+    const outcome = await core(transport, 0).deliver(put('payerfsp'));
+    assert.deepEqual(outcome, { kind: 'failed', attempts: 1, last: 'status 502' });
+  });
+
+  it('drops a callback to the hub without sending anything', async () => {
+    const transport = scripted([status(200)]);
+    assert.deepEqual(await core(transport).deliver(put('Hub')), { kind: 'to_hub' });
+    assert.equal(transport.requests.length, 0);
+  });
+
+  it('counts a missing participant and a missing endpoint without sending anything', async () => {
+    const transport = scripted([status(200)]);
+    const notifier = core(transport);
+    const before = await counted('no_endpoint', 'payerfsp');
+    assert.deepEqual(await notifier.deliver(put('ghostfsp')), { kind: 'no_participant' });
+    const post: Callback = { ...put('payerfsp'), endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST' };
+    assert.deepEqual(await notifier.deliver(post), { kind: 'no_endpoint' });
+    assert.equal(transport.requests.length, 0);
+    assert.equal(await counted('no_endpoint', 'payerfsp'), before + 1);
+  });
+
+  it('reports a body that cannot be rendered instead of throwing', async () => {
+    const transport = scripted([status(200)]);
+    const outcome = await core(transport).deliver({ ...put('payerfsp'), body: { amount: 5n } });
+    assert.equal(outcome.kind, 'invalid_body');
+    assert.equal(transport.requests.length, 0);
+  });
+
+  it('sends the hub-originated request it rendered', async () => {
+    const transport = scripted([status(200)]);
+    await core(transport).deliver(put('payerfsp'));
+    assert.deepEqual(transport.requests[0], {
+      method: 'PUT',
+      url: 'http://payerfsp.test/transfers/t-1',
+      headers: {
+        'content-type': 'application/vnd.interoperability.transfers+json;version=1.0',
+        date: 'Thu, 01 Jan 2026 00:00:00 GMT',
+        'fspiop-source': 'Hub',
+        'fspiop-destination': 'payerfsp',
+        'fspiop-uri': '/transfers/t-1',
+        'fspiop-http-method': 'PUT',
+        'content-length': '29',
+      },
+      body: '{"transferState":"COMMITTED"}',
+    });
+  });
+
+  it('ends a pending retry as interrupted when stopped', async () => {
+    const transport = scripted([status(503)]);
+    const notifier = new NotifierCore({
+      directory: directoryOf([dfsp('payerfsp')]),
+      hub: { hubName: 'Hub' },
+      transport,
+      retry: { retryMax: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 },
+      log: SILENT,
+    });
+    const outcomes: DeliveryOutcome[] = [];
+    assert.equal(notifier.submit(put('payerfsp'), (o) => outcomes.push(o)), true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await notifier.stop();
+    assert.ok(Date.now() - started < 1_000);
+    assert.deepEqual(outcomes, [{ kind: 'interrupted', attempts: 1 }]);
+  });
+});
