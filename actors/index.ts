@@ -6,6 +6,7 @@ import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { partyActor } from './party/index.ts';
 import { quoteActor } from './quote/index.ts';
 import { transactionRequestActor } from './transaction-request/index.ts';
+import { transferActor } from './transfer/index.ts';
 
 export const ACTORS: readonly AnyActor[] = [
   partyActor,
@@ -13,4 +14,5 @@ export const ACTORS: readonly AnyActor[] = [
   transactionRequestActor,
   authorizationActor,
   oracleRegistryActor,
+  transferActor,
 ];

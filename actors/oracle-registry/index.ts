@@ -5,9 +5,9 @@
 // recorded and listed exactly as the ALS would, and the built-in oracle (PartyLookup actors)
 // answers. TTK provisioning registers oracles at simulators that mkondo does not run.
 
+import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorDefinition, Decision } from '../actor.ts';
 import { assertNever, invariant } from '../actor.ts';
-import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 
 export const ORACLE_REGISTRY_ACTOR_TYPE = 'oracle-registry';
 export const ORACLE_REGISTRY_KEY = 'oracles';
@@ -23,7 +23,10 @@ export type OracleTerms = {
 
 export type OracleRecord = OracleTerms & { readonly oracleId: string };
 
-export type OracleRegistryState = { readonly oracles: readonly OracleRecord[]; readonly lastId: number };
+export type OracleRegistryState = {
+  readonly oracles: readonly OracleRecord[];
+  readonly lastId: number;
+};
 
 export type OracleRegistryCommand =
   | { readonly kind: 'CreateOracle'; readonly terms: OracleTerms }
@@ -51,22 +54,38 @@ function sameTerms(a: OracleTerms, b: OracleTerms): boolean {
   return sameSlot(a, b) && a.endpoint.value === b.endpoint.value && a.isDefault === b.isDefault;
 }
 
-export function decideOracleRegistry(state: OracleRegistryState, command: OracleRegistryCommand): RegistryDecision {
+export function decideOracleRegistry(
+  state: OracleRegistryState,
+  command: OracleRegistryCommand,
+): RegistryDecision {
   switch (command.kind) {
     case 'CreateOracle': {
       // Provisioning scripts re-run: an identical registration is answered with the record.
-      const existing = state.oracles.find((o) => sameTerms(o, command.terms) && o.external === command.terms.external);
-      if (existing) return { events: [], effects: [], reply: { kind: 'created', oracle: existing } };
+      const existing = state.oracles.find(
+        (o) => sameTerms(o, command.terms) && o.external === command.terms.external,
+      );
+      if (existing)
+        return { events: [], effects: [], reply: { kind: 'created', oracle: existing } };
       const oracle: OracleRecord = { ...command.terms, oracleId: String(state.lastId + 1) };
-      return { events: [{ type: 'OracleCreated', oracle }], effects: [], reply: { kind: 'created', oracle } };
+      return {
+        events: [{ type: 'OracleCreated', oracle }],
+        effects: [],
+        reply: { kind: 'created', oracle },
+      };
     }
     case 'UpdateOracle': {
-      if (!state.oracles.some((o) => o.oracleId === command.oracleId)) return notFound(command.oracleId);
+      if (!state.oracles.some((o) => o.oracleId === command.oracleId))
+        return notFound(command.oracleId);
       const oracle: OracleRecord = { ...command.terms, oracleId: command.oracleId };
-      return { events: [{ type: 'OracleUpdated', oracle }], effects: [], reply: { kind: 'updated' } };
+      return {
+        events: [{ type: 'OracleUpdated', oracle }],
+        effects: [],
+        reply: { kind: 'updated' },
+      };
     }
     case 'DeleteOracle':
-      if (!state.oracles.some((o) => o.oracleId === command.oracleId)) return notFound(command.oracleId);
+      if (!state.oracles.some((o) => o.oracleId === command.oracleId))
+        return notFound(command.oracleId);
       return {
         events: [{ type: 'OracleDeleted', oracleId: command.oracleId }],
         effects: [],
@@ -90,7 +109,10 @@ function demoteDefaults(oracles: readonly OracleRecord[], next: OracleRecord): O
   );
 }
 
-export function evolveOracleRegistry(state: OracleRegistryState, event: OracleRegistryEvent): OracleRegistryState {
+export function evolveOracleRegistry(
+  state: OracleRegistryState,
+  event: OracleRegistryEvent,
+): OracleRegistryState {
   switch (event.type) {
     case 'OracleCreated':
       invariant(Number(event.oracle.oracleId) === state.lastId + 1, 'oracle ids are sequential');
@@ -99,7 +121,9 @@ export function evolveOracleRegistry(state: OracleRegistryState, event: OracleRe
         lastId: state.lastId + 1,
       };
     case 'OracleUpdated': {
-      const replaced = state.oracles.map((o) => (o.oracleId === event.oracle.oracleId ? event.oracle : o));
+      const replaced = state.oracles.map((o) =>
+        o.oracleId === event.oracle.oracleId ? event.oracle : o,
+      );
       return { ...state, oracles: demoteDefaults(replaced, event.oracle) };
     }
     case 'OracleDeleted':

@@ -50,14 +50,28 @@ function hubTransfer(
   return sendTo('transfer', movement.transferId, command);
 }
 
-function hubPosting(hubName: string, transferId: string, currency: string, amountMinor: bigint) {
+function hubPosting(transferId: string, currency: string, amountMinor: bigint) {
   const command: PostHubReconciliation = {
     kind: 'PostHubReconciliation',
     transferId,
     currency,
     amountMinor,
   };
-  return sendTo('participant', hubName, command);
+  return command;
+}
+
+// Sends the hub mirror as an effect and hands it back in the reply for the route to await.
+function acceptedWithHub(
+  events: ParticipantDecision['events'],
+  effects: readonly Effect[],
+  hubName: string,
+  posting: PostHubReconciliation,
+): ParticipantDecision {
+  return {
+    events,
+    effects: [...effects, sendTo('participant', hubName, posting)],
+    reply: { ok: true, hubPosting: posting },
+  };
 }
 
 // central-ledger's checks for a funds movement, in its order, with its texts.
@@ -94,7 +108,7 @@ export function decideFundsIn(
   if (!isAccount(account)) return account;
   const { hubName } = ctx.hub;
   const money = { amountMinor: cmd.amountMinor, currency: cmd.currency };
-  return accepted(
+  return acceptedWithHub(
     [
       {
         type: 'BalancePosted',
@@ -104,10 +118,9 @@ export function decideFundsIn(
         atMs: ctx.nowMs,
       },
     ],
-    [
-      hubTransfer(cmd, { payerFsp: state.name, payeeFsp: hubName }, money, 'COMMITTED'),
-      hubPosting(hubName, cmd.transferId, cmd.currency, cmd.amountMinor),
-    ],
+    [hubTransfer(cmd, { payerFsp: state.name, payeeFsp: hubName }, money, 'COMMITTED')],
+    hubName,
+    hubPosting(cmd.transferId, cmd.currency, cmd.amountMinor),
   );
 }
 
@@ -165,10 +178,10 @@ export function decideFundsOutFinish(
     commit ? 'COMMITTED' : 'ABORTED',
   );
   const type = commit ? 'ReservationCommitted' : 'ReservationReleased';
-  const effects = commit
-    ? [transfer, hubPosting(hubName, cmd.transferId, account.currency, -reservation.amountMinor)]
-    : [transfer];
-  return accepted([{ type, transferId: cmd.transferId, atMs: ctx.nowMs }], effects);
+  const events = [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }] as const;
+  if (!commit) return accepted(events, [transfer]);
+  const posting = hubPosting(cmd.transferId, account.currency, -reservation.amountMinor);
+  return acceptedWithHub(events, [transfer], hubName, posting);
 }
 
 // No reservation in flight: a repeat of the same action is accepted again, anything else refused.

@@ -128,8 +128,14 @@ export type AdminCommand =
 export type PositionCommand = ReserveFunds | CommitReservation | CreditPosition | ReleaseReservation;
 export type ParticipantCommand = AdminCommand | PositionCommand;
 
-/** Admin replies: `ok`, or a Mojaloop error the admin route renders with its HTTP status. */
-export type AdminReply = { readonly ok: true } | { readonly ok: false; readonly error: FspiopError };
+/**
+ * Admin replies: `ok`, or a Mojaloop error the admin route renders with its HTTP status. A funds
+ * movement that mirrors on the hub also returns the (idempotent) hub command it sent, so the
+ * route can await it too and answer only once both sides are visible (read-your-writes).
+ */
+export type AdminReply =
+  | { readonly ok: true; readonly hubPosting?: PostHubReconciliation }
+  | { readonly ok: false; readonly error: FspiopError };
 export type ParticipantReply = AdminReply | undefined;
 
 // --- events --------------------------------------------------------------------------------

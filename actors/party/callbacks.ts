@@ -2,9 +2,9 @@
 // with {{partyIdType}}, {{partyIdentifier}} and {{partySubIdOrType}}; the SubId variants have
 // their own endpoint types (FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_GET, ...), as in Mojaloop's ALS.
 
+import { errorBody, type FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Effect } from '../actor.ts';
 import type { Callback } from '../callback.ts';
-import { errorBody, type FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Relay } from '../quote/exchange-types.ts';
 import type { Answer, PartyId } from './messages.ts';
 
@@ -29,7 +29,13 @@ export function partyPath(resource: 'parties' | 'participants', party: PartyId):
 }
 
 /** GET /parties forwarded to an owner, FSPIOP-Destination set to that owner. */
-export function forwardLookup(party: PartyId, owner: string, relay: Relay, path: string, id: string) {
+export function forwardLookup(
+  party: PartyId,
+  owner: string,
+  relay: Relay,
+  path: string,
+  id: string,
+) {
   const headers = { ...relay.headers, 'fspiop-destination': owner };
   const callback: Callback = {
     to: owner,
@@ -45,7 +51,14 @@ export function forwardLookup(party: PartyId, owner: string, relay: Relay, path:
 }
 
 /** PUT /parties(/error) relayed to the requester. */
-export function relayAnswer(party: PartyId, to: string, isError: boolean, relay: Relay, path: string, id: string) {
+export function relayAnswer(
+  party: PartyId,
+  to: string,
+  isError: boolean,
+  relay: Relay,
+  path: string,
+  id: string,
+) {
   return effect({
     to,
     endpointType: endpoint('PARTIES', party, isError ? 'PUT_ERROR' : 'PUT'),
@@ -73,7 +86,12 @@ export function partiesError(party: PartyId, to: string, error: FspiopError, id:
 }
 
 /** Hub-originated PUT /participants/{Type}/{ID}[/{SubId}] (or /error) answering a request. */
-export function participantsAnswer(party: PartyId, answer: Answer, body: unknown, isError: boolean) {
+export function participantsAnswer(
+  party: PartyId,
+  answer: Answer,
+  body: unknown,
+  isError: boolean,
+) {
   const path = partyPath('participants', party);
   return effect({
     to: answer.requester,

@@ -3,9 +3,9 @@
 // slot); a new registration for the same slot moves the party. Lookups are routed through it so
 // that every forward and every hub answer leaves through the outbox with the state behind it.
 
+import { fspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorDefinition, Decision, Effect } from '../actor.ts';
 import { assertNever } from '../actor.ts';
-import { fspiopError } from '../../schema/fspiop/errors.ts';
 import {
   forwardLookup,
   participantsAnswer,
@@ -31,7 +31,10 @@ const ACCEPTED: PartyReply = { kind: 'accepted' };
 /** Owners of the party for a currency: entries of that currency or of no currency. */
 export function ownersOf(state: PartyState, currency?: string): string[] {
   const owners = state.entries
-    .filter((entry) => currency === undefined || entry.currency === undefined || entry.currency === currency)
+    .filter(
+      (entry) =>
+        currency === undefined || entry.currency === undefined || entry.currency === currency,
+    )
     .map((entry) => entry.fspId);
   return [...new Set(owners)];
 }
@@ -51,7 +54,11 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
       return { events: [], effects: [effect], reply: ACCEPTED };
     }
     case 'ResolveOwners':
-      return { events: [], effects: [], reply: { kind: 'owners', owners: ownersOf(state, command.currency) } };
+      return {
+        events: [],
+        effects: [],
+        reply: { kind: 'owners', owners: ownersOf(state, command.currency) },
+      };
     case 'ForwardPartyLookup': {
       const { party, relay, path, deliveryId } = command;
       const effects: Effect[] =
@@ -64,10 +71,18 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
       const { party, deliveryId } = command;
       if (command.refusal) {
         const effect = partiesError(party, command.source, command.refusal, deliveryId);
-        return { events: [], effects: [effect], reply: { kind: 'refused', error: command.refusal } };
+        return {
+          events: [],
+          effects: [effect],
+          reply: { kind: 'refused', error: command.refusal },
+        };
       }
       const { destination, isError, relay, path } = command;
-      return { events: [], effects: [relayAnswer(party, destination, isError, relay, path, deliveryId)], reply: ACCEPTED };
+      return {
+        events: [],
+        effects: [relayAnswer(party, destination, isError, relay, path, deliveryId)],
+        reply: ACCEPTED,
+      };
     }
     case 'AnswerParticipantRequest': {
       const { answer } = command;
@@ -93,9 +108,13 @@ function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
     const effects = cmd.answer ? [participantsError(cmd.party, cmd.answer, cmd.refusal)] : [];
     return { events: [], effects, reply: { kind: 'refused', error: cmd.refusal } };
   }
-  const entry: PartyEntry = cmd.currency ? { fspId: cmd.fspId, currency: cmd.currency } : { fspId: cmd.fspId };
+  const entry: PartyEntry = cmd.currency
+    ? { fspId: cmd.fspId, currency: cmd.currency }
+    : { fspId: cmd.fspId };
   const known = state.entries.some((e) => e.fspId === entry.fspId && e.currency === entry.currency);
-  const effects = cmd.answer ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)] : [];
+  const effects = cmd.answer
+    ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)]
+    : [];
   return { events: known ? [] : [{ type: 'PartyRegistered', entry }], effects, reply: ACCEPTED };
 }
 
@@ -111,7 +130,9 @@ function decideDeregister(state: PartyState, cmd: DeregisterParty): PartyDecisio
   const event: PartyEvent = cmd.currency
     ? { type: 'PartyDeregistered', fspId: cmd.fspId, currency: cmd.currency }
     : { type: 'PartyDeregistered', fspId: cmd.fspId };
-  const effects = cmd.answer ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)] : [];
+  const effects = cmd.answer
+    ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)]
+    : [];
   return { events: [event], effects, reply: ACCEPTED };
 }
 
@@ -125,7 +146,11 @@ export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
     case 'PartyDeregistered':
       return {
         entries: state.entries.filter(
-          (e) => !(e.fspId === event.fspId && (event.currency === undefined || e.currency === event.currency)),
+          (e) =>
+            !(
+              e.fspId === event.fspId &&
+              (event.currency === undefined || e.currency === event.currency)
+            ),
         ),
       };
     default:

@@ -4,8 +4,8 @@
 // so an identical resend is re-forwarded, a modified one is refused with 3106, and a GET can be
 // answered from the stored answer after the responder is gone.
 
-import type { FspiopResource } from '../callback.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { FspiopResource } from '../callback.ts';
 
 /** A DFSP message relayed unchanged: lower-case headers and the exact body text. */
 export type Relay = { readonly headers: Readonly<Record<string, string>>; readonly body?: string };

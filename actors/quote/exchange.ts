@@ -5,10 +5,10 @@
 // resend is re-forwarded; a modified resend is refused with 3106; a GET is answered from the
 // stored answer, so it still works after the responder is gone.
 
+import { errorBody, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorDefinition, DecideContext, Decision, Effect } from '../actor.ts';
 import { assertNever, invariant } from '../actor.ts';
 import type { Callback } from '../callback.ts';
-import { errorBody, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type {
   AnswerExchange,
   ExchangeCommand,
@@ -91,8 +91,15 @@ function decideRequest(
     };
   }
   if (state.requestHash !== cmd.requestHash) {
-    const error = fspiopError('3106', `${cb.resource} ${cb.key} was sent before with other content`);
-    return { events: [DELIVERED], effects: [cb.hubError(cmd.requester, error)], reply: refused(error) };
+    const error = fspiopError(
+      '3106',
+      `${cb.resource} ${cb.key} was sent before with other content`,
+    );
+    return {
+      events: [DELIVERED],
+      effects: [cb.hubError(cmd.requester, error)],
+      reply: refused(error),
+    };
   }
   if (state.phase === 'refused') return resendRefusal(state, cmd.requester, cb);
   return {
@@ -115,7 +122,11 @@ function decideAnswer(state: ExchangeState, cmd: AnswerExchange, cb: Callbacks):
   if (state.answer) {
     if (state.answer.answerHash !== cmd.answerHash) {
       const error = fspiopError('3106', `${cb.resource} ${cb.key} was answered before`);
-      return { events: [DELIVERED], effects: [cb.hubError(cmd.source, error)], reply: refused(error) };
+      return {
+        events: [DELIVERED],
+        effects: [cb.hubError(cmd.source, error)],
+        reply: refused(error),
+      };
     }
     return { events: [DELIVERED], effects: [forward], reply: { kind: 'resent' } };
   }
@@ -144,7 +155,11 @@ function decideQuery(
   const target = cmd.destination ?? (state.phase === 'absent' ? undefined : state.responder);
   if (target === undefined) {
     const error = fspiopError(config.notFoundCode, `${cb.resource} ${cb.key} is not known`);
-    return { events: [], effects: [cb.hubError(cmd.requester, error, 'query')], reply: refused(error) };
+    return {
+      events: [],
+      effects: [cb.hubError(cmd.requester, error, 'query')],
+      reply: refused(error),
+    };
   }
   return {
     events: deliveredIfActive(state),
@@ -176,7 +191,11 @@ export function evolveExchange(state: ExchangeState, event: ExchangeEvent): Exch
     case 'ExchangeRefused': {
       invariant(state.phase === 'absent', `${event.type} opens an exchange`);
       const { type, ...opened } = event;
-      return { phase: type === 'ExchangeRequested' ? 'requested' : 'refused', ...opened, deliveries: 0 };
+      return {
+        phase: type === 'ExchangeRequested' ? 'requested' : 'refused',
+        ...opened,
+        deliveries: 0,
+      };
     }
     case 'ExchangeReopened': {
       invariant(state.phase !== 'absent', 'only an open exchange is reopened');
@@ -201,18 +220,35 @@ type Callbacks = ReturnType<typeof callbacks>;
 function callbacks(config: ExchangeConfig, key: string, deliveries: number) {
   const id = (suffix?: string) =>
     `${config.resource}/${key}/${deliveries}${suffix ? `/${suffix.slice(0, 24)}` : ''}`;
-  const base = { endpointType: config.endpointType, resource: config.resource, params: { ID: key } };
+  const base = {
+    endpointType: config.endpointType,
+    resource: config.resource,
+    params: { ID: key },
+  };
   return {
     key,
     resource: config.resource,
     requestMethod: config.requestMethod,
-    relay(to: string, relay: Relay, method: Callback['method'], path: string, suffix?: string): Effect {
+    relay(
+      to: string,
+      relay: Relay,
+      method: Callback['method'],
+      path: string,
+      suffix?: string,
+    ): Effect {
       const callback: Callback = { ...base, to, method, path, relay, id: id(suffix) };
       return { kind: 'callback', callback };
     },
     hubError(to: string, error: FspiopError, suffix?: string): Effect {
       const path = `/${config.resource}/${key}/error`;
-      const callback: Callback = { ...base, to, method: 'PUT', path, body: errorBody(error), id: id(suffix) };
+      const callback: Callback = {
+        ...base,
+        to,
+        method: 'PUT',
+        path,
+        body: errorBody(error),
+        id: id(suffix),
+      };
       return { kind: 'callback', callback };
     },
   };

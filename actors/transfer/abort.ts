@@ -2,9 +2,9 @@
 // 3100 to payer and payee, a PATCH ABORTED to a payee that asked for a commit notification, and
 // the payer's reservation released.
 
-import type { DecideContext } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext } from '../actor.ts';
 import { hubError, hubPatch } from './callbacks.ts';
 import { callbackEffect, type TransferDecision, toParticipant } from './decision.ts';
 import type { KnownTransfer } from './state.ts';
@@ -39,7 +39,9 @@ export function abortReserved(
     effects: [
       callbackEffect(hubError(payerFsp, transferId, error, `${id}/payer`)),
       callbackEffect(hubError(payeeFsp, transferId, error, `${id}/payee`)),
-      ...(options.patchPayee ? [callbackEffect(hubPatch(payeeFsp, transferId, patch, `${id}/patch`))] : []),
+      ...(options.patchPayee
+        ? [callbackEffect(hubPatch(payeeFsp, transferId, patch, `${id}/patch`))]
+        : []),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'rejected', error },

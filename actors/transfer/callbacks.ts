@@ -5,8 +5,8 @@
 // Ids are derived from the transfer id, the purpose and the command's clock: stable across
 // redeliveries of one command, distinct for two GETs.
 
-import type { Callback } from '../callback.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { Callback } from '../callback.ts';
 import type { Relay } from './messages.ts';
 import type { KnownTransfer } from './state.ts';
 import { externalState } from './state.ts';

@@ -1,9 +1,9 @@
 // Small builders shared by the decide functions: the decision shapes, effects addressed to
 // Participant actors, and the duplicate-check answer that every FSPIOP step shares (§3.7).
 
+import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { Decision, Effect } from '../actor.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
-import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { hubError, hubPut, stateBody } from './callbacks.ts';
 import type { TransferEvent } from './events.ts';
 import type { ParticipantCommand, TransferReply } from './messages.ts';
@@ -51,7 +51,12 @@ export function answerDuplicate(
 ): TransferDecision {
   const transferId = state.terms.transferId;
   if (!sameHash) {
-    return refuse(sender, transferId, fspiopError(FspiopCode.MODIFIED_REQUEST), `${stepId}/modified`);
+    return refuse(
+      sender,
+      transferId,
+      fspiopError(FspiopCode.MODIFIED_REQUEST),
+      `${stepId}/modified`,
+    );
   }
   if (!isFinal(state)) return ignore('duplicate in flight');
   return {

@@ -9,7 +9,12 @@ export function evolve(state: TransferState, event: TransferEvent): TransferStat
   switch (event.type) {
     case 'TransferPrepared':
       invariant(state.phase === 'absent', 'a transfer is prepared once');
-      return { phase: 'received', terms: event.terms, prepareHash: event.prepareHash, relay: event.relay };
+      return {
+        phase: 'received',
+        terms: event.terms,
+        prepareHash: event.prepareHash,
+        relay: event.relay,
+      };
     case 'TransferInvalidated':
       invariant(state.phase === 'absent', 'only a new transfer can be invalid');
       return {
@@ -65,7 +70,11 @@ function hubRecorded(
   event: Extract<TransferEvent, { type: 'HubTransferRecorded' }>,
 ): TransferState {
   invariant(state.phase === 'absent' || state.hub === true, 'hub records only hub transfers');
-  const known = { terms: event.terms, prepareHash: `hub:${event.terms.transferId}`, hub: true as const };
+  const known = {
+    terms: event.terms,
+    prepareHash: `hub:${event.terms.transferId}`,
+    hub: true as const,
+  };
   switch (event.state) {
     case 'RESERVED':
       return { ...known, phase: 'reserved' };

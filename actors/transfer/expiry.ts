@@ -2,9 +2,9 @@
 // payer hears 3303; after it, payer and payee hear 3303 and the reservation is released. The
 // command is idempotent: ignored when early, final, unknown, or for hub transfers.
 
-import type { DecideContext, Timer } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext, Timer } from '../actor.ts';
 import { hubError } from './callbacks.ts';
 import { callbackEffect, ignore, type TransferDecision, toParticipant } from './decision.ts';
 import type { ExpireTransfer, TransferCommand } from './messages.ts';

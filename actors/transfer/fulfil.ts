@@ -5,11 +5,11 @@
 // sent in the same step as the callbacks: they are durable effects of a durable state.
 
 import { createHash } from 'node:crypto';
-import type { DecideContext } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
-import { hubPatch, hubPut, relayFulfil } from './callbacks.ts';
+import type { DecideContext } from '../actor.ts';
 import { abortReserved } from './abort.ts';
+import { hubPatch, hubPut, relayFulfil } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
@@ -40,8 +40,15 @@ export function decideFulfil(
     return ignore('RESERVED fulfil is not part of API 1.0');
   }
   if (state.hub || cmd.transferState === 'RECEIVED') {
-    const detail = state.hub ? 'hub transfers are not fulfilled over FSPIOP' : 'invalid transferState';
-    return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, detail), id);
+    const detail = state.hub
+      ? 'hub transfers are not fulfilled over FSPIOP'
+      : 'invalid transferState';
+    return refuse(
+      cmd.source,
+      cmd.transferId,
+      fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, detail),
+      id,
+    );
   }
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
@@ -113,7 +120,12 @@ function commit(
   const callbacks = isReserve(cmd)
     ? [
         hubPut(payerFsp, transferId, committed, `${id}/payer`),
-        hubPatch(payeeFsp, transferId, { completedTimestamp, transferState: 'COMMITTED' }, `${id}/patch`),
+        hubPatch(
+          payeeFsp,
+          transferId,
+          { completedTimestamp, transferState: 'COMMITTED' },
+          `${id}/patch`,
+        ),
       ]
     : [
         relayFulfil(payerFsp, transferId, cmd.relay),

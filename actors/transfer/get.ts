@@ -1,8 +1,8 @@
 // GetTransfer (GET /transfers/{ID}): the hub answers from the transfer's state with a PUT to the
 // requester. Unknown id ⇒ 3208; a requester that is neither payer nor payee ⇒ 3000 (§3.6).
 
-import type { DecideContext } from '../actor.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext } from '../actor.ts';
 import { hubPut, stateBody } from './callbacks.ts';
 import { callbackEffect, refuse, sameFsp, type TransferDecision } from './decision.ts';
 import type { GetTransfer } from './messages.ts';

@@ -2,10 +2,10 @@
 // GET /transfers/{ID} answers them like any transfer (TTK funds_in/funds_out assert on it).
 // RESERVED may move on to COMMITTED or ABORTED; a repeat of the current state is a no-op.
 
-import type { DecideContext } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import { parseAdminAmount } from '../../schema/money.ts';
+import type { DecideContext } from '../actor.ts';
 import { ignore, type TransferDecision } from './decision.ts';
 import type { RecordHubTransfer } from './messages.ts';
 import { externalState, type TransferState, type TransferTerms } from './state.ts';
@@ -33,7 +33,12 @@ export function decideRecordHubTransfer(
   };
   const error =
     cmd.state === 'ABORTED'
-      ? { error: fspiopError(FspiopCode.GENERIC_CLIENT_ERROR, cmd.reason ?? 'aborted by the hub operator') }
+      ? {
+          error: fspiopError(
+            FspiopCode.GENERIC_CLIENT_ERROR,
+            cmd.reason ?? 'aborted by the hub operator',
+          ),
+        }
       : {};
   return {
     events: [

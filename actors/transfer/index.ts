@@ -14,11 +14,15 @@ export { TRANSFER_ACTOR_TYPE } from './decision.ts';
 export type * from './messages.ts';
 export type { TransferState } from './state.ts';
 
-export const transferActor: ActorDefinition<TransferState, TransferCommand, TransferEvent, TransferReply> =
-  {
-    type: TRANSFER_ACTOR_TYPE,
-    initial: INITIAL_STATE,
-    decide,
-    evolve,
-    nextTimer,
-  };
+export const transferActor: ActorDefinition<
+  TransferState,
+  TransferCommand,
+  TransferEvent,
+  TransferReply
+> = {
+  type: TRANSFER_ACTOR_TYPE,
+  initial: INITIAL_STATE,
+  decide,
+  evolve,
+  nextTimer,
+};

@@ -63,7 +63,11 @@ export type RejectTransfer = {
   readonly relay: Relay;
 };
 
-export type GetTransfer = { readonly kind: 'GetTransfer'; readonly transferId: string; readonly source: string };
+export type GetTransfer = {
+  readonly kind: 'GetTransfer';
+  readonly transferId: string;
+  readonly source: string;
+};
 
 export type ExpireTransfer = { readonly kind: 'ExpireTransfer' };
 

@@ -3,11 +3,16 @@
 // (exists, active, account in the currency, liquidity, NDC) happen there because that actor owns
 // the payer's data; the payee's directory facts were stamped on the command by the gateway.
 
-import type { DecideContext } from '../actor.ts';
-import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
+import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext } from '../actor.ts';
 import { hubError } from './callbacks.ts';
-import { answerDuplicate, callbackEffect, type TransferDecision, toParticipant } from './decision.ts';
+import {
+  answerDuplicate,
+  callbackEffect,
+  type TransferDecision,
+  toParticipant,
+} from './decision.ts';
 import type { PrepareTransfer } from './messages.ts';
 import type { TransferState, TransferTerms } from './state.ts';
 
@@ -20,7 +25,12 @@ export function decidePrepare(
   ctx: DecideContext,
 ): TransferDecision {
   if (state.phase !== 'absent') {
-    return answerDuplicate(state, state.prepareHash === cmd.requestHash, cmd.source, `prepare/${ctx.nowMs}`);
+    return answerDuplicate(
+      state,
+      state.prepareHash === cmd.requestHash,
+      cmd.source,
+      `prepare/${ctx.nowMs}`,
+    );
   }
   const terms = termsOf(cmd);
   const failure = validatePrepare(cmd, ctx);

@@ -2,9 +2,9 @@
 // transfer. The error is relayed to the payer as sent and the reservation is released. Only the
 // payee may reject; its error body has its own duplicate check (§3.7).
 
-import type { DecideContext } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext } from '../actor.ts';
 import { relayError } from './callbacks.ts';
 import {
   answerDuplicate,
@@ -28,10 +28,20 @@ export function decideReject(
     return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
   }
   if (state.hub) {
-    return refuse(cmd.source, cmd.transferId, validation('hub transfers are not rejected over FSPIOP'), id);
+    return refuse(
+      cmd.source,
+      cmd.transferId,
+      validation('hub transfers are not rejected over FSPIOP'),
+      id,
+    );
   }
   if (!sameFsp(cmd.source, state.terms.payeeFsp)) {
-    return refuse(cmd.source, cmd.transferId, validation('FSPIOP-Source does not match payee fsp'), id);
+    return refuse(
+      cmd.source,
+      cmd.transferId,
+      validation('FSPIOP-Source does not match payee fsp'),
+      id,
+    );
   }
   if (state.errorHash !== undefined) {
     return answerDuplicate(state, state.errorHash === cmd.requestHash, cmd.source, id);

@@ -3,8 +3,8 @@
 // ⇒ abort and tell the payer. A reservation that arrives after the transfer already aborted
 // (expired while waiting) is released at once, so no reservation outlives its transfer.
 
-import type { DecideContext } from '../actor.ts';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
+import type { DecideContext } from '../actor.ts';
 import { forwardPrepare, hubError } from './callbacks.ts';
 import { callbackEffect, ignore, type TransferDecision, toParticipant } from './decision.ts';
 import type { FundsReserved, ReservationRejected } from './messages.ts';
@@ -21,7 +21,12 @@ export function decideFundsReserved(state: TransferState, cmd: FundsReserved): T
   if (state.phase === 'aborted' && !state.hub) {
     return {
       events: [],
-      effects: [toParticipant(state.terms.payerFsp, { kind: 'ReleaseReservation', transferId: cmd.transferId })],
+      effects: [
+        toParticipant(state.terms.payerFsp, {
+          kind: 'ReleaseReservation',
+          transferId: cmd.transferId,
+        }),
+      ],
       reply: { kind: 'ignored', reason: 'transfer already aborted; reservation released' },
     };
   }
@@ -43,7 +48,9 @@ export function decideReservationRejected(
         completedTimestamp: formatDateTime(ctx.nowMs),
       },
     ],
-    effects: [callbackEffect(hubError(state.terms.payerFsp, cmd.transferId, cmd.error, 'rejected'))],
+    effects: [
+      callbackEffect(hubError(state.terms.payerFsp, cmd.transferId, cmd.error, 'rejected')),
+    ],
     reply: { kind: 'rejected', error: cmd.error },
   };
 }

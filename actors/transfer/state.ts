@@ -64,7 +64,9 @@ export function isFinal(state: TransferState): boolean {
 }
 
 /** The FSPIOP TransferState a DFSP sees for a phase. */
-export function externalState(state: KnownTransfer): 'RECEIVED' | 'RESERVED' | 'COMMITTED' | 'ABORTED' {
+export function externalState(
+  state: KnownTransfer,
+): 'RECEIVED' | 'RESERVED' | 'COMMITTED' | 'ABORTED' {
   switch (state.phase) {
     case 'received':
       return 'RECEIVED';

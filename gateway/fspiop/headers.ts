@@ -78,7 +78,11 @@ function checkContentType(value: string | undefined, resource: FspiopResource): 
   );
 }
 
-function checkFspId(value: string | undefined, header: string, required: boolean): string | undefined {
+function checkFspId(
+  value: string | undefined,
+  header: string,
+  required: boolean,
+): string | undefined {
   if (value === undefined) {
     if (required) throw missing(header);
     return undefined;
@@ -124,7 +128,10 @@ export function fspiopHeaders(
       options.destinationRequired === true,
     );
     checkContentLength(header('content-length'));
-    c.set('fspiop', destination === undefined ? { ...media, source } : { ...media, source, destination });
+    c.set(
+      'fspiop',
+      destination === undefined ? { ...media, source } : { ...media, source, destination },
+    );
     return limit(c, next);
   };
 }

@@ -31,14 +31,14 @@ export type ContentTypeParse =
   | { readonly ok: true; readonly media: MediaType }
   | { readonly ok: false; readonly reason: 'malformed' | 'unsupported' };
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Parses a Content-Type against the resource of the route. */
 export function parseContentType(value: string, resource: FspiopResource): ContentTypeParse {
   const pattern = new RegExp(
-    `^application/vnd\\.interoperability(\\.iso20022)?\\.${escape(resource)}\\+json` +
+    `^application/vnd\\.interoperability(\\.iso20022)?\\.${escapeRegExp(resource)}\\+json` +
       '\\s?;\\s?version=(\\d+\\.\\d+)$',
   );
   const match = pattern.exec(value.trim());
@@ -60,7 +60,7 @@ export type AcceptParse =
  */
 export function parseAccept(value: string, resource: FspiopResource): AcceptParse {
   const item = new RegExp(
-    `^application/vnd\\.interoperability(\\.iso20022)?\\.${escape(resource)}\\+json` +
+    `^application/vnd\\.interoperability(\\.iso20022)?\\.${escapeRegExp(resource)}\\+json` +
       '(\\s?;\\s?version=(\\d+(\\.\\d+)?))?$',
   );
   const versions: string[] = [];

@@ -148,4 +148,3 @@ export class FullFlows implements PayerHooks {
 
 /** Payer hooks for scenarios without lookups or quotes. */
 export const NO_HOOKS: PayerHooks = { party: () => {}, quote: () => {} };
-

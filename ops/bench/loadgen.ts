@@ -8,10 +8,12 @@ import { performance } from 'node:perf_hooks';
 import type { Starter } from './flows.ts';
 import { summarize, type Tracker } from './tracker.ts';
 
-export type LoadMode = { readonly kind: 'rate'; readonly perSecond: number } | {
-  readonly kind: 'concurrency';
-  readonly flows: number;
-};
+export type LoadMode =
+  | { readonly kind: 'rate'; readonly perSecond: number }
+  | {
+      readonly kind: 'concurrency';
+      readonly flows: number;
+    };
 
 export type LoadOptions = {
   readonly label: string;
@@ -36,7 +38,11 @@ export type LoadResult = {
 
 const TICK_MS = 2;
 
-export async function runLoad(tracker: Tracker, start: Starter, o: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  tracker: Tracker,
+  start: Starter,
+  o: LoadOptions,
+): Promise<LoadResult> {
   const t0 = performance.now();
   const windowStart = t0 + o.warmupS * 1000;
   const windowEnd = windowStart + o.durationS * 1000;
@@ -52,7 +58,15 @@ export async function runLoad(tracker: Tracker, start: Starter, o: LoadOptions):
   }, 1000);
   try {
     if (o.mode.kind === 'rate') {
-      const counts = await openLoop(tracker, start, o.mode.perSecond, t0, windowStart, windowEnd, o);
+      const counts = await openLoop(
+        tracker,
+        start,
+        o.mode.perSecond,
+        t0,
+        windowStart,
+        windowEnd,
+        o,
+      );
       offered = counts.offered;
       dropped = counts.dropped;
     } else {

@@ -83,7 +83,8 @@ export async function onboardDfsp(admin: SwitchClient, o: Onboarding, name: stri
   const settlement = (await accounts(admin, name)).find(
     (a) => a.ledgerAccountType === 'SETTLEMENT' && a.currency === o.currency,
   );
-  if (settlement === undefined) throw new Error(`${name} has no SETTLEMENT account in ${o.currency}`);
+  if (settlement === undefined)
+    throw new Error(`${name} has no SETTLEMENT account in ${o.currency}`);
   await admin.json('POST', `/participants/${name}/accounts/${settlement.id}`, {
     transferId: crypto.randomUUID(),
     externalReference: 'mkondo-bench',
@@ -111,7 +112,12 @@ export async function registerParties(
   for (const party of parties) {
     const headers = fspiopHeaders('participants', 'POST', party.fspId);
     const body = JSON.stringify({ fspId: party.fspId, currency });
-    const result = await client.send('POST', `/participants/${party.idType}/${party.id}`, headers, body);
+    const result = await client.send(
+      'POST',
+      `/participants/${party.idType}/${party.id}`,
+      headers,
+      body,
+    );
     if (result.status !== 202) {
       throw new Error(`party registration answered ${result.status}: ${result.body.slice(0, 300)}`);
     }

@@ -49,7 +49,13 @@ function tail(path: string, lines = 30): string {
   }
 }
 
-function launch(dir: string, name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
+function launch(
+  dir: string,
+  name: string,
+  command: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Proc {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
@@ -71,7 +77,13 @@ export async function startNats(dir: string): Promise<NatsService> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'mkondo-bench-js-'));
   const proc = launch(dir, 'nats-server', 'nats-server', [
-    '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir,
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    storeDir,
   ]);
   for (let i = 0; i < 200 && !(await portAnswers(port)); i++) {
     if (proc.child.exitCode !== null) throw new Error(`nats-server exited:\n${tail(proc.log)}`);
@@ -132,7 +144,8 @@ export async function startMkondo(o: {
     PARTITIONS: String(o.partitions),
     LOG_LEVEL: 'warn',
   };
-  const roles = o.workers === 0 ? ['dev'] : ['gateway', 'notifier', ...Array(o.workers).fill('worker')];
+  const roles =
+    o.workers === 0 ? ['dev'] : ['gateway', 'notifier', ...Array(o.workers).fill('worker')];
   if (o.workers > 0) await runToEnd(launch(o.dir, 'migrate', 'node', [BIN, 'migrate'], base));
   const procs: Proc[] = [];
   const opsUrls: string[] = [];

@@ -109,12 +109,22 @@ function route(c: Context, req: IncomingMessage, res: ServerResponse, body: stri
   if (resource === 'parties') {
     const partyPath = (isError ? rest.slice(0, -1) : rest).join('/');
     if (method === 'GET') return payeeParty(c, fsp, source, partyPath);
-    return c.hooks.party(fsp, partyPath, isError ? undefined : body, isError ? errorCodeOf(body) : '');
+    return c.hooks.party(
+      fsp,
+      partyPath,
+      isError ? undefined : body,
+      isError ? errorCodeOf(body) : '',
+    );
   }
   if (resource === 'quotes') {
     if (method === 'POST') return payeeQuote(c, fsp, source, body);
     const quoteId = rest[0] ?? '';
-    return c.hooks.quote(fsp, quoteId, isError ? undefined : body, isError ? errorCodeOf(body) : '');
+    return c.hooks.quote(
+      fsp,
+      quoteId,
+      isError ? undefined : body,
+      isError ? errorCodeOf(body) : '',
+    );
   }
   if (resource === 'participants') {
     if (isError) c.stats.participantErrors++;
@@ -167,6 +177,11 @@ function payeeQuote(c: Context, payee: string, payer: string, body: string): voi
   const quote = JSON.parse(body) as { quoteId: string; transactionId: string; amount: Money };
   const headers = fspiopHeaders('quotes', 'PUT', payee, payer);
   c.client
-    .send('PUT', `/quotes/${quote.quoteId}`, headers, quoteResponseBody(quote.transactionId, quote.amount))
+    .send(
+      'PUT',
+      `/quotes/${quote.quoteId}`,
+      headers,
+      quoteResponseBody(quote.transactionId, quote.amount),
+    )
     .then((result) => checkSent(c, result.status));
 }

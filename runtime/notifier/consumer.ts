@@ -7,7 +7,7 @@
 // delay and comes back later. On stop, waiting callbacks are nak'ed at once for another replica
 // and running attempts finish; a pending retry ends as `interrupted` and is nak'ed too.
 
-import type { ConsumerMessages, JetStreamManager } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages, JetStreamManager } from '@nats-io/jetstream';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -57,25 +57,33 @@ export type Notifier = { stop(): Promise<void>; status(): NotifierStatus };
 
 const DEFER_MAX_MS = 30_000;
 
+/** Creates the shared durable consumer, or brings an existing one to these limits. */
 export async function ensureNotifierConsumer(
   jsm: JetStreamManager,
   name: string,
   options: { readonly ackWaitMs: number; readonly maxAckPending: number },
 ): Promise<void> {
-  await jsm.consumers.add(OUT_STREAM, {
-    durable_name: name,
-    filter_subject: 'out.>',
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+  const limits = {
     ack_wait: options.ackWaitMs * 1_000_000,
     max_ack_pending: options.maxAckPending,
-  });
+  };
+  try {
+    await jsm.consumers.add(OUT_STREAM, {
+      durable_name: name,
+      filter_subject: 'out.>',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ...limits,
+    });
+  } catch (error) {
+    if (!/already (exists|in use)/i.test(String((error as Error)?.message))) throw error;
+    await jsm.consumers.update(OUT_STREAM, name, limits);
+  }
 }
 
 export async function startNotifier(options: NotifierOptions): Promise<Notifier> {
   const name = options.consumerName ?? NOTIFIER_CONSUMER;
   const ackWaitMs = options.ackWaitMs ?? 60_000;
-  const deferMs = options.deferMs ?? 1_000;
   const inFlightMax = options.perDfspInFlightMax ?? 32;
   const transport =
     options.transport ??
@@ -94,74 +102,94 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   const maxAckPending = options.maxAckPending ?? 20_000;
   await ensureNotifierConsumer(jsm, name, { ackWaitMs, maxAckPending });
   const consumer = await jetstream(options.nc).consumers.get(OUT_STREAM, name);
-
-  /** Stream sequence -> the newest handle of a message this replica holds. */
-  const held = new Map<number, JsMsg>();
-  let stopped = false;
-  let messages: ConsumerMessages | undefined;
-
-  const finish = (seq: number, outcome: DeliveryOutcome) => {
-    const msg = held.get(seq);
-    held.delete(seq);
-    if (outcome.kind === 'interrupted') msg?.nak();
-    else msg?.ack();
+  const dispatcher = new OutDispatcher(core, options.log, options.deferMs ?? 1_000);
+  const loop = dispatcher.run(consumer, options.fetchMax ?? 256);
+  const keepAlive = setInterval(
+    () => dispatcher.keepAlive(),
+    Math.max(1_000, Math.floor(ackWaitMs / 3)),
+  );
+  keepAlive.unref();
+  options.log.info({ consumer: name, inFlightMax }, 'notifier consuming OUT');
+  return {
+    async stop() {
+      if (!(await dispatcher.stop())) return;
+      await loop;
+      clearInterval(keepAlive);
+      await transport.close();
+    },
+    status: () => dispatcher.status(),
   };
+}
 
-  const handle = (msg: JsMsg) => {
-    if (held.has(msg.seq)) {
-      held.set(msg.seq, msg);
+/** Moves OUT messages into the core's lanes and settles each one with ack, nak or term. */
+class OutDispatcher {
+  /** Stream sequence -> the newest handle of a message this replica holds. */
+  readonly #held = new Map<number, JsMsg>();
+  #stopped = false;
+  #messages: ConsumerMessages | undefined;
+
+  constructor(
+    private readonly core: NotifierCore,
+    private readonly log: NotifierLog,
+    private readonly deferMs: number,
+  ) {}
+
+  async run(consumer: Consumer, fetchMax: number): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        this.#messages = await consumer.consume({ max_messages: fetchMax });
+        if (this.#stopped) await this.#messages.close();
+        for await (const msg of this.#messages) this.#handle(msg);
+      } catch (error) {
+        if (!this.#stopped) this.log.error({ err: error }, 'notifier consume loop failed');
+      }
+      if (!this.#stopped) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+
+  #handle(msg: JsMsg): void {
+    if (this.#held.has(msg.seq)) {
+      // A redelivery of a message already in a lane: settle the newest handle, deliver once.
+      this.#held.set(msg.seq, msg);
       return;
     }
     const callback = decodeCallback(msg.data);
     if (callback === undefined) {
       notifierMetrics.callbacks.inc({ outcome: 'poison', dfsp: '' });
-      options.log.error({ subject: msg.subject, seq: msg.seq }, 'undecodable callback message');
+      this.log.error({ subject: msg.subject, seq: msg.seq }, 'undecodable callback message');
       // No reason text: nats-server before 2.10 does not parse '+TERM <reason>'.
       msg.term();
       return;
     }
-    held.set(msg.seq, msg);
-    if (!core.submit(callback, (outcome) => finish(msg.seq, outcome))) {
-      held.delete(msg.seq);
-      msg.nak(Math.min(DEFER_MAX_MS, deferMs * msg.info.deliveryCount));
+    this.#held.set(msg.seq, msg);
+    if (!this.core.submit(callback, (outcome) => this.#finish(msg.seq, outcome))) {
+      this.#held.delete(msg.seq);
+      msg.nak(Math.min(DEFER_MAX_MS, this.deferMs * msg.info.deliveryCount));
     }
-  };
+  }
 
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        messages = await consumer.consume({ max_messages: options.fetchMax ?? 256 });
-        if (stopped) await messages.close();
-        for await (const msg of messages) handle(msg);
-      } catch (error) {
-        if (!stopped) options.log.error({ err: error }, 'notifier consume loop failed');
-      }
-      if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  })();
+  #finish(seq: number, outcome: DeliveryOutcome): void {
+    const msg = this.#held.get(seq);
+    this.#held.delete(seq);
+    if (outcome.kind === 'interrupted') msg?.nak();
+    else msg?.ack();
+  }
 
-  const keepAlive = setInterval(
-    () => {
-      for (const msg of held.values()) msg.working();
-    },
-    Math.max(1_000, Math.floor(ackWaitMs / 3)),
-  );
-  keepAlive.unref();
-  options.log.info({ consumer: name, inFlightMax }, 'notifier consuming OUT');
+  keepAlive(): void {
+    for (const msg of this.#held.values()) msg.working();
+  }
 
-  return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await messages?.close();
-      for (const task of core.takeQueued()) task.onDone({ kind: 'interrupted', attempts: 0 });
-      await core.stop();
-      await loop;
-      clearInterval(keepAlive);
-      await transport.close();
-    },
-    status() {
-      return { consuming: !stopped, held: held.size, lanes: core.status() };
-    },
-  };
+  /** Stops consuming, hands waiting callbacks back, lets running attempts end. False if stopped. */
+  async stop(): Promise<boolean> {
+    if (this.#stopped) return false;
+    this.#stopped = true;
+    await this.#messages?.close();
+    for (const task of this.core.takeQueued()) task.onDone({ kind: 'interrupted', attempts: 0 });
+    await this.core.stop();
+    return true;
+  }
+
+  status(): NotifierStatus {
+    return { consuming: !this.#stopped, held: this.#held.size, lanes: this.core.status() };
+  }
 }

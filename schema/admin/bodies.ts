@@ -75,7 +75,7 @@ export const SettlementModelBody = v.object({
   currency: v.optional(currency),
   requireLiquidityCheck: v.boolean(),
   ledgerAccountType: v.string(),
-  settlementAccountType: v.string(),
+  settlementAccountType: v.optional(v.string()),
   autoPositionReset: v.boolean(),
 });
 

@@ -7,7 +7,12 @@ import { AMOUNT_PATTERN, CURRENCIES, ExtensionList } from './common.ts';
 export const AUTHENTICATION_TYPES = ['OTP', 'QRCODE', 'U2F'] as const;
 
 /** Query parameters of GET /authorizations/{ID}, all required in v1.1. */
-export const AUTHORIZATION_QUERY_FIELDS = ['authenticationType', 'retriesLeft', 'amount', 'currency'];
+export const AUTHORIZATION_QUERY_FIELDS = [
+  'authenticationType',
+  'retriesLeft',
+  'amount',
+  'currency',
+];
 
 export const AuthorizationsQuery = v.object({
   authenticationType: v.picklist(AUTHENTICATION_TYPES),

@@ -3,7 +3,7 @@
 
 import * as v from 'valibot';
 import { CorrelationId, Currency, ExtensionList, FspId } from './common.ts';
-import { PartyIdType, PartyIdentifier, PartySubIdOrType } from './parties.ts';
+import { PartyIdentifier, PartyIdType, PartySubIdOrType } from './parties.ts';
 
 export const ParticipantsTypeIDSubIDPostRequest = v.object({
   fspId: FspId,

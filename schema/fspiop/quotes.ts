@@ -2,7 +2,14 @@
 // /quotes/{ID} answer. Only what the hub routes on is checked strictly; the rest is relayed.
 
 import * as v from 'valibot';
-import { CorrelationId, DateTime, ExtensionList, IlpCondition, IlpPacket, Money } from './common.ts';
+import {
+  CorrelationId,
+  DateTime,
+  ExtensionList,
+  IlpCondition,
+  IlpPacket,
+  Money,
+} from './common.ts';
 import { Party } from './parties.ts';
 
 export const TransactionType = v.object({

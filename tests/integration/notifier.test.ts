@@ -8,7 +8,7 @@ import type { Callback } from '../../actors/callback.ts';
 import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
 import type { Directory } from '../../runtime/bus.ts';
 import { encodeJson } from '../../runtime/codec.ts';
-import { type Notifier, NOTIFIER_CONSUMER, startNotifier } from '../../runtime/notifier/index.ts';
+import { NOTIFIER_CONSUMER, type Notifier, startNotifier } from '../../runtime/notifier/index.ts';
 import { callbackSubject } from '../../runtime/partition.ts';
 import { ensureStreams, OUT_STREAM } from '../../runtime/streams.ts';
 import { freePort, type NatsServer, startNats } from '../helpers/services.ts';
@@ -126,8 +126,14 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/transfers');
     assert.equal(request.body, body);
-    assert.equal(request.headers['content-type'], 'application/vnd.interoperability.transfers+json;version=1.1');
-    assert.equal(request.headers['accept'], 'application/vnd.interoperability.transfers+json;version=1');
+    assert.equal(
+      request.headers['content-type'],
+      'application/vnd.interoperability.transfers+json;version=1.1',
+    );
+    assert.equal(
+      request.headers['accept'],
+      'application/vnd.interoperability.transfers+json;version=1',
+    );
     assert.equal(request.headers['date'], 'Tue, 19 May 2026 08:12:31 GMT');
     assert.equal(request.headers['fspiop-source'], 'payerfsp');
     assert.equal(request.headers['fspiop-destination'], 'payeefsp');
@@ -154,7 +160,10 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'PUT');
     assert.equal(request.url, `/transfers/${TRANSFER_ID}/error`);
     assert.equal(request.body, body);
-    assert.equal(request.headers['content-type'], 'application/vnd.interoperability.transfers+json;version=1.0');
+    assert.equal(
+      request.headers['content-type'],
+      'application/vnd.interoperability.transfers+json;version=1.0',
+    );
     assert.equal(request.headers['accept'], undefined);
     assert.equal(request.headers['fspiop-source'], 'Hub');
     assert.equal(request.headers['fspiop-destination'], 'payerfsp');
@@ -162,7 +171,10 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.headers['fspiop-http-method'], 'PUT');
     assert.equal(request.headers['fspiop-signature'], undefined);
     assert.equal(request.headers['content-length'], String(body.length));
-    assert.match(String(request.headers['date']), /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    assert.match(
+      String(request.headers['date']),
+      /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+    );
     await until(async () => (await pendingAcks()).ackPending === 0);
   });
 
@@ -176,7 +188,9 @@ describe('notifier over a real nats-server', () => {
       path: '/quotes/q-1/error',
       resource: 'quotes',
       version: '1.1',
-      body: { errorInformation: { errorCode: '3100', errorDescription: 'Generic validation error' } },
+      body: {
+        errorInformation: { errorCode: '3100', errorDescription: 'Generic validation error' },
+      },
       id: 'cb-quote',
     });
     await until(() => received.length === 1);
@@ -187,7 +201,7 @@ describe('notifier over a real nats-server', () => {
     );
   });
 
-  it('acks what it cannot deliver (dead DFSP, 4xx, no endpoint, hub, poison) without blocking', async () => {
+  it('acks the undeliverable (dead DFSP, 4xx, no endpoint, hub, poison) and goes on', async () => {
     received.length = 0;
     const hubPut: Callback = {
       to: 'payerfsp',
@@ -212,5 +226,112 @@ describe('notifier over a real nats-server', () => {
       return ackPending === 0 && pending === 0;
     });
     assert.deepEqual(notifier.status(), { consuming: true, held: 0, lanes: {} });
+  });
+});
+
+describe('notifier with a stalled DFSP', () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  let slow: Server;
+  let fast: Server;
+  let notifier: Notifier;
+  const held: Array<() => void> = [];
+  const slowHits: string[] = [];
+  const fastHits: string[] = [];
+
+  async function listen(server: Server): Promise<string> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  before(async () => {
+    nats = await startNats();
+    nc = await connect({ servers: nats.url });
+    await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
+    slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        slowHits.push(req.url ?? '');
+        held.push(() => res.writeHead(200).end());
+      });
+    });
+    fast = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        fastHits.push(req.url ?? '');
+        res.writeHead(200).end();
+      });
+    });
+    const roots = new Map([
+      ['slowfsp', await listen(slow)],
+      ['fastfsp', await listen(fast)],
+    ]);
+    const directory: Directory = {
+      lookup: <T>(_type: string, key: string) => {
+        const root = roots.get(key);
+        if (root === undefined) return undefined;
+        const endpoints = { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` };
+        return { name: key, isActive: true, currencies: {}, endpoints } as T;
+      },
+      entries: () => [],
+    };
+    notifier = await startNotifier({
+      nc,
+      directory,
+      hub: { hubName: 'Hub' },
+      perDfspInFlightMax: 1,
+      perDfspQueueMax: 0,
+      deferMs: 50,
+      retryMax: 0,
+      log: SILENT,
+    });
+  });
+
+  after(async () => {
+    await notifier?.stop();
+    await nc?.close();
+    await nats?.stop();
+    slow?.closeAllConnections();
+    await new Promise((resolve) => slow?.close(resolve));
+    await new Promise((resolve) => fast?.close(resolve));
+  });
+
+  function put(to: string, transferId: string): Callback {
+    return {
+      to,
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+      params: { transferId },
+      method: 'PUT',
+      path: `/transfers/${transferId}`,
+      resource: 'transfers',
+      body: { transferState: 'COMMITTED' },
+      id: transferId,
+    };
+  }
+
+  it('delivers to others, defers the overflow and delivers each callback once', async () => {
+    const js = jetstream(nc);
+    for (const id of ['s1', 's2', 's3']) {
+      await js.publish(callbackSubject('slowfsp'), encodeJson(put('slowfsp', id)));
+    }
+    await until(() => slowHits.length === 1);
+    for (const id of ['f1', 'f2']) {
+      await js.publish(callbackSubject('fastfsp'), encodeJson(put('fastfsp', id)));
+    }
+    await until(() => fastHits.length === 2);
+    assert.deepEqual(fastHits, ['/transfers/f1', '/transfers/f2']);
+    assert.deepEqual(slowHits, ['/transfers/s1']);
+
+    const release = setInterval(() => {
+      for (const answer of held.splice(0)) answer();
+    }, 10);
+    await until(async () => {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.consumers.info(OUT_STREAM, NOTIFIER_CONSUMER);
+      return slowHits.length === 3 && info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    clearInterval(release);
+    assert.deepEqual([...slowHits].sort(), ['/transfers/s1', '/transfers/s2', '/transfers/s3']);
+    assert.equal(fastHits.length, 2);
   });
 });

@@ -75,7 +75,9 @@ const status = (code: number): AttemptResult => ({ kind: 'status', status: code 
 
 async function counted(outcome: string, dfspName: string): Promise<number> {
   const values = (await notifierMetrics.callbacks.get()).values;
-  const found = values.find((v) => v.labels['outcome'] === outcome && v.labels['dfsp'] === dfspName);
+  const found = values.find(
+    (v) => v.labels['outcome'] === outcome && v.labels['dfsp'] === dfspName,
+  );
   return found?.value ?? 0;
 }
 
@@ -98,8 +100,14 @@ describe('retry policy', () => {
       [1, 2, 3, 4, 5, 6].map((retry) => backoffMs(retry, policy, () => 0)),
       [50, 100, 200, 400, 500, 500],
     );
-    assert.equal(backoffMs(3, policy, () => 0.999_999), 400);
-    assert.equal(backoffMs(3, policy, () => 0.5), 300);
+    assert.equal(
+      backoffMs(3, policy, () => 0.999_999),
+      400,
+    );
+    assert.equal(
+      backoffMs(3, policy, () => 0.5),
+      300,
+    );
   });
 });
 
@@ -132,7 +140,10 @@ describe('NotifierCore.deliver', () => {
   });
 
   it('gives up after retryMax retries and reports the last error', async () => {
-    const transport = scripted([status(500), { kind: 'network', error: 'UND_ERR_CONNECT_TIMEOUT' }]);
+    const transport = scripted([
+      status(500),
+      { kind: 'network', error: 'UND_ERR_CONNECT_TIMEOUT' },
+    ]);
     const before = await counted('failed', 'payerfsp');
     const outcome = await core(transport, 2).deliver(put('payerfsp'));
     assert.deepEqual(outcome, { kind: 'failed', attempts: 3, last: 'UND_ERR_CONNECT_TIMEOUT' });
@@ -157,7 +168,10 @@ describe('NotifierCore.deliver', () => {
     const notifier = core(transport);
     const before = await counted('no_endpoint', 'payerfsp');
     assert.deepEqual(await notifier.deliver(put('ghostfsp')), { kind: 'no_participant' });
-    const post: Callback = { ...put('payerfsp'), endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST' };
+    const post: Callback = {
+      ...put('payerfsp'),
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+    };
     assert.deepEqual(await notifier.deliver(post), { kind: 'no_endpoint' });
     assert.equal(transport.requests.length, 0);
     assert.equal(await counted('no_endpoint', 'payerfsp'), before + 1);
@@ -199,7 +213,10 @@ describe('NotifierCore.deliver', () => {
       log: SILENT,
     });
     const outcomes: DeliveryOutcome[] = [];
-    assert.equal(notifier.submit(put('payerfsp'), (o) => outcomes.push(o)), true);
+    assert.equal(
+      notifier.submit(put('payerfsp'), (o) => outcomes.push(o)),
+      true,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();
     await notifier.stop();

@@ -53,7 +53,7 @@ function hubCallback(fields: Partial<Callback>): Callback {
 }
 
 describe('buildHeaders for a relayed message', () => {
-  it('forwards the FSPIOP headers unchanged, drops Accept on PUT, recomputes Content-Length', () => {
+  it('forwards FSPIOP headers as sent, drops Accept on PUT, recomputes Content-Length', () => {
     const body = '{"transferState":"COMMITTED","fulfilment":"x"}';
     const callback = relayedPut(PAYEE_HEADERS, body);
     assert.equal(renderBody(callback), body);
@@ -163,7 +163,10 @@ describe('buildHeaders for a hub-originated message (FSPIOP §1.6)', () => {
 
   it('uses callback.version, then the configured default, for the media type', () => {
     const own = buildHeaders(hubCallback({ version: '2.0' }), '{}', OPTIONS);
-    assert.equal(own['content-type'], 'application/vnd.interoperability.transfers+json;version=2.0');
+    assert.equal(
+      own['content-type'],
+      'application/vnd.interoperability.transfers+json;version=2.0',
+    );
     const configured = buildHeaders(hubCallback({}), '{}', { ...OPTIONS, defaultVersion: '1.1' });
     assert.equal(
       configured['content-type'],
@@ -191,7 +194,11 @@ describe('buildHeaders for a hub-originated message (FSPIOP §1.6)', () => {
     );
     assert.equal(post['accept'], 'application/vnd.interoperability.quotes+json;version=1');
     assert.equal(post['fspiop-http-method'], 'POST');
-    const patch = buildHeaders(hubCallback({ method: 'PATCH', path: '/transfers/t-1' }), '{}', OPTIONS);
+    const patch = buildHeaders(
+      hubCallback({ method: 'PATCH', path: '/transfers/t-1' }),
+      '{}',
+      OPTIONS,
+    );
     assert.deepEqual(patch, {
       'content-type': 'application/vnd.interoperability.transfers+json;version=1.0',
       date: NOW_TEXT,

@@ -5,6 +5,7 @@ import type { ParticipantDirectoryEntry } from '../../actors/participant/directo
 import { renderTemplate, resolveUrl } from '../../runtime/notifier/url.ts';
 
 const BASE = 'http://127.0.0.1:4040';
+const SUB_ID_PATH = '{{partyIdType}}/{{partyIdentifier}}/{{partySubIdOrType}}';
 
 function entry(endpoints: Record<string, string>): ParticipantDirectoryEntry {
   return { name: 'payeefsp', isActive: true, currencies: {}, endpoints };
@@ -36,7 +37,11 @@ describe('resolveUrl for full templates', () => {
 
   it('uses a template without tokens as it is (TRANSFER_POST)', () => {
     const result = resolveUrl(
-      callback({ endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST', method: 'POST', path: '/transfers' }),
+      callback({
+        endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+        method: 'POST',
+        path: '/transfers',
+      }),
       entry({ FSPIOP_CALLBACK_URL_TRANSFER_POST: `${BASE}/transfers` }),
     );
     assert.deepEqual(result, { kind: 'url', url: `${BASE}/transfers` });
@@ -66,8 +71,7 @@ describe('resolveUrl for full templates', () => {
         path: '/parties/EMAIL/a%20b%2Fc%40d.org/x%3Fy%23z',
       }),
       entry({
-        FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT:
-          `${BASE}/parties/{{partyIdType}}/{{partyIdentifier}}/{{partySubIdOrType}}`,
+        FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT: `${BASE}/parties/${SUB_ID_PATH}`,
       }),
     );
     assert.deepEqual(result, {
@@ -77,7 +81,10 @@ describe('resolveUrl for full templates', () => {
   });
 
   it('accepts spaces inside the braces and repeated tokens', () => {
-    assert.deepEqual(renderTemplate('{{ id }}/{{id}}', { id: 'é' }), { ok: true, text: '%C3%A9/%C3%A9' });
+    assert.deepEqual(renderTemplate('{{ id }}/{{id}}', { id: 'é' }), {
+      ok: true,
+      text: '%C3%A9/%C3%A9',
+    });
   });
 
   it('fills the bulk transfer template from {{id}}', () => {
@@ -145,7 +152,10 @@ describe('resolveUrl when there is nowhere to deliver', () => {
   });
 
   it('reports an endpoint type the destination has not registered', () => {
-    const result = resolveUrl(put, entry({ FSPIOP_CALLBACK_URL_TRANSFER_POST: `${BASE}/transfers` }));
+    const result = resolveUrl(
+      put,
+      entry({ FSPIOP_CALLBACK_URL_TRANSFER_POST: `${BASE}/transfers` }),
+    );
     assert.deepEqual(result, { kind: 'no_endpoint' });
   });
 

@@ -37,7 +37,12 @@ function requireDestination(req: FspiopRequest): string {
   return req.destination;
 }
 
-async function publish(deps: FspiopDeps, spec: ExchangeRoutesSpec, key: string, command: ExchangeCommand) {
+async function publish(
+  deps: FspiopDeps,
+  spec: ExchangeRoutesSpec,
+  key: string,
+  command: ExchangeCommand,
+) {
   await deps.bus.send({ type: spec.actorType, key }, command, nowOption(deps));
 }
 
@@ -69,7 +74,10 @@ function pathWithQuery(c: Ctx): string {
 }
 
 /** PUT /{resource}/{ID} and PUT /{resource}/{ID}/error, GET /{resource}/{ID}. */
-export function exchangeCallbackRoutes(deps: FspiopDeps, spec: ExchangeRoutesSpec): Hono<FspiopEnv> {
+export function exchangeCallbackRoutes(
+  deps: FspiopDeps,
+  spec: ExchangeRoutesSpec,
+): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
   const headers = fspiopHeaders(spec.resource);
   for (const isError of [true, false]) {
@@ -117,4 +125,3 @@ export function exchangeQueryRoute(deps: FspiopDeps, spec: ExchangeRoutesSpec): 
   });
   return app;
 }
-

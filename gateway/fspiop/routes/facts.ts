@@ -17,7 +17,10 @@ import { type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts'
 import type { FspiopDeps } from '../deps.ts';
 import { FspiopHttpError } from '../problem.ts';
 
-export function participantOf(deps: FspiopDeps, name: string): ParticipantDirectoryEntry | undefined {
+export function participantOf(
+  deps: FspiopDeps,
+  name: string,
+): ParticipantDirectoryEntry | undefined {
   return deps.directory.lookup<ParticipantDirectoryEntry>(PARTICIPANT_ACTOR_TYPE, name);
 }
 
@@ -61,7 +64,10 @@ export function destinationRefusal(
 }
 
 export function externalOracles(deps: FspiopDeps): readonly OracleRecord[] {
-  const entry = deps.directory.lookup<OracleDirectoryEntry>(ORACLE_REGISTRY_ACTOR_TYPE, ORACLE_REGISTRY_KEY);
+  const entry = deps.directory.lookup<OracleDirectoryEntry>(
+    ORACLE_REGISTRY_ACTOR_TYPE,
+    ORACLE_REGISTRY_KEY,
+  );
   return entry?.oracles ?? [];
 }
 

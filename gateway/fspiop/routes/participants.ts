@@ -6,15 +6,30 @@
 
 import { Hono } from 'hono';
 import { externalOracleFor } from '../../../actors/oracle-registry/index.ts';
-import { type Answer, type PartyId, PARTY_ACTOR_TYPE, type PartyReply, partyKey } from '../../../actors/party/messages.ts';
 import { partyParams, partyPath } from '../../../actors/party/callbacks.ts';
-import { errorBody, type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
-import { ParticipantsPostRequest, ParticipantsTypeIDSubIDPostRequest } from '../../../schema/fspiop/participants.ts';
+import {
+  type Answer,
+  PARTY_ACTOR_TYPE,
+  type PartyId,
+  type PartyReply,
+  partyKey,
+} from '../../../actors/party/messages.ts';
 import { OracleClient, OracleError } from '../../../runtime/oracle/client.ts';
+import { errorBody, type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
+import {
+  ParticipantsPostRequest,
+  ParticipantsTypeIDSubIDPostRequest,
+} from '../../../schema/fspiop/participants.ts';
 import { parseBody } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
-import { externalOracles, newDeliveryId, participantOf, requireKnownSource, sha256 } from './facts.ts';
+import {
+  externalOracles,
+  newDeliveryId,
+  participantOf,
+  requireKnownSource,
+  sha256,
+} from './facts.ts';
 import { type DiscoveryOptions, nowOption, partyFromPath } from './parties.ts';
 
 type Outcome = { readonly body: unknown; readonly isError: boolean };
@@ -52,15 +67,23 @@ async function viaOracle(
     if (owner) return { body: { fspId: owner.fspId }, isError: false };
     return { body: errorBody(fspiopError('3204')), isError: true };
   } catch (error) {
-    return oracleFailure(error, op.method === 'POST' ? '3003' : op.method === 'DELETE' ? '3040' : '3200');
+    return oracleFailure(
+      error,
+      op.method === 'POST' ? '3003' : op.method === 'DELETE' ? '3040' : '3200',
+    );
   }
 }
 
 function registrationRefusal(deps: FspiopDeps, fspId: string): FspiopError | undefined {
-  return participantOf(deps, fspId) ? undefined : fspiopError('3003', `fspId '${fspId}' is not a participant`);
+  return participantOf(deps, fspId)
+    ? undefined
+    : fspiopError('3003', `fspId '${fspId}' is not a participant`);
 }
 
-export function participantsRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}): Hono<FspiopEnv> {
+export function participantsRoutes(
+  deps: FspiopDeps,
+  options: DiscoveryOptions = {},
+): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
   const oracle = options.oracle ?? new OracleClient();
   const headers = fspiopHeaders('participants');
@@ -81,7 +104,12 @@ export function participantsRoutes(deps: FspiopDeps, options: DiscoveryOptions =
     const refusal = registrationRefusal(deps, value.fspId);
     const external = externalOracleFor(externalOracles(deps), party.partyIdType, value.currency);
     if (external && !refusal) {
-      const op = { method: 'POST' as const, party, fspId: value.fspId, ...(value.currency ? { currency: value.currency } : {}) };
+      const op = {
+        method: 'POST' as const,
+        party,
+        fspId: value.fspId,
+        ...(value.currency ? { currency: value.currency } : {}),
+      };
       const outcome = await viaOracle(oracle, external.endpoint.value, op);
       await deps.bus.send(ref, answerCommand(party, answer, outcome), nowOption(deps));
       return c.body(null, 202);
@@ -113,9 +141,19 @@ export function participantsRoutes(deps: FspiopDeps, options: DiscoveryOptions =
         const outcome = await viaOracle(oracle, external.endpoint.value, op);
         await deps.bus.send(ref, answerCommand(party, answer, outcome), nowOption(deps));
       } else if (method === 'GET') {
-        await deps.bus.send(ref, { kind: 'QueryParticipant', party, answer, ...withCurrency }, nowOption(deps));
+        await deps.bus.send(
+          ref,
+          { kind: 'QueryParticipant', party, answer, ...withCurrency },
+          nowOption(deps),
+        );
       } else {
-        const command = { kind: 'DeregisterParty', party, fspId: req.source, answer, ...withCurrency };
+        const command = {
+          kind: 'DeregisterParty',
+          party,
+          fspId: req.source,
+          answer,
+          ...withCurrency,
+        };
         await deps.bus.send(ref, command, nowOption(deps));
       }
       return c.body(null, 202);
@@ -130,14 +168,30 @@ export function participantsRoutes(deps: FspiopDeps, options: DiscoveryOptions =
     const results = [];
     for (const item of partyList) {
       const party: PartyId = item.partySubIdOrType
-        ? { partyIdType: item.partyIdType, partyIdentifier: item.partyIdentifier, partySubIdOrType: item.partySubIdOrType }
+        ? {
+            partyIdType: item.partyIdType,
+            partyIdentifier: item.partyIdentifier,
+            partySubIdOrType: item.partySubIdOrType,
+          }
         : { partyIdType: item.partyIdType, partyIdentifier: item.partyIdentifier };
       const fspId = item.fspId ?? req.source;
       const refusal = registrationRefusal(deps, fspId);
-      const command = { kind: 'RegisterParty', party, fspId, ...(currency ? { currency } : {}), ...(refusal ? { refusal } : {}) };
-      const reply = await deps.bus.request<PartyReply>({ type: PARTY_ACTOR_TYPE, key: partyKey(party) }, command, nowOption(deps));
+      const command = {
+        kind: 'RegisterParty',
+        party,
+        fspId,
+        ...(currency ? { currency } : {}),
+        ...(refusal ? { refusal } : {}),
+      };
+      const reply = await deps.bus.request<PartyReply>(
+        { type: PARTY_ACTOR_TYPE, key: partyKey(party) },
+        command,
+        nowOption(deps),
+      );
       const partyId = { ...party, fspId };
-      results.push(reply.kind === 'refused' ? { partyId, errorInformation: reply.error } : { partyId });
+      results.push(
+        reply.kind === 'refused' ? { partyId, errorInformation: reply.error } : { partyId },
+      );
     }
     const answer: Answer = { requester: req.source, deliveryId: sha256(body.text) };
     const command = {
@@ -148,7 +202,11 @@ export function participantsRoutes(deps: FspiopDeps, options: DiscoveryOptions =
       params: { requestId },
       body: { partyList: results, ...(currency ? { currency } : {}) },
     };
-    await deps.bus.send({ type: PARTY_ACTOR_TYPE, key: `batch/${requestId}` }, command, nowOption(deps));
+    await deps.bus.send(
+      { type: PARTY_ACTOR_TYPE, key: `batch/${requestId}` },
+      command,
+      nowOption(deps),
+    );
     return c.body(null, 202);
   });
   return app;

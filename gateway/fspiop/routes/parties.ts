@@ -5,12 +5,22 @@
 // 3204. A PUT is relayed to its FSPIOP-Destination, the original requester.
 
 import { Hono } from 'hono';
-import { type PartyId, partyKey, PARTY_ACTOR_TYPE, type PartyReply } from '../../../actors/party/messages.ts';
 import { externalOracleFor } from '../../../actors/oracle-registry/index.ts';
+import {
+  PARTY_ACTOR_TYPE,
+  type PartyId,
+  type PartyReply,
+  partyKey,
+} from '../../../actors/party/messages.ts';
+import { OracleClient } from '../../../runtime/oracle/client.ts';
 import { ErrorInformationObject } from '../../../schema/fspiop/common.ts';
 import { fspiopError } from '../../../schema/fspiop/errors.ts';
-import { PartiesTypeIDPutResponse, PartyIdentifier, PartyIdType, PartySubIdOrType } from '../../../schema/fspiop/parties.ts';
-import { OracleClient } from '../../../runtime/oracle/client.ts';
+import {
+  PartiesTypeIDPutResponse,
+  PartyIdentifier,
+  PartyIdType,
+  PartySubIdOrType,
+} from '../../../schema/fspiop/parties.ts';
 import { parseBody, validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
@@ -46,7 +56,10 @@ async function owners(deps: FspiopDeps, oracle: OracleClient, party: PartyId, cu
     }
   }
   const ref = { type: PARTY_ACTOR_TYPE, key: partyKey(party) };
-  const reply = await deps.bus.request<PartyReply>(ref, currency ? { kind: 'ResolveOwners', currency } : { kind: 'ResolveOwners' });
+  const reply = await deps.bus.request<PartyReply>(
+    ref,
+    currency ? { kind: 'ResolveOwners', currency } : { kind: 'ResolveOwners' },
+  );
   return reply.kind === 'owners' ? [...reply.owners] : [];
 }
 
@@ -63,7 +76,10 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
       const party = partyFromPath(c.req.param());
       const body = await parseBody(c, isError ? ErrorInformationObject : PartiesTypeIDPutResponse);
       if (req.destination === undefined) {
-        throw new FspiopHttpError('3102', "/header must have required property 'fspiop-destination'");
+        throw new FspiopHttpError(
+          '3102',
+          "/header must have required property 'fspiop-destination'",
+        );
       }
       const known = participantOf(deps, req.destination) !== undefined;
       await deps.bus.send(
@@ -77,7 +93,9 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
           relay: captureRelay(c, body.text),
           path: c.req.path,
           deliveryId: newDeliveryId(),
-          ...(known ? {} : { refusal: fspiopError('3201', `Unknown destination '${req.destination}'`) }),
+          ...(known
+            ? {}
+            : { refusal: fspiopError('3201', `Unknown destination '${req.destination}'`) }),
         },
         nowOption(deps),
       );
@@ -90,7 +108,10 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
     requireKnownSource(deps, req.source);
     const party = partyFromPath(c.req.param());
     const currency = c.req.query('currency');
-    const candidates = req.destination !== undefined ? [req.destination] : await owners(deps, oracle, party, currency);
+    const candidates =
+      req.destination !== undefined
+        ? [req.destination]
+        : await owners(deps, oracle, party, currency);
     await deps.bus.send(
       { type: PARTY_ACTOR_TYPE, key: partyKey(party) },
       {

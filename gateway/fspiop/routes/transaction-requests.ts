@@ -51,7 +51,11 @@ export function transactionRequestsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
     requireKnownSource(deps, c.get('fspiop').source);
     const body = await parseBody(c, TransactionRequestsPostRequest);
     const key = body.value.transactionRequestId;
-    return openExchange(c, deps, TRANSACTION_REQUESTS, { key, bodyText: body.text, hashed: body.text });
+    return openExchange(c, deps, TRANSACTION_REQUESTS, {
+      key,
+      bodyText: body.text,
+      hashed: body.text,
+    });
   });
   app.route('/', exchangeCallbackRoutes(deps, TRANSACTION_REQUESTS));
   app.route('/', exchangeQueryRoute(deps, TRANSACTION_REQUESTS));
@@ -84,4 +88,3 @@ export function authorizationsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   app.route('/', exchangeCallbackRoutes(deps, AUTHORIZATIONS));
   return app;
 }
-

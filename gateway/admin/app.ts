@@ -1,0 +1,60 @@
+// The Admin API (default port 3001): central-ledger's paths, bodies, status codes and errors, so
+// operators' onboarding scripts and the TTK hub-provisioning collections run unchanged
+// (fspiop.md §6). Operator authentication is a bearer token when ADMIN_TOKEN is set; without it
+// the Admin API must not be exposed beyond the operator's network.
+
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { fspiopError } from '../../schema/fspiop/errors.ts';
+import { fundsRoutes } from './funds.ts';
+import { type AdminDeps, AdminHttpError, renderError } from './http.ts';
+import { oraclesRoutes } from './oracles.ts';
+import { participantsRoutes } from './participants.ts';
+import { positionsRoutes } from './positions.ts';
+import { settlementModelsRoutes } from './settlement-models.ts';
+
+export type { AdminDeps } from './http.ts';
+
+const startedAtMs = Date.now();
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(header ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+export function createAdminApp(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.get('/health', (c) =>
+    c.json({
+      status: 'OK',
+      uptime: (Date.now() - startedAtMs) / 1000,
+      startTime: new Date(startedAtMs).toISOString(),
+      versionNumber: '0.1.0',
+      services: [],
+    }),
+  );
+
+  const { adminToken } = deps;
+  if (adminToken) {
+    app.use('*', async (c, next) => {
+      if (bearerMatches(c.req.header('authorization'), adminToken)) return next();
+      return c.json({ errorInformation: fspiopError('3000', 'Unauthorized') }, 401);
+    });
+  }
+
+  // Static paths (/participants/limits) are registered before /participants/:name.
+  app.route('/', positionsRoutes(deps));
+  app.route('/', fundsRoutes(deps));
+  app.route('/', participantsRoutes(deps));
+  app.route('/', settlementModelsRoutes(deps));
+  app.route('/', oraclesRoutes(deps));
+
+  app.notFound((c) => renderError(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => {
+    if (err instanceof AdminHttpError) return renderError(c, err.error);
+    throw err;
+  });
+  return app;
+}

@@ -1,0 +1,56 @@
+// Funds in and out (fspiop.md §6.1): POST /participants/{name}/accounts/{id} records funds in or
+// reserves funds out on the DFSP's SETTLEMENT account; PUT .../transfers/{transferId} commits or
+// aborts a funds out. The route answers 202 once both the DFSP and the hub side are durable: the
+// actor hands back its hub mirror command, which the route awaits too (it is idempotent).
+
+import { Hono } from 'hono';
+import type { AdminCommand, AdminReply } from '../../actors/participant/messages.ts';
+import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
+import { FundsBody, FundsFinishBody } from '../../schema/admin/bodies.ts';
+import { type AdminDeps, expectOk, parseBody } from './http.ts';
+import { nowOption, participantCommand } from './participants.ts';
+import { accountId, adminAmount } from './positions.ts';
+
+async function moveFunds(deps: AdminDeps, name: string, command: AdminCommand): Promise<void> {
+  const reply = await participantCommand(deps, name, command);
+  if (!reply.hubPosting) return;
+  const hubRef = { type: PARTICIPANT_ACTOR_TYPE, key: deps.hub.hubName };
+  expectOk(await deps.bus.request<AdminReply>(hubRef, reply.hubPosting, nowOption(deps)));
+}
+
+function movement(body: FundsBody, id: number) {
+  return {
+    transferId: body.transferId,
+    accountId: id,
+    currency: body.amount.currency,
+    amountMinor: adminAmount(body.amount.amount, 'amount.amount', 'positive'),
+    ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    ...(body.externalReference !== undefined ? { externalReference: body.externalReference } : {}),
+    ...(body.extensionList !== undefined ? { extensionList: body.extensionList } : {}),
+  };
+}
+
+export function fundsRoutes(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.post('/participants/:name/accounts/:id', async (c) => {
+    const body = await parseBody(c, FundsBody);
+    const moved = movement(body, accountId(c.req.param('id')));
+    const kind = body.action === 'recordFundsIn' ? 'RecordFundsIn' : 'ReserveFundsOut';
+    await moveFunds(deps, c.req.param('name'), { kind, ...moved });
+    return c.body(null, 202);
+  });
+
+  app.put('/participants/:name/accounts/:id/transfers/:transferId', async (c) => {
+    const body = await parseBody(c, FundsFinishBody);
+    await moveFunds(deps, c.req.param('name'), {
+      kind: body.action === 'recordFundsOutCommit' ? 'CommitFundsOut' : 'AbortFundsOut',
+      transferId: c.req.param('transferId'),
+      accountId: accountId(c.req.param('id')),
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    });
+    return c.body(null, 202);
+  });
+
+  return app;
+}

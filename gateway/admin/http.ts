@@ -1,0 +1,79 @@
+// Shared plumbing of the Admin API routes: Mojaloop-shaped errors as thrown values, body parsing
+// with valibot (bad JSON 3101; missing element 3102; wrong type/format 3101; other rules 3100,
+// as central-services-error-handling maps Joi errors), and the deps every route receives.
+
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import * as v from 'valibot';
+import type { HubSettings } from '../../actors/actor.ts';
+import {
+  errorBody,
+  type FspiopCode,
+  type FspiopError,
+  fspiopError,
+  httpStatusFor,
+} from '../../schema/fspiop/errors.ts';
+import type { CommandBus, StateReader } from '../../runtime/bus.ts';
+
+export type AdminDeps = {
+  readonly bus: CommandBus;
+  readonly reader: StateReader;
+  readonly hub: HubSettings;
+  /** When set, every request but /health needs `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
+  readonly nowMs?: () => number;
+};
+
+export class AdminHttpError extends Error {
+  override readonly name = 'AdminHttpError';
+  constructor(readonly error: FspiopError) {
+    super(error.errorDescription);
+  }
+}
+
+export function adminError(code: FspiopCode, detail?: string): AdminHttpError {
+  return new AdminHttpError(fspiopError(code, detail));
+}
+
+export function renderError(c: Context, error: FspiopError): Response {
+  return c.json(errorBody(error), httpStatusFor(error.errorCode) as ContentfulStatusCode);
+}
+
+/** Unwraps an actor's admin reply, throwing its error for the app's error handler. */
+export function expectOk<R extends { ok: boolean }>(reply: R): Extract<R, { ok: true }> {
+  if (!reply.ok) throw new AdminHttpError((reply as unknown as { error: FspiopError }).error);
+  return reply as Extract<R, { ok: true }>;
+}
+
+export async function parseBody<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+): Promise<v.InferOutput<S>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await c.req.text());
+  } catch {
+    throw adminError('3101', 'Invalid JSON body');
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return result.output;
+  throw issueError(result.issues[0]);
+}
+
+function issueError(issue: v.BaseIssue<unknown> | undefined): AdminHttpError {
+  if (!issue) return adminError('3100', 'invalid body');
+  const path = v.getDotPath(issue) ?? 'body';
+  if (issue.input === undefined) return adminError('3102', `"${path}" is required`);
+  const formatKinds = ['string', 'number', 'boolean', 'object', 'array', 'picklist', 'regex'];
+  const code = formatKinds.includes(issue.type) || issue.kind === 'schema' ? '3101' : '3100';
+  return adminError(code, `"${path}" ${issue.message}`);
+}
+
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Mojaloop returns MySQL tinyints for flags: 1 or 0. */
+export function flag(value: boolean): 0 | 1 {
+  return value ? 1 : 0;
+}

@@ -1,0 +1,90 @@
+// Admin routes for settlement models (fspiop.md §6.4) and the ledger account types they name.
+// A model for a currency needs the hub accounts of that currency first, as in central-ledger.
+
+import { Hono } from 'hono';
+import { LEDGER_ACCOUNT_TYPES } from '../../actors/participant/ledger.ts';
+import {
+  SETTLEMENT_MODEL_ACTOR_TYPE,
+  type SettlementModelCommand,
+  type SettlementModelReply,
+  type SettlementModelState,
+} from '../../actors/settlement-model/actor.ts';
+import { IsActiveBody, SettlementModelBody } from '../../schema/admin/bodies.ts';
+import { type AdminDeps, adminError, expectOk, parseBody } from './http.ts';
+import { nowOption } from './participants.ts';
+import { allSettlementModels, requireHubAccounts, settlementModelView } from './views.ts';
+
+const SETTLEABLE = new Set(['POSITION', 'INTERCHANGE_FEE']);
+const DESCRIPTIONS: Record<string, string> = {
+  POSITION: 'Typical accounts from which a DFSP provisions transfers',
+  SETTLEMENT: 'Reflects the individual DFSP Settlement Accounts as held at the Settlement Bank',
+  HUB_RECONCILIATION: 'A single account for each currency with which the hub operates',
+  HUB_MULTILATERAL_SETTLEMENT: 'Net settlement account of the hub per currency',
+  INTERCHANGE_FEE: 'Interchange fees owed between DFSPs',
+  INTERCHANGE_FEE_SETTLEMENT: 'Settlement account for interchange fees',
+};
+
+async function modelCommand(deps: AdminDeps, name: string, command: SettlementModelCommand) {
+  const ref = { type: SETTLEMENT_MODEL_ACTOR_TYPE, key: name };
+  expectOk(await deps.bus.request<SettlementModelReply>(ref, command, nowOption(deps)));
+}
+
+async function requireModel(deps: AdminDeps, name: string) {
+  const ref = { type: SETTLEMENT_MODEL_ACTOR_TYPE, key: name };
+  const state = await deps.reader.get<SettlementModelState>(ref);
+  if (state?.phase !== 'defined') {
+    throw adminError('3200', 'The requested resource could not be found.');
+  }
+  return state;
+}
+
+export function settlementModelsRoutes(deps: AdminDeps): Hono {
+  const app = new Hono();
+
+  app.get('/ledgerAccountTypes', (c) =>
+    c.json(
+      LEDGER_ACCOUNT_TYPES.map((name, i) => ({
+        ledgerAccountTypeId: i + 1,
+        name,
+        description: DESCRIPTIONS[name] ?? name,
+        isActive: 1,
+        createdDate: new Date(0).toISOString(),
+        isSettleable: SETTLEABLE.has(name),
+      })),
+    ),
+  );
+
+  app.post('/settlementModels', async (c) => {
+    const body = await parseBody(c, SettlementModelBody);
+    if (body.currency !== undefined) await requireHubAccounts(deps, body.currency);
+    const models = await allSettlementModels(deps);
+    const { name, currency, ...terms } = body;
+    await modelCommand(deps, name, {
+      kind: 'CreateSettlementModel',
+      settlementModelId: models.reduce((max, m) => Math.max(max, m.settlementModelId), 0) + 1,
+      terms: {
+        ...terms,
+        ...(currency !== undefined ? { currency } : {}),
+        settlementAccountType: body.settlementAccountType ?? 'SETTLEMENT',
+      },
+    });
+    return c.body(null, 201);
+  });
+
+  app.get('/settlementModels', async (c) =>
+    c.json((await allSettlementModels(deps)).map(settlementModelView)),
+  );
+
+  app.get('/settlementModels/:name', async (c) =>
+    c.json(settlementModelView(await requireModel(deps, c.req.param('name')))),
+  );
+
+  app.put('/settlementModels/:name', async (c) => {
+    const name = c.req.param('name');
+    const body = await parseBody(c, IsActiveBody);
+    await modelCommand(deps, name, { kind: 'SetSettlementModelActive', isActive: body.isActive });
+    return c.json(settlementModelView(await requireModel(deps, name)));
+  });
+
+  return app;
+}

@@ -1,0 +1,245 @@
+// The four scenarios of issue 6 over one running switch. Each transfer scenario gets a fresh
+// tracker, reads the books before and after, samples CPU over the measured window only, and
+// ends with the validity checks. Scenario c runs twice at the same load (hot payer, then a
+// uniform mix) and reports the ratio; scenario d drives the position actor directly.
+
+import { cpuPercent, type Environment, sampleCpu, type Watched } from './environment.ts';
+import { FullFlows, NO_HOOKS, type Pair, type Starter, transferStarter } from './flows.ts';
+import { type LoadMode, runLoad } from './loadgen.ts';
+import type { BenchOptions } from './options.ts';
+import { runPositionActor } from './position-actor.ts';
+import type { ScenarioResult } from './report.ts';
+import type { MkondoCluster } from './services.ts';
+import type { Simulator } from './simulator.ts';
+import type { SwitchClient } from './switch-client.ts';
+import { summarize, Tracker } from './tracker.ts';
+import { committedInDb, readLedger, transferChecks } from './validity.ts';
+
+export type Harness = {
+  readonly options: BenchOptions;
+  readonly client: SwitchClient;
+  readonly admin: SwitchClient;
+  readonly simulator: Simulator;
+  readonly cluster: MkondoCluster;
+  readonly natsUrl: string;
+  readonly databaseUrl: string;
+  readonly watched: readonly Watched[];
+  readonly hubName: string;
+  readonly currency: string;
+  readonly dfsps: readonly string[];
+  readonly parties: { readonly payerMsisdn: string; readonly payeeMsisdns: readonly string[] };
+  readonly environment?: Environment;
+};
+
+const AMOUNT = 1;
+const IN_FLIGHT_MAX = 20_000;
+const HOT_CONCURRENCY = 64;
+
+type TransferSpec = {
+  readonly scenario: string;
+  readonly title: string;
+  readonly mode: LoadMode;
+  readonly start: (h: Harness, tracker: Tracker) => Starter;
+  readonly targetRate?: number;
+  readonly targetP99Ms?: number;
+};
+
+function modeFor(h: Harness, targetRate: number, closedByDefault = false): LoadMode {
+  const o = h.options;
+  if (o.concurrency !== undefined) return { kind: 'concurrency', flows: o.concurrency };
+  if (o.rate !== undefined) return { kind: 'rate', perSecond: o.rate };
+  if (closedByDefault) return { kind: 'concurrency', flows: HOT_CONCURRENCY };
+  return { kind: 'rate', perSecond: targetRate };
+}
+
+function loadText(mode: LoadMode): string {
+  return mode.kind === 'rate'
+    ? `open loop ${mode.perSecond}/s`
+    : `closed loop ${mode.flows} in flight`;
+}
+
+async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<ScenarioResult> {
+  const o = h.options;
+  const tracker = new Tracker();
+  const start = spec.start(h, tracker);
+  const before = await readLedger(h.admin, h.hubName, h.dfsps, h.currency);
+  const dbBefore = await committedInDb(h.databaseUrl).catch(() => undefined);
+  let cpuStart = sampleCpu(h.watched);
+  const cpuTimer = setTimeout(() => (cpuStart = sampleCpu(h.watched)), o.warmupS * 1000);
+  const load = await runLoad(tracker, start, {
+    label: spec.scenario,
+    mode: spec.mode,
+    warmupS: o.warmupS,
+    durationS: o.durationS,
+    inFlightMax: IN_FLIGHT_MAX,
+    drainS: 15,
+    progress: true,
+  });
+  clearTimeout(cpuTimer);
+  const cpu = cpuPercent(cpuStart, sampleCpu(h.watched), o.durationS);
+  const after = await readLedger(h.admin, h.hubName, h.dfsps, h.currency);
+  const dbAfter = await committedInDb(h.databaseUrl).catch(() => undefined);
+  const dbDelta = dbBefore === undefined || dbAfter === undefined ? undefined : dbAfter - dbBefore;
+  const checks = transferChecks({
+    tracker,
+    before,
+    after,
+    amount: AMOUNT,
+    dbCommittedDelta: dbDelta,
+  });
+  const stats = tracker.measured;
+  const latencyMs = summarize(stats.latenciesMs);
+  const completedPerS = Math.round(load.committedInWindow / load.windowS);
+  const met =
+    spec.targetRate === undefined
+      ? undefined
+      : completedPerS >= spec.targetRate * 0.99 && latencyMs.p99 <= (spec.targetP99Ms ?? Infinity);
+  return {
+    scenario: spec.scenario,
+    title: spec.title,
+    load: loadText(spec.mode),
+    offered: load.offered,
+    dropped: load.dropped,
+    completedPerS,
+    committed: stats.committed,
+    failed: stats.failed,
+    latencyMs,
+    errorsByCode: stats.errorsByCode,
+    cpuPercent: cpu,
+    checks,
+    target:
+      spec.targetRate === undefined
+        ? 'compare with c-uniform'
+        : `>= ${spec.targetRate}/s with p99 <= ${spec.targetP99Ms} ms`,
+    targetMet: o.smoke ? undefined : met,
+    ...(load.unfinishedAfterDrain > 0
+      ? { notes: `${load.unfinishedAfterDrain} flows unfinished 15 s after the window` }
+      : {}),
+  };
+}
+
+function ctx(h: Harness, tracker: Tracker) {
+  return { client: h.client, tracker, amount: { amount: String(AMOUNT), currency: h.currency } };
+}
+
+function alternate(a: string, b: string): () => Pair {
+  let n = 0;
+  return () => (n++ % 2 === 0 ? { payer: a, payee: b } : { payer: b, payee: a });
+}
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+/** 70 % from the first DFSP to any other; the rest between the others and anyone. */
+function hotPayer(dfsps: readonly string[], hotShare: number): () => Pair {
+  const [hot = '', ...rest] = dfsps;
+  return () => {
+    const payer = Math.random() < hotShare ? hot : pick(rest);
+    return { payer, payee: pick(dfsps.filter((name) => name !== payer)) };
+  };
+}
+
+export async function scenarioA(h: Harness): Promise<ScenarioResult> {
+  const [one = '', two = ''] = h.dfsps;
+  return runTransferScenario(h, {
+    scenario: 'a',
+    title: 'transfers only, prepare + fulfil, 2 DFSPs',
+    mode: modeFor(h, 500),
+    start: (_, tracker) => {
+      h.simulator.use(tracker, NO_HOOKS);
+      return transferStarter(ctx(h, tracker), alternate(one, two));
+    },
+    targetRate: 500,
+    targetP99Ms: 50,
+  });
+}
+
+export async function scenarioB(h: Harness): Promise<ScenarioResult> {
+  const [one = '', two = ''] = h.dfsps;
+  return runTransferScenario(h, {
+    scenario: 'b',
+    title: 'full flow lookup -> quote -> transfer, 2 DFSPs',
+    mode: modeFor(h, 200),
+    start: (_, tracker) => {
+      const pool = { idType: 'MSISDN', ids: h.parties.payeeMsisdns };
+      const flows = new FullFlows(
+        ctx(h, tracker),
+        { payer: one, payee: two },
+        pool,
+        h.parties.payerMsisdn,
+      );
+      h.simulator.use(tracker, flows);
+      return flows.starter;
+    },
+    targetRate: 200,
+    targetP99Ms: 250,
+  });
+}
+
+export async function scenarioC(h: Harness): Promise<ScenarioResult[]> {
+  const mode = modeFor(h, 500, true);
+  const run = (scenario: string, title: string, pickPair: () => Pair) =>
+    runTransferScenario(h, {
+      scenario,
+      title,
+      mode,
+      start: (_, tracker) => {
+        h.simulator.use(tracker, NO_HOOKS);
+        return transferStarter(ctx(h, tracker), pickPair);
+      },
+    });
+  const hot = await run(
+    'c-hot',
+    '8 DFSPs, 70 % of transfers from one payer',
+    hotPayer(h.dfsps, 0.7),
+  );
+  if (h.options.smoke) return [hot];
+  const uniform = await run('c-uniform', '8 DFSPs, uniform mix', hotPayer(h.dfsps, 1 / 8));
+  const ratio = uniform.completedPerS === 0 ? 0 : hot.completedPerS / uniform.completedPerS;
+  const judged = {
+    target: 'hot >= 0.9 x uniform',
+    targetMet: ratio >= 0.9,
+    notes: `hot/uniform throughput ratio ${ratio.toFixed(3)}`,
+  };
+  return [{ ...hot, ...judged }, uniform];
+}
+
+export async function scenarioD(h: Harness): Promise<ScenarioResult> {
+  const [one = '', two = ''] = h.dfsps;
+  const o = h.options;
+  let cpuStart = sampleCpu(h.watched);
+  const cpuTimer = setTimeout(() => (cpuStart = sampleCpu(h.watched)), o.warmupS * 1000);
+  const run = await runPositionActor({
+    natsUrl: h.natsUrl,
+    partitions: h.cluster.partitions,
+    admin: h.admin,
+    opsUrls: h.cluster.opsUrls,
+    payer: one,
+    payee: two,
+    currency: h.currency,
+    warmupS: o.warmupS,
+    durationS: o.durationS,
+    backlogMax: o.smoke ? 200 : 50_000,
+    progress: true,
+  });
+  clearTimeout(cpuTimer);
+  const cpu = cpuPercent(cpuStart, sampleCpu(h.watched), o.durationS);
+  return {
+    scenario: 'd',
+    title: 'position actor alone (ReserveFunds + CommitReservation), one DFSP',
+    load: `CMD publish, backlog <= ${o.smoke ? 200 : 50_000}`,
+    offered: run.published,
+    dropped: 0,
+    completedPerS: run.opsPerSecond,
+    committed: run.published / 2,
+    failed: 0,
+    latencyMs: undefined,
+    errorsByCode: {},
+    cpuPercent: cpu,
+    checks: run.checks,
+    target: '>= 20000 ops/s',
+    targetMet: o.smoke ? undefined : run.opsPerSecond >= 20_000,
+    notes: `runtime messages applied (all actors): ${run.runtimeMessagesPerSecond}/s`,
+  };
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DecideContext } from '../../actors/actor.ts';
+import { authorizationActor } from '../../actors/authorization/index.ts';
+import type { ExchangeCommand, ExchangeState } from '../../actors/quote/exchange-types.ts';
+import { quoteActor } from '../../actors/quote/index.ts';
+
+const ctx: DecideContext = {
+  actorId: 'q1',
+  nowMs: 1_000,
+  hub: { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true },
+};
+const relay = { headers: { 'fspiop-source': 'payer' }, body: '{"quoteId":"q1"}' };
+const request: ExchangeCommand = {
+  kind: 'RequestExchange',
+  requester: 'payer',
+  responder: 'payee',
+  requestHash: 'h1',
+  relay,
+  path: '/quotes',
+};
+
+function given(commands: ExchangeCommand[], actor = quoteActor): ExchangeState {
+  let state = actor.initial;
+  for (const command of commands) {
+    for (const event of actor.decide(state, command, ctx).events)
+      state = actor.evolve(state, event);
+  }
+  return state;
+}
+
+describe('Quote actor', () => {
+  it('forwards a new quote to the payee with the original headers and body', () => {
+    const decision = quoteActor.decide(quoteActor.initial, request, ctx);
+    assert.deepEqual(decision.reply, { kind: 'accepted' });
+    assert.deepEqual(decision.effects, [
+      {
+        kind: 'callback',
+        callback: {
+          endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
+          resource: 'quotes',
+          params: { ID: 'q1' },
+          to: 'payee',
+          method: 'POST',
+          path: '/quotes',
+          relay,
+          id: 'quotes/q1/0',
+        },
+      },
+    ]);
+  });
+
+  it('answers a refused quote (3201) with a hub error to the payer and remembers it', () => {
+    const refusal = { errorCode: '3201', errorDescription: 'Destination FSP Error - x' };
+    const decision = quoteActor.decide(quoteActor.initial, { ...request, refusal }, ctx);
+    assert.deepEqual(decision.reply, { kind: 'refused', error: refusal });
+    const effect = decision.effects[0];
+    assert.ok(effect?.kind === 'callback');
+    assert.equal(effect.callback.to, 'payer');
+    assert.equal(effect.callback.path, '/quotes/q1/error');
+    assert.deepEqual(effect.callback.body, { errorInformation: refusal });
+    const state = given([{ ...request, refusal }]);
+    const resend = quoteActor.decide(state, request, ctx);
+    assert.deepEqual(resend.reply, { kind: 'refused', error: refusal });
+  });
+
+  it('re-forwards an identical resend and refuses a modified one with 3106', () => {
+    const state = given([request]);
+    const same = quoteActor.decide(state, request, ctx);
+    assert.deepEqual(same.reply, { kind: 'resent' });
+    assert.equal(same.effects.length, 1);
+    const modified = quoteActor.decide(state, { ...request, requestHash: 'h2' }, ctx);
+    assert.equal(modified.reply.kind, 'refused');
+    assert.ok(modified.reply.kind === 'refused');
+    assert.equal(modified.reply.error.errorCode, '3106');
+    const effect = modified.effects[0];
+    assert.ok(effect?.kind === 'callback');
+    assert.equal(effect.callback.to, 'payer');
+    assert.equal(effect.callback.path, '/quotes/q1/error');
+  });
+
+  it('relays the answer to the payer and serves a later GET from the stored answer', () => {
+    const answer: ExchangeCommand = {
+      kind: 'AnswerExchange',
+      source: 'payee',
+      destination: 'payer',
+      isError: false,
+      answerHash: 'a1',
+      relay: { headers: { 'fspiop-source': 'payee' }, body: '{"transferAmount":{}}' },
+      path: '/quotes/q1',
+    };
+    const state = given([request, answer]);
+    assert.equal(state.phase, 'answered');
+    const query: ExchangeCommand = {
+      kind: 'QueryExchange',
+      requester: 'payer',
+      relay,
+      path: '/quotes/q1',
+    };
+    const decision = quoteActor.decide(state, query, ctx);
+    assert.deepEqual(decision.reply, { kind: 'resent' });
+    const effect = decision.effects[0];
+    assert.ok(effect?.kind === 'callback');
+    assert.equal(effect.callback.to, 'payer');
+    assert.equal(effect.callback.method, 'PUT');
+    assert.equal(effect.callback.relay?.body, '{"transferAmount":{}}');
+    const modified = quoteActor.decide(state, { ...answer, answerHash: 'a2' }, ctx);
+    assert.ok(modified.reply.kind === 'refused');
+    assert.equal(modified.reply.error.errorCode, '3106');
+  });
+
+  it('answers a GET of an unknown quote without destination with 3205', () => {
+    const query: ExchangeCommand = {
+      kind: 'QueryExchange',
+      requester: 'payer',
+      relay,
+      path: '/quotes/q1',
+    };
+    const decision = quoteActor.decide(quoteActor.initial, query, ctx);
+    assert.ok(decision.reply.kind === 'refused');
+    assert.equal(decision.reply.error.errorCode, '3205');
+  });
+
+  it('opens a new authorization round when the GET parameters change', () => {
+    const get = { ...request, relay: { headers: {} }, path: '/authorizations/q1?retriesLeft=2' };
+    const state = given([get], authorizationActor);
+    const retry = authorizationActor.decide(state, { ...get, requestHash: 'h2' }, ctx);
+    assert.deepEqual(retry.reply, { kind: 'accepted' });
+    const effect = retry.effects[0];
+    assert.ok(effect?.kind === 'callback');
+    assert.equal(effect.callback.method, 'GET');
+    assert.equal(effect.callback.endpointType, 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE');
+  });
+});
