@@ -3,8 +3,10 @@
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
 import { oracleRegistryActor } from './oracle-registry/index.ts';
+import { participantActor } from './participant/index.ts';
 import { partyActor } from './party/index.ts';
 import { quoteActor } from './quote/index.ts';
+import { settlementModelActor } from './settlement-model/index.ts';
 import { transactionRequestActor } from './transaction-request/index.ts';
 import { transferActor } from './transfer/index.ts';
 
@@ -15,4 +17,6 @@ export const ACTORS: readonly AnyActor[] = [
   authorizationActor,
   oracleRegistryActor,
   transferActor,
+  participantActor,
+  settlementModelActor,
 ];

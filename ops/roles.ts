@@ -126,7 +126,7 @@ export async function runRoles(config: Config, roles: readonly Role[], migrateFi
   const directory = roles.includes('gateway') || roles.includes('notifier')
     ? await KvDirectory.open(nc, ['participant'])
     : undefined;
-  if (directory) stoppables.push({ name: 'directory', stop: () => directory.close() });
+  if (directory) stoppables.push({ name: 'directory', stop: async () => directory.close() });
 
   if (roles.includes('notifier') && directory) {
     const notifier = await startNotifier({

@@ -28,7 +28,16 @@ import {
 import { CMD_STREAM, resetPartitionConsumer } from './streams.ts';
 
 /** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
-export type CrashStage = 'before-db-commit' | 'after-db-commit' | 'mid-publish' | 'after-publish';
+/** Deliveries outstanding per consumer, in batches: bounds the client-side queue. */
+const MAX_ACK_PENDING_BATCHES = 4;
+const IDLE_WAKE_MS = 1000;
+
+export type CrashStage =
+  | 'before-persist'
+  | 'before-db-commit'
+  | 'after-db-commit'
+  | 'mid-publish'
+  | 'after-publish';
 
 export type LoopDeps = {
   readonly nc: NatsConnection;
@@ -52,6 +61,7 @@ export class PartitionLoop {
   pending = 0;
   private stopping = false;
   private messages: ConsumerMessages | undefined;
+  private queue: JsMsg[] = [];
   private checkpoint = 0;
   private publishedThroughSeq = 0;
   private readonly failures = new Map<number, number>();
@@ -87,6 +97,7 @@ export class PartitionLoop {
     this.stopping = true;
     this.timers.stop();
     this.messages?.stop();
+    this.wake();
     await this.running;
   }
 
@@ -95,6 +106,7 @@ export class PartitionLoop {
     this.stopping = true;
     this.timers.stop();
     this.messages?.stop();
+    this.wake();
   }
 
   private async run(): Promise<void> {
@@ -131,31 +143,38 @@ export class PartitionLoop {
     this.publishedThroughSeq = unpublished.at(-1)?.sourceSeq ?? this.publishedThroughSeq;
   }
 
+  /** Recreates the consumer from the checkpoint; messages arrive in `queue` via a callback. */
   private async openConsumer(): Promise<void> {
     this.messages?.stop();
+    this.queue = [];
     const { jsm, js, batchSizeMax } = this.deps;
-    const name = await resetPartitionConsumer(jsm, this.partition, this.fence, this.checkpoint);
+    const name = await resetPartitionConsumer(jsm, this.partition, this.fence, this.checkpoint, {
+      maxAckPending: batchSizeMax * MAX_ACK_PENDING_BATCHES,
+    });
     const consumer = await js.consumers.get(CMD_STREAM, name);
-    this.messages = await consumer.consume({ max_messages: batchSizeMax * 2, expires: 2000 });
-    this.iterator = this.messages[Symbol.asyncIterator]();
+    const queue = this.queue;
+    this.messages = await consumer.consume({
+      max_messages: batchSizeMax,
+      expires: 2000,
+      callback: (msg) => {
+        queue.push(msg);
+        this.wake();
+      },
+    });
+    void this.messages.closed().then(() => this.wake());
   }
 
-  private iterator: AsyncIterator<JsMsg> | undefined;
+  private wake: () => void = () => {};
 
-  /** Waits for one message, then takes whatever else is already buffered, up to batchSizeMax. */
+  /** Waits for at least one message, then takes what is buffered, up to batchSizeMax. */
   private async nextBatch(): Promise<JsMsg[]> {
-    const messages = this.messages;
-    const iterator = this.iterator;
-    if (!messages || !iterator) return [];
-    const first = await iterator.next();
-    if (first.done) return [];
-    const batch = [first.value];
-    while (batch.length < this.deps.batchSizeMax && messages.getPending() > 0) {
-      const next = await iterator.next();
-      if (next.done) break;
-      batch.push(next.value);
+    while (this.queue.length === 0 && !this.stopping) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, IDLE_WAKE_MS);
+      });
     }
-    return batch;
+    return this.queue.splice(0, this.deps.batchSizeMax);
   }
 
   private async processBatch(msgs: JsMsg[]): Promise<void> {
@@ -174,6 +193,7 @@ export class PartitionLoop {
       poison,
     );
     if (last.seq > this.checkpoint) {
+      deps.onCrashPoint?.('before-persist');
       if (!deps.leaseValid()) throw new FencedError(`partition ${partition}: lease expired`);
       await withRetry(deps.db, async (tx) => {
         await writeBatch(tx, {

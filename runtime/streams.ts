@@ -73,6 +73,7 @@ export async function resetPartitionConsumer(
   partition: number,
   fence: number,
   checkpointSeq: number,
+  limits: { readonly maxAckPending: number },
 ): Promise<string> {
   const prefix = `part-${partition}-`;
   for await (const info of jsm.consumers.list(CMD_STREAM)) {
@@ -90,7 +91,7 @@ export async function resetPartitionConsumer(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: checkpointSeq + 1,
     ack_wait: 30_000_000_000,
-    max_ack_pending: 10_000,
+    max_ack_pending: limits.maxAckPending,
   });
   return name;
 }

@@ -4,7 +4,6 @@
 // a DFSP's position checks without locks (DESIGN.md §3). Money rules are in ledger.ts.
 
 import { type ActorDefinition, assertNever, type DecideContext } from '../actor.ts';
-import type { ParticipantDecision } from './decide-common.ts';
 import {
   decideAddHubAccount,
   decideAdjustLimit,
@@ -14,6 +13,7 @@ import {
   decideSetActive,
   decideSetEndpoint,
 } from './decide-admin.ts';
+import type { ParticipantDecision } from './decide-common.ts';
 import {
   decideFundsIn,
   decideFundsOutFinish,

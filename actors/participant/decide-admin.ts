@@ -12,7 +12,12 @@ import {
   refused,
   resolve,
 } from './decide-common.ts';
-import { type Account, HUB_ACCOUNT_TYPES, isLedgerAccountType, type LedgerAccountType } from './ledger.ts';
+import {
+  type Account,
+  HUB_ACCOUNT_TYPES,
+  isLedgerAccountType,
+  type LedgerAccountType,
+} from './ledger.ts';
 import type {
   AddHubAccount,
   AdjustLimit,

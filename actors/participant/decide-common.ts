@@ -2,8 +2,8 @@
 // replies for the Admin API, and resolving the state a command applies to. The hub participant
 // (ctx.hub.hubName) exists implicitly, as Mojaloop seeds it: its first command registers it.
 
-import type { DecideContext, Decision, Effect } from '../actor.ts';
 import { type FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import type { DecideContext, Decision, Effect } from '../actor.ts';
 import { evolveParticipant } from './evolve.ts';
 import type { ParticipantEvent, ParticipantReply } from './messages.ts';
 import { HUB_PARTICIPANT_ID, type ParticipantState, type RegisteredParticipant } from './state.ts';

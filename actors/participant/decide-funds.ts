@@ -4,8 +4,8 @@
 // Like central-ledger, funds in is payer = DFSP, payee = Hub; funds out is payer = Hub, payee =
 // DFSP. Funds in posts at once; funds out reserves, then commits or aborts. All by transferId.
 
-import type { DecideContext, Effect } from '../actor.ts';
 import { formatAmount } from '../../schema/money.ts';
+import type { DecideContext, Effect } from '../actor.ts';
 import {
   accepted,
   notFound,
@@ -163,7 +163,7 @@ export function decideFundsOutFinish(
   if (state.phase === 'absent') return notFound(ctx);
   const commit = cmd.kind === 'CommitFundsOut';
   const reservation = state.reservations[cmd.transferId];
-  if (!reservation || reservation.purpose !== 'FUNDS_OUT') return finished(state, cmd, commit);
+  if (reservation?.purpose !== 'FUNDS_OUT') return finished(state, cmd, commit);
   const account = settlementAccountFor(state, cmd.accountId, undefined);
   if (!isAccount(account)) return account;
   if (account.id !== reservation.accountId) {

@@ -3,9 +3,9 @@
 // credit the payee. All four are idempotent by transferId; only ReserveFunds answers, and it
 // answers the Transfer actor with a message rather than a reply (the sender is an actor).
 
-import { type DecideContext, invariant } from '../actor.ts';
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
-import { type ParticipantDecision, nothing, sendTo } from './decide-common.ts';
+import { type DecideContext, invariant } from '../actor.ts';
+import { nothing, type ParticipantDecision, sendTo } from './decide-common.ts';
 import { accountValueMinor, checkLiquidity } from './ledger.ts';
 import type {
   CommitReservation,
@@ -15,7 +15,12 @@ import type {
   ReservationRejectedReply,
   ReserveFunds,
 } from './messages.ts';
-import { findAccount, type ParticipantState, type RegisteredParticipant, reserveKey } from './state.ts';
+import {
+  findAccount,
+  type ParticipantState,
+  type RegisteredParticipant,
+  reserveKey,
+} from './state.ts';
 
 const TRANSFER = 'transfer';
 
@@ -64,7 +69,10 @@ export function decideReserve(
 }
 
 // A redelivered ReserveFunds answers what the first one answered, and reserves nothing more.
-function repeatOutcome(state: RegisteredParticipant, transferId: string): ParticipantDecision | undefined {
+function repeatOutcome(
+  state: RegisteredParticipant,
+  transferId: string,
+): ParticipantDecision | undefined {
   if (state.reservations[transferId]) {
     return { events: [], effects: [answer(transferId)], reply: undefined };
   }
@@ -78,7 +86,8 @@ function reserveError(state: RegisteredParticipant, cmd: ReserveFunds): FspiopEr
   const name = state.name;
   if (!state.isActive) return fspiopError('3100', `Participant ${name} is inactive`);
   const position = findAccount(state, cmd.currency, 'POSITION');
-  if (!position) return fspiopError('3100', `Participant ${name} ${cmd.currency} account not found`);
+  if (!position)
+    return fspiopError('3100', `Participant ${name} ${cmd.currency} account not found`);
   if (!position.isActive) {
     return fspiopError('3100', `Participant ${name} ${cmd.currency} account is inactive`);
   }
@@ -102,9 +111,13 @@ export function decideFinishReservation(
   if (state.phase === 'absent') return nothing;
   const reservation = state.reservations[cmd.transferId];
   // Already finished, rejected, or never reserved here: nothing to move.
-  if (!reservation || reservation.purpose !== 'TRANSFER') return nothing;
+  if (reservation?.purpose !== 'TRANSFER') return nothing;
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
-  return { events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }], effects: [], reply: undefined };
+  return {
+    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }],
+    effects: [],
+    reply: undefined,
+  };
 }
 
 export function decideCredit(

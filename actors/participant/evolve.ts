@@ -13,7 +13,10 @@ import {
   reserveKey,
 } from './state.ts';
 
-export function evolveParticipant(state: ParticipantState, event: ParticipantEvent): ParticipantState {
+export function evolveParticipant(
+  state: ParticipantState,
+  event: ParticipantEvent,
+): ParticipantState {
   if (event.type === 'ParticipantRegistered') {
     invariant(state.phase === 'absent', `participant ${event.name} registered twice`);
     return {
@@ -35,7 +38,10 @@ export function evolveParticipant(state: ParticipantState, event: ParticipantEve
   return evolveRegistered(state, event);
 }
 
-function evolveRegistered(s: RegisteredParticipant, event: ParticipantEvent): RegisteredParticipant {
+function evolveRegistered(
+  s: RegisteredParticipant,
+  event: ParticipantEvent,
+): RegisteredParticipant {
   switch (event.type) {
     case 'ParticipantRegistered':
       return invariantFail(s, 'participant registered twice');
@@ -68,7 +74,10 @@ function evolveRegistered(s: RegisteredParticipant, event: ParticipantEvent): Re
       const { accountId, amountMinor, purpose } = event;
       return {
         ...reserved,
-        reservations: { ...s.reservations, [event.transferId]: { accountId, amountMinor, purpose } },
+        reservations: {
+          ...s.reservations,
+          [event.transferId]: { accountId, amountMinor, purpose },
+        },
       };
     }
     case 'ReservationRejected':

@@ -23,7 +23,10 @@ export type CreditPosition = {
   readonly currency: string;
   readonly amountMinor: bigint;
 };
-export type ReleaseReservation = { readonly kind: 'ReleaseReservation'; readonly transferId: string };
+export type ReleaseReservation = {
+  readonly kind: 'ReleaseReservation';
+  readonly transferId: string;
+};
 
 /** Sent back to `{type:'transfer', key: transferId}` after a ReserveFunds. */
 export type FundsReservedReply = { readonly kind: 'FundsReserved'; readonly transferId: string };
@@ -62,7 +65,10 @@ export type CreateParticipant = {
   /** Account types the applicable settlement models call for, e.g. [POSITION, SETTLEMENT]. */
   readonly accountTypes: readonly LedgerAccountType[];
 };
-export type SetParticipantActive = { readonly kind: 'SetParticipantActive'; readonly isActive: boolean };
+export type SetParticipantActive = {
+  readonly kind: 'SetParticipantActive';
+  readonly isActive: boolean;
+};
 export type SetAccountActive = {
   readonly kind: 'SetAccountActive';
   readonly accountId: number;
@@ -125,7 +131,11 @@ export type AdminCommand =
   | FinishFundsOut
   | PostHubReconciliation;
 
-export type PositionCommand = ReserveFunds | CommitReservation | CreditPosition | ReleaseReservation;
+export type PositionCommand =
+  | ReserveFunds
+  | CommitReservation
+  | CreditPosition
+  | ReleaseReservation;
 export type ParticipantCommand = AdminCommand | PositionCommand;
 
 /**
@@ -179,7 +189,11 @@ export type ParticipantEvent =
       readonly purpose: ReservationPurpose;
       readonly atMs: number;
     }
-  | { readonly type: 'ReservationRejected'; readonly transferId: string; readonly error: FspiopError }
+  | {
+      readonly type: 'ReservationRejected';
+      readonly transferId: string;
+      readonly error: FspiopError;
+    }
   | { readonly type: 'ReservationCommitted'; readonly transferId: string; readonly atMs: number }
   | { readonly type: 'ReservationReleased'; readonly transferId: string; readonly atMs: number }
   | {

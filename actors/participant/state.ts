@@ -4,8 +4,8 @@
 // are keyed by transferId; finished outcomes are remembered (a bounded, insertion-ordered map)
 // so a redelivered command answers what it answered the first time.
 
-import { invariant } from '../actor.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import { invariant } from '../actor.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type { NetDebitCap, ReservationPurpose } from './messages.ts';
 

@@ -3,6 +3,7 @@
 // routes read the models to decide which accounts a new participant currency gets; the
 // settlement work later reads granularity, interchange and delay from here.
 
+import { fspiopError } from '../../schema/fspiop/errors.ts';
 import {
   type ActorDefinition,
   assertNever,
@@ -10,7 +11,6 @@ import {
   type Decision,
   invariant,
 } from '../actor.ts';
-import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { isLedgerAccountType, type LedgerAccountType } from '../participant/ledger.ts';
 
 export const SETTLEMENT_MODEL_ACTOR_TYPE = 'settlementModel';

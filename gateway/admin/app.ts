@@ -5,6 +5,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { logger } from '../../ops/logger.ts';
 import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { fundsRoutes } from './funds.ts';
 import { type AdminDeps, AdminHttpError, renderError } from './http.ts';
@@ -54,7 +55,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.notFound((c) => renderError(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
     if (err instanceof AdminHttpError) return renderError(c, err.error);
-    throw err;
+    logger.error({ err, path: c.req.path }, 'admin request failed');
+    return renderError(c, fspiopError('2001'));
   });
   return app;
 }

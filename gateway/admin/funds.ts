@@ -4,8 +4,8 @@
 // actor hands back its hub mirror command, which the route awaits too (it is idempotent).
 
 import { Hono } from 'hono';
-import type { AdminCommand, AdminReply } from '../../actors/participant/messages.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
+import type { AdminCommand, AdminReply } from '../../actors/participant/messages.ts';
 import { FundsBody, FundsFinishBody } from '../../schema/admin/bodies.ts';
 import { type AdminDeps, expectOk, parseBody } from './http.ts';
 import { nowOption, participantCommand } from './participants.ts';

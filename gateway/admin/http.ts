@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { HubSettings } from '../../actors/actor.ts';
+import type { CommandBus, StateReader } from '../../runtime/bus.ts';
 import {
   errorBody,
   type FspiopCode,
@@ -13,7 +14,6 @@ import {
   fspiopError,
   httpStatusFor,
 } from '../../schema/fspiop/errors.ts';
-import type { CommandBus, StateReader } from '../../runtime/bus.ts';
 
 export type AdminDeps = {
   readonly bus: CommandBus;

@@ -24,6 +24,7 @@ export function chooseParticipantId(
   if (own) return own.state.participantId;
   const taken = new Set(existing.map((p) => p.state.participantId));
   let id = PARTICIPANT_ID_MIN + (fnv1a(name) % PARTICIPANT_ID_SPAN);
-  while (taken.has(id)) id = id + 1 >= PARTICIPANT_ID_MIN + PARTICIPANT_ID_SPAN ? PARTICIPANT_ID_MIN : id + 1;
+  while (taken.has(id))
+    id = id + 1 >= PARTICIPANT_ID_MIN + PARTICIPANT_ID_SPAN ? PARTICIPANT_ID_MIN : id + 1;
   return id;
 }

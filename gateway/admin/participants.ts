@@ -3,9 +3,9 @@
 // position checks); reads come from snapshots. Shapes and codes follow central-ledger.
 
 import { Hono } from 'hono';
+import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { LedgerAccountType } from '../../actors/participant/ledger.ts';
 import type { AdminCommand, AdminReply } from '../../actors/participant/messages.ts';
-import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import {
   EndpointBody,
   HubAccountBody,
@@ -53,7 +53,8 @@ async function accountTypesFor(deps: AdminDeps, currency: string): Promise<Ledge
 // 6000 is a settlement code outside the FSPIOP catalogue; central-ledger answers it here.
 const SETTLEMENT_MODEL_MISSING = {
   errorCode: '6000',
-  errorDescription: 'Generic settlement error - Unable to find a matching or default, Settlement Model',
+  errorDescription:
+    'Generic settlement error - Unable to find a matching or default, Settlement Model',
 };
 
 export function participantsRoutes(deps: AdminDeps): Hono {

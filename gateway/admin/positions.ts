@@ -22,7 +22,11 @@ import {
 } from './views.ts';
 
 /** Parses an Admin amount; `positive` additionally refuses zero. */
-export function adminAmount(value: unknown, field: string, rule: 'nonNegative' | 'positive' | 'any') {
+export function adminAmount(
+  value: unknown,
+  field: string,
+  rule: 'nonNegative' | 'positive' | 'any',
+) {
   const parsed = parseAdminAmount(value);
   if (!parsed.ok) throw adminError('3101', `"${field}" ${parsed.reason}`);
   if (rule === 'positive' && parsed.minor <= 0n) {

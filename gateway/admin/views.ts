@@ -2,9 +2,9 @@
 // shapes central-ledger answers with (fspiop.md §3.8, §6.1): numbers for amounts, 1/0 flags,
 // ISO dates. Account `value` includes reservations in flight, as Mojaloop's position value does.
 
+import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { Account } from '../../actors/participant/ledger.ts';
 import { accountValueMinor } from '../../actors/participant/ledger.ts';
-import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import {
   HUB_PARTICIPANT_ID,
   type ParticipantState,
@@ -40,7 +40,10 @@ export async function findParticipant(
   deps: AdminDeps,
   name: string,
 ): Promise<RegisteredParticipant | undefined> {
-  const state = await deps.reader.get<ParticipantState>({ type: PARTICIPANT_ACTOR_TYPE, key: name });
+  const state = await deps.reader.get<ParticipantState>({
+    type: PARTICIPANT_ACTOR_TYPE,
+    key: name,
+  });
   if (state?.phase === 'registered') return state;
   return name === deps.hub.hubName ? seededHub(name) : undefined;
 }
@@ -149,7 +152,10 @@ export async function requireHubAccounts(deps: AdminDeps, currency: string): Pro
   const has = (type: string) =>
     accountsOf(hub).some((a) => a.currency === currency && a.ledgerAccountType === type);
   if (!has('HUB_RECONCILIATION')) {
-    throw adminError('3003', 'Hub reconciliation account for the specified currency does not exist');
+    throw adminError(
+      '3003',
+      'Hub reconciliation account for the specified currency does not exist',
+    );
   }
   if (!has('HUB_MULTILATERAL_SETTLEMENT')) {
     throw adminError(

@@ -49,7 +49,9 @@ export function sampleCpu(watched: readonly Watched[]): CpuSample {
 export function cpuPercent(before: CpuSample, after: CpuSample, seconds: number): CpuSample {
   const percent: CpuSample = {};
   for (const [name, end] of Object.entries(after)) {
-    percent[name] = Math.round(((end - (before[name] ?? 0)) / seconds) * 1000) / 10;
+    // A process that exits between samples (a PostgreSQL backend) takes its ticks with it.
+    const used = Math.max(0, end - (before[name] ?? 0));
+    percent[name] = Math.round((used / seconds) * 1000) / 10;
   }
   return percent;
 }

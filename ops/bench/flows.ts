@@ -60,7 +60,7 @@ function sendPrepare(ctx: FlowContext, flow: Flow, condition: string): void {
     condition,
     expirationMs: Date.now() + EXPIRATION_MS,
   });
-  ctx.client.send('POST', '/transfers', headers, body).then((result) => {
+  void ctx.client.send('POST', '/transfers', headers, body).then((result) => {
     if (result.status === 202) ctx.tracker.prepareAccepted(flow);
     else ctx.tracker.fail(flow, failureCode(result.status, result.body), performance.now());
   });
@@ -100,7 +100,7 @@ export class FullFlows implements PayerHooks {
     if (waiting) waiting.push(flow);
     else this.lookups.set(key, [flow]);
     const headers = fspiopHeaders('parties', 'GET', flow.payer);
-    this.ctx.client.send('GET', `/parties/${partyPath}`, headers).then((result) => {
+    void this.ctx.client.send('GET', `/parties/${partyPath}`, headers).then((result) => {
       if (result.status === 202) return;
       this.dropLookup(key, flow);
       this.ctx.tracker.fail(flow, failureCode(result.status, result.body), performance.now());
@@ -117,7 +117,10 @@ export class FullFlows implements PayerHooks {
     // Identical lookups in flight are answered in order; every answer carries the same party.
     const flow = this.lookups.get(`${payer}|${partyPath}`)?.shift();
     if (flow === undefined) return;
-    if (body === undefined) return this.ctx.tracker.fail(flow, code, performance.now());
+    if (body === undefined) {
+      this.ctx.tracker.fail(flow, code, performance.now());
+      return;
+    }
     const [idType = 'MSISDN', id = ''] = partyPath.split('/');
     const quoteId = randomUUID();
     this.quotes.set(quoteId, flow);
@@ -129,7 +132,7 @@ export class FullFlows implements PayerHooks {
       payee: { idType, id, fspId: flow.payee },
       amount: this.ctx.amount,
     });
-    this.ctx.client.send('POST', '/quotes', headers, request).then((result) => {
+    void this.ctx.client.send('POST', '/quotes', headers, request).then((result) => {
       if (result.status === 202) return;
       this.quotes.delete(quoteId);
       this.ctx.tracker.fail(flow, failureCode(result.status, result.body), performance.now());
@@ -140,7 +143,10 @@ export class FullFlows implements PayerHooks {
     const flow = this.quotes.get(quoteId);
     if (flow === undefined) return;
     this.quotes.delete(quoteId);
-    if (body === undefined) return this.ctx.tracker.fail(flow, code, performance.now());
+    if (body === undefined) {
+      this.ctx.tracker.fail(flow, code, performance.now());
+      return;
+    }
     const condition = (JSON.parse(body) as { condition?: string }).condition ?? '';
     sendPrepare(this.ctx, flow, condition);
   }

@@ -63,7 +63,7 @@ async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<Scen
   const tracker = new Tracker();
   const start = spec.start(h, tracker);
   const before = await readLedger(h.admin, h.hubName, h.dfsps, h.currency);
-  const dbBefore = await committedInDb(h.databaseUrl).catch(() => undefined);
+  const dbBefore = await committedInDb(h.databaseUrl).catch((error: Error) => error);
   let cpuStart = sampleCpu(h.watched);
   const cpuTimer = setTimeout(() => (cpuStart = sampleCpu(h.watched)), o.warmupS * 1000);
   const load = await runLoad(tracker, start, {
@@ -78,8 +78,9 @@ async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<Scen
   clearTimeout(cpuTimer);
   const cpu = cpuPercent(cpuStart, sampleCpu(h.watched), o.durationS);
   const after = await readLedger(h.admin, h.hubName, h.dfsps, h.currency);
-  const dbAfter = await committedInDb(h.databaseUrl).catch(() => undefined);
-  const dbDelta = dbBefore === undefined || dbAfter === undefined ? undefined : dbAfter - dbBefore;
+  const dbAfter = await committedInDb(h.databaseUrl).catch((error: Error) => error);
+  const dbDelta =
+    dbAfter instanceof Error ? dbAfter : dbBefore instanceof Error ? dbBefore : dbAfter - dbBefore;
   const checks = transferChecks({
     tracker,
     before,

@@ -123,7 +123,9 @@ export type MkondoCluster = {
   readonly partitions: number;
 };
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mkondo.js');
+/** The mkondo entry point to benchmark; BENCH_MKONDO_BIN points at another build to compare. */
+const BIN =
+  process.env['BENCH_MKONDO_BIN'] ?? join(import.meta.dirname, '..', '..', 'bin', 'mkondo.js');
 
 /** Starts mkondo (dev, or gateway + notifier + workers) and waits for every /ready. */
 export async function startMkondo(o: {

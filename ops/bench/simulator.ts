@@ -99,34 +99,20 @@ function route(c: Context, req: IncomingMessage, res: ServerResponse, body: stri
   const method = req.method ?? '';
   const source = String(req.headers['fspiop-source'] ?? '');
   const isError = rest[rest.length - 1] === 'error';
-  if (method === 'PUT' || method === 'PATCH') answer(res, 200);
-  else answer(res, 202);
+  answer(res, method === 'PUT' || method === 'PATCH' ? 200 : 202);
+  const answerBody = isError ? undefined : body;
+  const code = isError ? errorCodeOf(body) : '';
   if (resource === 'transfers') {
-    if (method === 'POST') return payeeFulfil(c, fsp, source, body);
-    if (method === 'PATCH') return;
-    return transferCallback(c, fsp, rest[0] ?? '', isError, body, nowMs);
-  }
-  if (resource === 'parties') {
+    if (method === 'POST') payeeFulfil(c, fsp, source, body);
+    else if (method === 'PUT') transferCallback(c, fsp, rest[0] ?? '', isError, body, nowMs);
+  } else if (resource === 'parties') {
     const partyPath = (isError ? rest.slice(0, -1) : rest).join('/');
-    if (method === 'GET') return payeeParty(c, fsp, source, partyPath);
-    return c.hooks.party(
-      fsp,
-      partyPath,
-      isError ? undefined : body,
-      isError ? errorCodeOf(body) : '',
-    );
-  }
-  if (resource === 'quotes') {
-    if (method === 'POST') return payeeQuote(c, fsp, source, body);
-    const quoteId = rest[0] ?? '';
-    return c.hooks.quote(
-      fsp,
-      quoteId,
-      isError ? undefined : body,
-      isError ? errorCodeOf(body) : '',
-    );
-  }
-  if (resource === 'participants') {
+    if (method === 'GET') payeeParty(c, fsp, source, partyPath);
+    else c.hooks.party(fsp, partyPath, answerBody, code);
+  } else if (resource === 'quotes') {
+    if (method === 'POST') payeeQuote(c, fsp, source, body);
+    else c.hooks.quote(fsp, rest[0] ?? '', answerBody, code);
+  } else if (resource === 'participants') {
     if (isError) c.stats.participantErrors++;
     else c.stats.participantCallbacks++;
   }
@@ -145,9 +131,9 @@ function transferCallback(
     c.tracker.total.payeeNotifications++;
     return;
   }
-  if (isError) return c.tracker.finalCallback(transferId, 'error', errorCodeOf(body), nowMs);
-  const committed = body.includes('"COMMITTED"');
-  c.tracker.finalCallback(transferId, committed ? 'committed' : 'error', 'state', nowMs);
+  const committed = !isError && body.includes('"COMMITTED"');
+  const code = isError ? errorCodeOf(body) : 'not-committed';
+  c.tracker.finalCallback(transferId, committed ? 'committed' : 'error', code, nowMs);
 }
 
 function checkSent(c: Context, status: number): void {
@@ -158,7 +144,7 @@ function payeeFulfil(c: Context, payee: string, payer: string, body: string): vo
   c.stats.payeePrepares++;
   const transferId = (JSON.parse(body) as { transferId: string }).transferId;
   const headers = fspiopHeaders('transfers', 'PUT', payee, payer);
-  c.client
+  void c.client
     .send('PUT', `/transfers/${transferId}`, headers, fulfilBody(transferId))
     .then((result) => checkSent(c, result.status));
 }
@@ -167,7 +153,7 @@ function payeeParty(c: Context, payee: string, requester: string, partyPath: str
   c.stats.lookupsAnswered++;
   const [idType = 'MSISDN', id = ''] = partyPath.split('/');
   const headers = fspiopHeaders('parties', 'PUT', payee, requester);
-  c.client
+  void c.client
     .send('PUT', `/parties/${partyPath}`, headers, partyBody({ idType, id, fspId: payee }))
     .then((result) => checkSent(c, result.status));
 }
@@ -176,7 +162,7 @@ function payeeQuote(c: Context, payee: string, payer: string, body: string): voi
   c.stats.quotesAnswered++;
   const quote = JSON.parse(body) as { quoteId: string; transactionId: string; amount: Money };
   const headers = fspiopHeaders('quotes', 'PUT', payee, payer);
-  c.client
+  void c.client
     .send(
       'PUT',
       `/quotes/${quote.quoteId}`,

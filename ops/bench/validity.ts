@@ -63,7 +63,8 @@ export function transferChecks(o: {
   before: Ledger;
   after: Ledger;
   amount: number;
-  dbCommittedDelta: number | undefined;
+  /** Committed transfer snapshots added during the scenario, or why they could not be read. */
+  dbCommittedDelta: number | Error;
 }): Check[] {
   const { missing, duplicated } = o.tracker.anomalies();
   const total = o.tracker.total;
@@ -89,13 +90,15 @@ export function transferChecks(o: {
     detail: wrong.length === 0 ? `${total.committed} committed` : wrong.join(', '),
   });
   checks.push(conservation(o.after));
-  if (o.dbCommittedDelta !== undefined) {
-    checks.push({
-      name: 'committed in DB equals committed callbacks',
-      ok: o.dbCommittedDelta === total.committed,
-      detail: `${o.dbCommittedDelta} in actor_snapshots, ${total.committed} callbacks`,
-    });
-  }
+  const db = o.dbCommittedDelta;
+  checks.push({
+    name: 'committed in DB equals committed callbacks',
+    ok: db === total.committed,
+    detail:
+      db instanceof Error
+        ? `could not count: ${db.message}`
+        : `${db} in actor_snapshots, ${total.committed} callbacks`,
+  });
   return checks;
 }
 

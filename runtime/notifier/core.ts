@@ -163,8 +163,11 @@ export class NotifierCore {
     prepared: { request: HttpRequest } | undefined,
   ): void {
     const dfsp = callback.to;
-    notifierMetrics.callbacks.inc({ outcome: outcome.kind, dfsp });
-    notifierMetrics.seconds.observe({ outcome: outcome.kind }, (this.#now() - startedMs) / 1000);
+    // An interrupted callback is not final: it is counted when a replica settles it.
+    if (outcome.kind !== 'interrupted') {
+      notifierMetrics.callbacks.inc({ outcome: outcome.kind, dfsp });
+      notifierMetrics.seconds.observe({ outcome: outcome.kind }, (this.#now() - startedMs) / 1000);
+    }
     const details = {
       callbackId: callback.id,
       dfsp,
@@ -176,6 +179,8 @@ export class NotifierCore {
     };
     if (outcome.kind === 'delivered') this.#options.log.debug(details, 'callback delivered');
     else if (outcome.kind === 'to_hub') this.#options.log.debug(details, 'callback to hub dropped');
+    else if (outcome.kind === 'interrupted')
+      this.#options.log.debug(details, 'callback handed back');
     else this.#options.log.warn(details, 'callback not delivered');
   }
 

@@ -48,7 +48,7 @@ describe('the actor loop', () => {
 
   it('applies 10,000 concurrent commands to 50 keys exactly once, in per-key order', async () => {
     const startedMs = Date.now();
-    await publishAdds(services.bus, KEYS, PER_KEY, 5);
+    await publishAdds(services.bus, KEYS, PER_KEY);
     await waitFor('the tally to reach 10,000', async () => {
       const tally = await reader.get<TallyState>({ type: 'tally', key: 'all' });
       return tally?.count === KEYS * PER_KEY;

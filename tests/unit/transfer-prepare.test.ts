@@ -164,7 +164,11 @@ describe('Transfer actor: reservation outcome', () => {
         },
       },
     ]);
-    assert.deepEqual(result.state, { phase: 'reserved', terms: TERMS, prepareHash: 'hash-prepare' });
+    assert.deepEqual(result.state, {
+      phase: 'reserved',
+      terms: TERMS,
+      prepareHash: 'hash-prepare',
+    });
   });
 
   for (const code of ['4001', '4200']) {
