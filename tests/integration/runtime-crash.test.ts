@@ -1,0 +1,60 @@
+// Crash injection: a worker child process SIGKILLs itself at each point of the batch protocol
+// (inside the DB transaction before commit, after commit, halfway through publishing, after
+// publishing). While it lies dead, nothing on the streams may be ahead of the DB; after a restart
+// the final state and the outputs downstream equal those of a crash-free run.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CrashStage } from '../../runtime/index.ts';
+import {
+  assertCrashFreeOutcome,
+  outputsNotAheadOfDb,
+  publishAdds,
+  type Services,
+  spawnWorker,
+  startServices,
+  stopWorker,
+  waitFor,
+} from '../fixtures/runtime-harness.ts';
+import { DbStateReader } from '../../runtime/index.ts';
+
+const KEYS = 10;
+const PER_KEY = 30;
+const STAGES: CrashStage[] = ['before-db-commit', 'after-db-commit', 'mid-publish', 'after-publish'];
+
+async function tallyCount(services: Services): Promise<number> {
+  const reader = new DbStateReader(services.opened.db);
+  return (await reader.get<{ count: number }>({ type: 'tally', key: 'all' }))?.count ?? 0;
+}
+
+describe('a worker killed in the middle of a batch', () => {
+  for (const stage of STAGES) {
+    it(`loses and duplicates nothing when killed ${stage}`, async () => {
+      const services = await startServices();
+      try {
+        await publishAdds(services.bus, KEYS, PER_KEY);
+        const doomed = spawnWorker(services, {
+          MKONDO_CRASH_AT: stage,
+          MKONDO_CRASH_AFTER_BATCHES: '3',
+          BATCH_SIZE_MAX: '16',
+          WORKER_ID: 'doomed',
+        });
+        await doomed.exited;
+        assert.equal(doomed.child.signalCode, 'SIGKILL');
+        assert.deepEqual(await outputsNotAheadOfDb(services), []);
+        assert.ok((await tallyCount(services)) < KEYS * PER_KEY);
+        const survivor = spawnWorker(services, { BATCH_SIZE_MAX: '16', WORKER_ID: 'survivor' });
+        try {
+          await waitFor('all adds to reach the tally', async () => {
+            return (await tallyCount(services)) === KEYS * PER_KEY;
+          });
+          await assertCrashFreeOutcome(services, KEYS, PER_KEY);
+        } finally {
+          await stopWorker(survivor);
+        }
+      } finally {
+        await services.close();
+      }
+    });
+  }
+});
