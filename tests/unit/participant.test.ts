@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DecideContext } from '../../actors/actor.ts';
+import type { DecideContext, Effect } from '../../actors/actor.ts';
 import { decideParticipant } from '../../actors/participant/actor.ts';
 import { evolveParticipant } from '../../actors/participant/evolve.ts';
 import type { ParticipantCommand } from '../../actors/participant/messages.ts';
@@ -56,6 +56,12 @@ const reserve = (transferId: string, amountMinor: bigint): ParticipantCommand =>
   amountMinor,
 });
 const errorOf = (reply: unknown) => (reply as { error: { errorCode: string } }).error.errorCode;
+/** The command of the first `send` effect of a decision. */
+const sent = (effects: readonly Effect[]): Record<string, unknown> => {
+  const [first] = effects;
+  if (first?.kind !== 'send') throw new Error('expected a send effect');
+  return first.command as Record<string, unknown>;
+};
 
 describe('Participant actor: onboarding', () => {
   it('registers the hub implicitly and opens active hub accounts with stable ids', () => {
@@ -94,8 +100,10 @@ describe('Participant actor: onboarding', () => {
       create,
       { kind: 'AddHubAccount', ledgerAccountType: 'HUB_RECONCILIATION', currency: 'USD' },
     ]);
-    assert.match((dfsp.last.reply as { error: { errorDescription: string } }).error.errorDescription,
-      /reserved for creation of Hub account types only/);
+    assert.match(
+      (dfsp.last.reply as { error: { errorDescription: string } }).error.errorDescription,
+      /reserved for creation of Hub account types only/,
+    );
   });
 
   it('creates inactive POSITION and SETTLEMENT accounts and refuses the same currency (3000)', () => {
@@ -169,24 +177,31 @@ describe('Participant actor: position checks', () => {
       funded,
     ).state;
     const { last } = run('payer', [reserve('t2', 200_0000n)], lowCap);
-    assert.equal((last.effects[0]?.command as { error: { errorCode: string } }).error.errorCode, '4200');
+    assert.equal((sent(last.effects).error as { errorCode: string }).errorCode, '4200');
   });
 
   it('rejects an inactive participant or account with 3100', () => {
-    const inactive = run('payer', [{ kind: 'SetParticipantActive', isActive: false }], funded).state;
+    const inactive = run(
+      'payer',
+      [{ kind: 'SetParticipantActive', isActive: false }],
+      funded,
+    ).state;
     const { last } = run('payer', [reserve('t3', 1n)], inactive);
-    assert.deepEqual((last.effects[0]?.command as { error: unknown }).error, {
+    assert.deepEqual(sent(last.effects).error, {
       errorCode: '3100',
       errorDescription: 'Generic validation error - Participant payer is inactive',
     });
     const absent = run('nobody', [reserve('t3', 1n)]);
-    assert.equal((absent.last.effects[0]?.command as { kind: string }).kind, 'ReservationRejected');
+    assert.equal(sent(absent.last.effects).kind, 'ReservationRejected');
   });
 
   it('reserves once, answers a redelivery again, commits once and ignores a late release', () => {
     const reserved = run('payer', [reserve('t4', 100_0000n), reserve('t4', 100_0000n)], funded);
     assert.deepEqual(reserved.last.events, []);
-    assert.deepEqual(reserved.last.effects[0]?.command, { kind: 'FundsReserved', transferId: 't4' });
+    assert.deepEqual(sent(reserved.last.effects), {
+      kind: 'FundsReserved',
+      transferId: 't4',
+    });
     const position = (s: ParticipantState) =>
       s.phase === 'registered' ? findAccount(s, 'USD', 'POSITION') : undefined;
     assert.equal(position(reserved.state)?.reservedMinor, 100_0000n);
@@ -241,7 +256,9 @@ describe('Participant actor: funds in and out', () => {
     assert.equal(findAccount(state, 'USD', 'SETTLEMENT')?.postedMinor, -50_0000n);
     const first = decideParticipant(ready, fundsIn(50_0000n), ctx('dfsp1'));
     assert.deepEqual(
-      first.effects.map((e) => (e.kind === 'send' ? [e.to, (e.command as { kind: string }).kind] : [])),
+      first.effects.map((e) =>
+        e.kind === 'send' ? [e.to, (e.command as { kind: string }).kind] : [],
+      ),
       [
         [{ type: 'transfer', key: 'fi-1' }, 'RecordHubTransfer'],
         [{ type: 'participant', key: 'Hub' }, 'PostHubReconciliation'],
@@ -253,7 +270,15 @@ describe('Participant actor: funds in and out', () => {
     const funded = run('dfsp1', [fundsIn(50_0000n)], ready).state;
     const { last } = run(
       'dfsp1',
-      [{ ...fundsIn(60_0000n, 'fo-1'), kind: 'ReserveFundsOut' }],
+      [
+        {
+          kind: 'ReserveFundsOut',
+          transferId: 'fo-1',
+          accountId: 12345602,
+          currency: 'USD',
+          amountMinor: 60_0000n,
+        },
+      ],
       funded,
     );
     assert.equal(errorOf(last.reply), '4001');

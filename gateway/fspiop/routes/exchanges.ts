@@ -5,17 +5,22 @@
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import type { FspiopResource } from '../../../actors/callback.ts';
 import type { ExchangeCommand } from '../../../actors/quote/exchange-types.ts';
 import { ErrorInformationObject } from '../../../schema/fspiop/common.ts';
-import type { FspiopError } from '../../../schema/fspiop/errors.ts';
-import { parseBody } from '../body.ts';
+import type { FspiopCode, FspiopError } from '../../../schema/fspiop/errors.ts';
+import { describeIssue, type ParsedBody, readJsonBody } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, type FspiopRequest, fspiopHeaders } from '../headers.ts';
 import { FspiopHttpError } from '../problem.ts';
 import { captureRelay } from '../relay.ts';
-import { destinationRefusal, requireKnownSource, sha256 } from './facts.ts';
+import {
+  destinationRefusal,
+  referenceHeaderRules,
+  requireKnownSource,
+  sha256,
+} from './facts.ts';
 import { nowOption } from './parties.ts';
 
 type Ctx = Context<FspiopEnv>;
@@ -28,7 +33,39 @@ export type ExchangeRoutesSpec = {
   readonly answerSchema: v.GenericSchema;
   /** Callbacks (PUT) must not carry Accept (quoting-service rule: 3100). */
   readonly rejectAcceptOnPut: boolean;
+  /** Whose body-validation codes to mirror (see bodyIssueCode). */
+  readonly service: 'quoting' | 'transaction-requests';
 };
+
+/**
+ * The error code of a body-validation issue, as the reference service answers it: the
+ * quoting-service answers a value of the wrong JSON type with 3101; the
+ * transaction-requests-service answers a missing required property with 3102; else 3100.
+ */
+function bodyIssueCode(
+  service: ExchangeRoutesSpec['service'],
+  issue: v.BaseIssue<unknown> | undefined,
+): FspiopCode {
+  if (issue === undefined || issue.kind !== 'schema') return '3100';
+  if (service === 'transaction-requests' && issue.input === undefined) return '3102';
+  const wrongType = ['object', 'string', 'array', 'number', 'boolean'].includes(issue.type);
+  if (service === 'quoting' && issue.input !== undefined && wrongType) return '3101';
+  return '3100';
+}
+
+/** Reads and validates an exchange body (3101 malformed JSON, else bodyIssueCode). */
+export async function parseExchangeBody<S extends v.GenericSchema>(
+  c: Ctx,
+  spec: ExchangeRoutesSpec,
+  schema: S,
+): Promise<ParsedBody<v.InferOutput<S>>> {
+  const body = await readJsonBody(c);
+  const result = v.safeParse(schema, body.value, { abortEarly: true });
+  if (result.success) return { text: body.text, value: result.output };
+  const issue = result.issues[0];
+  const detail = issue ? describeIssue(issue, '/requestBody') : '/requestBody is invalid';
+  throw new FspiopHttpError(bodyIssueCode(spec.service, issue), detail);
+}
 
 function requireDestination(req: FspiopRequest): string {
   if (req.destination === undefined) {
@@ -80,15 +117,17 @@ export function exchangeCallbackRoutes(
 ): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
   const headers = fspiopHeaders(spec.resource);
+  const guard = referenceHeaderRules(spec.resource);
   for (const isError of [true, false]) {
-    app.put(`/${spec.resource}/:id${isError ? '/error' : ''}`, headers, async (c) => {
+    app.put(`/${spec.resource}/:id${isError ? '/error' : ''}`, guard, headers, async (c) => {
       const req = c.get('fspiop');
       if (spec.rejectAcceptOnPut && c.req.header('accept') !== undefined) {
         throw new FspiopHttpError('3100', 'accept header is not allowed on a callback');
       }
       requireKnownSource(deps, req.source);
       const destination = requireDestination(req);
-      const body = await parseBody(c, isError ? ErrorInformationObject : spec.answerSchema);
+      const schema = isError ? ErrorInformationObject : spec.answerSchema;
+      const body = await parseExchangeBody(c, spec, schema);
       const known = destinationRefusal(deps, destination, spec.endpointType);
       await publish(deps, spec, c.req.param('id'), {
         kind: 'AnswerExchange',
@@ -108,7 +147,8 @@ export function exchangeCallbackRoutes(
 
 export function exchangeQueryRoute(deps: FspiopDeps, spec: ExchangeRoutesSpec): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  app.get(`/${spec.resource}/:id`, fspiopHeaders(spec.resource), async (c) => {
+  const guard = referenceHeaderRules(spec.resource);
+  app.get(`/${spec.resource}/:id`, guard, fspiopHeaders(spec.resource), async (c) => {
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const usable =

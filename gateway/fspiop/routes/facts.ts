@@ -3,6 +3,8 @@
 // can the destination take a quote in this currency, which oracle serves a party id type.
 
 import { createHash, randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { FspiopResource } from '../../../actors/callback.ts';
 import {
   ORACLE_REGISTRY_ACTOR_TYPE,
   ORACLE_REGISTRY_KEY,
@@ -15,6 +17,7 @@ import {
 } from '../../../actors/participant/directory.ts';
 import { type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
 import type { FspiopDeps } from '../deps.ts';
+import { parseAccept } from '../media.ts';
 import { FspiopHttpError } from '../problem.ts';
 
 export function participantOf(
@@ -77,4 +80,30 @@ export function sha256(text: string): string {
 
 export function newDeliveryId(): string {
   return randomUUID();
+}
+
+/**
+ * Header rules of the reference services' header plugin (central-services-shared) that run
+ * before the shared FSPIOP header middleware, in the wording TTK asserts: a GET without Accept
+ * is "Accept is required" and without Content-Type "Content-type is required"; an Accept on a
+ * callback, when given, must be valid (3101); a non-JSON body type is "Unsupported Media Type".
+ */
+export function referenceHeaderRules(resource: FspiopResource): MiddlewareHandler {
+  return async (c, next) => {
+    const accept = c.req.header('accept');
+    const contentType = c.req.header('content-type');
+    if (c.req.method === 'GET' && accept === undefined) {
+      throw new FspiopHttpError('3102', 'Accept is required');
+    }
+    if (c.req.method === 'GET' && contentType === undefined) {
+      throw new FspiopHttpError('3102', 'Content-type is required');
+    }
+    if (c.req.method === 'PUT' && accept !== undefined && !parseAccept(accept, resource).ok) {
+      throw new FspiopHttpError('3101', 'Invalid accept header');
+    }
+    if (contentType !== undefined && /\+xml\s*(;|$)/i.test(contentType)) {
+      throw new FspiopHttpError('3101', 'Unsupported Media Type');
+    }
+    await next();
+  };
 }

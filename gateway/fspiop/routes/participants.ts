@@ -27,10 +27,17 @@ import {
   externalOracles,
   newDeliveryId,
   participantOf,
+  referenceHeaderRules,
   requireKnownSource,
   sha256,
 } from './facts.ts';
-import { type DiscoveryOptions, nowOption, partyFromPath } from './parties.ts';
+import {
+  type DiscoveryOptions,
+  nowOption,
+  PARTY_PATH_SUFFIXES,
+  partyFromPath,
+  partyRoutes,
+} from './parties.ts';
 
 type Outcome = { readonly body: unknown; readonly isError: boolean };
 
@@ -87,14 +94,15 @@ export function participantsRoutes(
   const app = new Hono<FspiopEnv>();
   const oracle = options.oracle ?? new OracleClient();
   const headers = fspiopHeaders('participants');
+  const guard = referenceHeaderRules('participants');
 
-  for (const suffix of ['/error', '/:subId/error', '', '/:subId']) {
-    app.put(`/participants/:type/:id${suffix}`, headers, (c) => c.body(null, 200));
+  for (const suffix of PARTY_PATH_SUFFIXES) {
+    app.put(`/participants/:type/:id${suffix}`, guard, headers, (c) => c.body(null, 200));
   }
-  app.put('/participants/:requestId/error', headers, (c) => c.body(null, 200));
-  app.put('/participants/:requestId', headers, (c) => c.body(null, 200));
+  app.put('/participants/:requestId/error', guard, headers, (c) => c.body(null, 200));
+  app.put('/participants/:requestId', guard, headers, (c) => c.body(null, 200));
 
-  app.post('/participants/:type/:id/:subId?', headers, async (c) => {
+  app.on('POST', partyRoutes('participants'), guard, headers, async (c) => {
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const party = partyFromPath(c.req.param());
@@ -127,7 +135,7 @@ export function participantsRoutes(
   });
 
   for (const method of ['GET', 'DELETE'] as const) {
-    app.on(method, '/participants/:type/:id/:subId?', headers, async (c) => {
+    app.on(method, partyRoutes('participants'), guard, headers, async (c) => {
       const req = c.get('fspiop');
       requireKnownSource(deps, req.source);
       const party = partyFromPath(c.req.param());
@@ -160,7 +168,7 @@ export function participantsRoutes(
     });
   }
 
-  app.post('/participants', headers, async (c) => {
+  app.post('/participants', guard, headers, async (c) => {
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const body = await parseBody(c, ParticipantsPostRequest);

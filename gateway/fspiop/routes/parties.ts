@@ -31,16 +31,28 @@ import {
   isActiveParticipant,
   newDeliveryId,
   participantOf,
+  referenceHeaderRules,
   requireKnownSource,
 } from './facts.ts';
 
 export type DiscoveryOptions = { readonly oracle?: OracleClient };
 
+/**
+ * Path tails after `/{Type}/{ID}` of the PUT callbacks. TTK's resources_based collection also
+ * sends an empty SubId (`/{ID}/`, `/{ID}//error`): treated as no SubId, as nothing else fits.
+ */
+export const PARTY_PATH_SUFFIXES = ['/error', '/:subId/error', '//error', '', '/:subId', '/'];
+
+/** GET/POST/DELETE paths of one party identifier, with optional (or empty) SubId. */
+export function partyRoutes(resource: 'parties' | 'participants'): string[] {
+  return [`/${resource}/:type/:id/:subId?`, `/${resource}/:type/:id/`];
+}
+
 /** Validates the path parameters of a party identifier (3100 naming the parameter). */
 export function partyFromPath(params: Record<string, string | undefined>): PartyId {
   const partyIdType = validate(PartyIdType, params.type, '/params/Type');
   const partyIdentifier = validate(PartyIdentifier, params.id, '/params/ID');
-  if (params.subId === undefined) return { partyIdType, partyIdentifier };
+  if (!params.subId) return { partyIdType, partyIdentifier };
   const partySubIdOrType = validate(PartySubIdOrType, params.subId, '/params/SubId');
   return { partyIdType, partyIdentifier, partySubIdOrType };
 }
@@ -67,10 +79,11 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
   const app = new Hono<FspiopEnv>();
   const oracle = options.oracle ?? new OracleClient();
   const headers = fspiopHeaders('parties');
+  const guard = referenceHeaderRules('parties');
 
-  for (const suffix of ['/error', '/:subId/error', '', '/:subId']) {
+  for (const suffix of PARTY_PATH_SUFFIXES) {
     const isError = suffix.endsWith('/error');
-    app.put(`/parties/:type/:id${suffix}`, headers, async (c) => {
+    app.put(`/parties/:type/:id${suffix}`, guard, headers, async (c) => {
       const req = c.get('fspiop');
       requireKnownSource(deps, req.source);
       const party = partyFromPath(c.req.param());
@@ -103,7 +116,7 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
     });
   }
 
-  app.get('/parties/:type/:id/:subId?', headers, async (c) => {
+  app.on('GET', partyRoutes('parties'), guard, headers, async (c) => {
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const party = partyFromPath(c.req.param());

@@ -7,7 +7,6 @@ import { Hono } from 'hono';
 import { QUOTE_ACTOR_TYPE } from '../../../actors/quote/index.ts';
 import { fspiopError } from '../../../schema/fspiop/errors.ts';
 import { QuotesIDPutResponse, QuotesPostRequest } from '../../../schema/fspiop/quotes.ts';
-import { parseBody } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
 import {
@@ -15,8 +14,9 @@ import {
   exchangeCallbackRoutes,
   exchangeQueryRoute,
   openExchange,
+  parseExchangeBody,
 } from './exchanges.ts';
-import { destinationRefusal, requireKnownSource } from './facts.ts';
+import { destinationRefusal, referenceHeaderRules, requireKnownSource } from './facts.ts';
 
 const QUOTES: ExchangeRoutesSpec = {
   actorType: QUOTE_ACTOR_TYPE,
@@ -24,14 +24,16 @@ const QUOTES: ExchangeRoutesSpec = {
   endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
   answerSchema: QuotesIDPutResponse,
   rejectAcceptOnPut: true,
+  service: 'quoting',
 };
 
 export function quotesRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  app.post('/quotes', fspiopHeaders('quotes', { destinationRequired: true }), async (c) => {
+  const headers = fspiopHeaders('quotes', { destinationRequired: true });
+  app.post('/quotes', referenceHeaderRules('quotes'), headers, async (c) => {
     const req = c.get('fspiop');
     const payer = requireKnownSource(deps, req.source);
-    const body = await parseBody(c, QuotesPostRequest);
+    const body = await parseExchangeBody(c, QUOTES, QuotesPostRequest);
     const { quoteId, amount } = body.value;
     const payee = req.destination ?? '';
     const unsupported = (body.value.payer.supportedCurrencies ?? []).find(

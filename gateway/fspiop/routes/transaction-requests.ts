@@ -14,7 +14,7 @@ import {
   TransactionRequestsIDPutResponse,
   TransactionRequestsPostRequest,
 } from '../../../schema/fspiop/transaction-requests.ts';
-import { parseBody, validate } from '../body.ts';
+import { validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
 import { FspiopHttpError } from '../problem.ts';
@@ -23,8 +23,9 @@ import {
   exchangeCallbackRoutes,
   exchangeQueryRoute,
   openExchange,
+  parseExchangeBody,
 } from './exchanges.ts';
-import { requireKnownSource } from './facts.ts';
+import { referenceHeaderRules, requireKnownSource } from './facts.ts';
 
 const TRX_ENDPOINT = 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE';
 
@@ -34,6 +35,7 @@ const TRANSACTION_REQUESTS: ExchangeRoutesSpec = {
   endpointType: TRX_ENDPOINT,
   answerSchema: TransactionRequestsIDPutResponse,
   rejectAcceptOnPut: false,
+  service: 'transaction-requests',
 };
 
 const AUTHORIZATIONS: ExchangeRoutesSpec = {
@@ -42,14 +44,16 @@ const AUTHORIZATIONS: ExchangeRoutesSpec = {
   endpointType: TRX_ENDPOINT,
   answerSchema: AuthorizationsIDPutResponse,
   rejectAcceptOnPut: false,
+  service: 'transaction-requests',
 };
 
 export function transactionRequestsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
   const headers = fspiopHeaders('transactionRequests', { destinationRequired: true });
-  app.post('/transactionRequests', headers, async (c) => {
+  const guard = referenceHeaderRules('transactionRequests');
+  app.post('/transactionRequests', guard, headers, async (c) => {
     requireKnownSource(deps, c.get('fspiop').source);
-    const body = await parseBody(c, TransactionRequestsPostRequest);
+    const body = await parseExchangeBody(c, TRANSACTION_REQUESTS, TransactionRequestsPostRequest);
     const key = body.value.transactionRequestId;
     return openExchange(c, deps, TRANSACTION_REQUESTS, {
       key,
@@ -78,7 +82,8 @@ function checkAuthorizationQuery(query: Record<string, string>): void {
 export function authorizationsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
   const headers = fspiopHeaders('authorizations', { destinationRequired: true });
-  app.get('/authorizations/:id', headers, async (c) => {
+  const guard = referenceHeaderRules('authorizations');
+  app.get('/authorizations/:id', guard, headers, async (c) => {
     requireKnownSource(deps, c.get('fspiop').source);
     const query = c.req.query();
     checkAuthorizationQuery(query);
