@@ -17,7 +17,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   dev: {
     summary: 'all roles in one process (gateway, worker, notifier); migrates the database first',
     usage: `mkondo dev\n\nRuns gateway (FSPIOP_PORT, ADMIN_PORT), worker and notifier in one process and\nserves /health, /ready, /metrics on OPS_PORT. With DATABASE_URL unset it uses embedded PGlite\nunder DATA_DIR. ${COMMON}`,
-    run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['gateway', 'worker', 'notifier'], true),
+    run: async () =>
+      (await import('./roles.ts')).runRoles(loadConfig(), ['gateway', 'worker', 'notifier'], true),
   },
   gateway: {
     summary: 'FSPIOP API (FSPIOP_PORT) and Admin API (ADMIN_PORT); stateless, scale by replicas',

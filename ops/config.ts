@@ -36,7 +36,10 @@ const ConfigSchema = v.object({
   ),
   NATS_URL: v.pipe(
     v.optional(v.string(), 'nats://127.0.0.1:4222'),
-    v.regex(/^(nats|tls|wss?):\/\/[^\s]+(,(nats|tls|wss?):\/\/[^\s]+)*$/, 'must be nats:// URLs, comma separated'),
+    v.regex(
+      /^(nats|tls|wss?):\/\/[^\s]+(,(nats|tls|wss?):\/\/[^\s]+)*$/,
+      'must be nats:// URLs, comma separated',
+    ),
   ),
   DATABASE_URL: v.optional(
     v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')),
@@ -50,8 +53,16 @@ const ConfigSchema = v.object({
   LEASE_TTL_MS: integer('5000', 500, 600000),
   BATCH_SIZE_MAX: integer('256', 1, 10000),
   ACTOR_CACHE_MAX: integer('10000', 10, 10000000),
-  WORKER_ID: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -'))),
-  HUB_NAME: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be an FspId (1-32 of A-Z a-z 0-9 _ -)')), 'Hub'),
+  WORKER_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')),
+  ),
+  HUB_NAME: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be an FspId (1-32 of A-Z a-z 0-9 _ -)'),
+    ),
+    'Hub',
+  ),
   ENABLE_ON_US_TRANSFERS: flag('false'),
   SEND_TRANSFER_CONFIRMATION_TO_PAYEE: flag('true'),
   CALLBACK_VERSION: v.optional(v.picklist(['1.0', '1.1', '2.0'], 'must be 1.0, 1.1 or 2.0'), '1.0'),
@@ -61,7 +72,10 @@ const ConfigSchema = v.object({
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
   LOG_LEVEL: v.optional(
-    v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'),
+    v.picklist(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'must be a pino level',
+    ),
     'info',
   ),
 });

@@ -7,7 +7,9 @@ import { collectDefaultMetrics, register } from 'prom-client';
 
 export type ReadinessCheck = {
   readonly name: string;
-  readonly check: () => Promise<{ ok: boolean; detail?: string }> | { ok: boolean; detail?: string };
+  readonly check: () =>
+    | Promise<{ ok: boolean; detail?: string }>
+    | { ok: boolean; detail?: string };
 };
 
 let defaultMetricsStarted = false;

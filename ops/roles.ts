@@ -73,7 +73,11 @@ async function connectNats(config: Config): Promise<NatsConnection> {
   return nc;
 }
 
-function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, host: string, port: number): Stoppable & { server: ServerType } {
+function listen(
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  host: string,
+  port: number,
+): Stoppable & { server: ServerType } {
   const server = serve({ fetch: app.fetch, hostname: host, port });
   return {
     name: `http:${port}`,
@@ -83,7 +87,11 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
 }
 
 /** Runs the given roles until SIGTERM/SIGINT. */
-export async function runRoles(config: Config, roles: readonly Role[], migrateFirst: boolean): Promise<void> {
+export async function runRoles(
+  config: Config,
+  roles: readonly Role[],
+  migrateFirst: boolean,
+): Promise<void> {
   const hub = hubSettings(config);
   const nc = await connectNats(config);
   const jsm = await jetstreamManager(nc);
@@ -123,9 +131,10 @@ export async function runRoles(config: Config, roles: readonly Role[], migrateFi
     });
   }
 
-  const directory = roles.includes('gateway') || roles.includes('notifier')
-    ? await KvDirectory.open(nc, ['participant'])
-    : undefined;
+  const directory =
+    roles.includes('gateway') || roles.includes('notifier')
+      ? await KvDirectory.open(nc, ['participant'])
+      : undefined;
   if (directory) stoppables.push({ name: 'directory', stop: async () => directory.close() });
 
   if (roles.includes('notifier') && directory) {
@@ -163,7 +172,9 @@ export async function runRoles(config: Config, roles: readonly Role[], migrateFi
   logger.info('stopping');
   // Reverse order: HTTP first, then notifier, worker (finishes its batch, releases leases).
   for (const stoppable of stoppables.reverse()) {
-    await stoppable.stop().catch((error: unknown) => logger.error({ err: error, part: stoppable.name }, 'stop failed'));
+    await stoppable
+      .stop()
+      .catch((error: unknown) => logger.error({ err: error, part: stoppable.name }, 'stop failed'));
   }
   await nc.drain();
   await opened.close();

@@ -2,7 +2,8 @@
 // is a key `p<partition>` in a store with a TTL: create fails while another worker holds it; the
 // holder renews with update(expected revision) every leaseTtlMs/3; a failed renewal means the lease
 // is lost and the partition stops at once. The revision returned by create is the fencing token.
-// Each worker aims at ceil(partitions / liveWorkers): it claims free partitions and releases extras.
+// Each worker aims at ceil(partitions / liveWorkers): it claims free partitions and releases
+// extras.
 
 export interface LeaseStore {
   /** Creates the key; rejects if it exists. Resolves to the new revision. */

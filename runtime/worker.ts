@@ -154,7 +154,7 @@ function startBackground(input: {
     () => {
       if (renewing) return;
       renewing = true;
-      manager.renew().finally(() => {
+      void manager.renew().finally(() => {
         renewing = false;
       });
     },

@@ -5,9 +5,8 @@
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeEnvironment, postgresPids, type Watched } from './environment.ts';
-import { NO_HOOKS } from './flows.ts';
-import { onboardDfsp, onboardHub, registerParties } from './onboard.ts';
+import { describeEnvironment, type Environment } from './environment.ts';
+import { withSwitch } from './harness.ts';
 import { type BenchOptions, HELP, parseBenchArgs, UsageError } from './options.ts';
 import {
   appendToBenchmarks,
@@ -17,25 +16,9 @@ import {
   type ScenarioResult,
 } from './report.ts';
 import { type Harness, scenarioA, scenarioB, scenarioC, scenarioD } from './scenarios.ts';
-import {
-  createDatabase,
-  newRunDir,
-  POSTGRES_BASE_URL,
-  startMkondo,
-  startNats,
-  stopAll,
-  stopNats,
-} from './services.ts';
-import { startSimulator } from './simulator.ts';
-import { SwitchClient } from './switch-client.ts';
-import { Tracker } from './tracker.ts';
+import { newRunDir } from './services.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const HUB_NAME = 'Hub';
-const CURRENCY = 'USD';
-const LIQUIDITY = 100_000_000;
-const PARTITIONS = 16;
-const PAYEE_PARTIES = 20;
 
 export { HELP as BENCH_HELP } from './options.ts';
 
@@ -67,132 +50,72 @@ export async function runBench(argv: string[]): Promise<void> {
 async function benchmark(options: BenchOptions, command: string): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const dir = newRunDir();
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let failed = true;
-  try {
-    const nats = await startNats(dir);
-    cleanups.push(() => stopNats(nats));
-    const db = await createDatabase(process.env['BENCH_POSTGRES_URL'] ?? POSTGRES_BASE_URL);
-    cleanups.push(() => db.drop());
-    const cluster = await startMkondo({
-      dir,
-      natsUrl: nats.url,
-      databaseUrl: db.url,
-      workers: options.workers,
-      partitions: PARTITIONS,
-    });
-    cleanups.push(() => stopAll(cluster.procs));
-    const client = new SwitchClient(cluster.fspiopUrl, 64);
-    const admin = new SwitchClient(cluster.adminUrl, 4);
-    cleanups.push(
-      () => client.close(),
-      () => admin.close(),
-    );
-    const simulator = await startSimulator({ client, tracker: new Tracker(), hooks: NO_HOOKS });
-    cleanups.push(() => simulator.close());
-    const harness = await onboard(options, { client, admin, simulator, cluster, dbUrl: db.url });
-    const watched: Watched[] = [
-      ...cluster.procs.map((p) => ({ name: p.name, pids: () => [p.child.pid ?? 0] })),
-      { name: 'nats-server', pids: () => [nats.proc.child.pid ?? 0] },
-      { name: 'postgres (all)', pids: postgresPids },
-      { name: 'bench (load + sims)', pids: () => [process.pid] },
-    ];
-    const environment = await describeEnvironment(db.url);
-    const results = await runScenarios({ ...harness, natsUrl: nats.url, watched });
-    failed = false;
-    return {
-      startedAt,
-      command,
-      smoke: options.smoke,
-      workers: options.workers,
-      environment,
-      results,
-      ok: results.every((r) => r.checks.every((c) => c.ok)),
-    };
-  } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) =>
-        process.stderr.write(`cleanup: ${String(error)}\n`),
-      );
-    }
-    if (failed) process.stderr.write(`mkondo bench: process logs kept in ${dir}\n`);
-    else rmSync(dir, { recursive: true, force: true });
+  const results: ScenarioResult[] = [];
+  let environment: Environment | undefined;
+  // d moves only the payer's position (no payee credit), so it runs last.
+  const order = (['a', 'b', 'c', 'd'] as const).filter((name) => options.scenarios.includes(name));
+  for (const name of order) {
+    progress(`scenario ${name}: starting a fresh nats-server, database and switch`);
+    const outcome = await withSwitch(options, name, dir, async (harness) => {
+      environment ??= await describeEnvironment(harness.databaseUrl);
+      return RUN[name](harness);
+    }).catch((error: unknown) => [crashed(name, error)]);
+    results.push(...outcome);
+    if (outcome.some((r) => r.title === CRASHED)) break;
   }
+  const ok = results.length > 0 && results.every((r) => r.checks.every((c) => c.ok));
+  // Process logs are kept when the run fails, for the post-mortem.
+  if (ok) rmSync(dir, { recursive: true, force: true });
+  else process.stderr.write(`mkondo bench: process logs kept in ${dir}\n`);
+  return {
+    startedAt,
+    command,
+    smoke: options.smoke,
+    workers: options.workers,
+    environment: environment ?? UNKNOWN_ENVIRONMENT,
+    results,
+    ok,
+  };
 }
 
-type Parts = {
-  client: SwitchClient;
-  admin: SwitchClient;
-  simulator: Harness['simulator'];
-  cluster: Harness['cluster'];
-  dbUrl: string;
+const RUN = {
+  a: async (h: Harness) => [await scenarioA(h)],
+  b: async (h: Harness) => [await scenarioB(h)],
+  c: (h: Harness) => scenarioC(h),
+  d: async (h: Harness) => [await scenarioD(h)],
 };
 
-async function onboard(
-  options: BenchOptions,
-  p: Parts,
-): Promise<Omit<Harness, 'natsUrl' | 'watched'>> {
-  const count = options.scenarios.includes('c') ? 8 : 2;
-  const dfsps = Array.from({ length: count }, (_, i) => `benchfsp${i + 1}`);
-  const onboarding = {
-    hubName: HUB_NAME,
-    currency: CURRENCY,
-    dfsps,
-    liquidity: LIQUIDITY,
-    simulatorUrl: p.simulator.baseUrl,
-  };
-  progress(options, `onboarding ${dfsps.length} DFSPs through the Admin API`);
-  await onboardHub(p.admin, onboarding);
-  for (const name of dfsps) await onboardDfsp(p.admin, onboarding, name);
-  const parties = {
-    payerMsisdn: '25510000001',
-    payeeMsisdns: Array.from(
-      { length: PAYEE_PARTIES },
-      (_, i) => `2552000${String(i).padStart(4, '0')}`,
-    ),
-  };
-  if (options.scenarios.includes('b')) {
-    const [payer = '', payee = ''] = dfsps;
-    await registerParties(
-      p.client,
-      p.simulator.stats,
-      [
-        { idType: 'MSISDN', id: parties.payerMsisdn, fspId: payer },
-        ...parties.payeeMsisdns.map((id) => ({ idType: 'MSISDN', id, fspId: payee })),
-      ],
-      CURRENCY,
-    );
-  }
+const CRASHED = 'did not finish';
+
+const UNKNOWN_ENVIRONMENT: Environment = {
+  cpuModel: 'unknown',
+  cores: 0,
+  ramGiB: 0,
+  node: process.version,
+  nats: 'unknown',
+  postgres: 'unknown',
+  durability: 'unknown',
+};
+
+function crashed(name: string, error: unknown): ScenarioResult {
   return {
-    options,
-    client: p.client,
-    admin: p.admin,
-    simulator: p.simulator,
-    cluster: p.cluster,
-    databaseUrl: p.dbUrl,
-    hubName: HUB_NAME,
-    currency: CURRENCY,
-    dfsps,
-    parties,
+    scenario: name,
+    title: CRASHED,
+    load: '-',
+    offered: 0,
+    dropped: 0,
+    completedPerS: 0,
+    committed: 0,
+    failed: 0,
+    latencyMs: undefined,
+    errorsByCode: {},
+    cpuPercent: {},
+    checks: [{ name: 'scenario ran to the end', ok: false, detail: String(error) }],
+    target: '-',
+    targetMet: undefined,
   };
 }
 
-async function runScenarios(h: Harness): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  for (const name of h.options.scenarios) {
-    progress(h.options, `scenario ${name}`);
-    if (name === 'a') results.push(await scenarioA(h));
-    if (name === 'b') results.push(await scenarioB(h));
-    if (name === 'c') results.push(...(await scenarioC(h)));
-  }
-  // d moves only the payer's position (no payee credit), so it runs after every ledger check.
-  if (h.options.scenarios.includes('d')) {
-    progress(h.options, 'scenario d');
-    results.push(await scenarioD(h));
-  }
-  return results;
-}
-
-function progress(_options: BenchOptions, text: string): void {
+function progress(text: string): void {
   process.stderr.write(`mkondo bench: ${text}\n`);
 }

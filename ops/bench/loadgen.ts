@@ -141,7 +141,8 @@ function printProgress(o: LoadOptions, tracker: Tracker, elapsedMs: number): voi
   const errors = Object.values(tracker.measured.errorsByCode).reduce((a, b) => a + b, 0);
   process.stderr.write(
     `[${o.label}] ${phase} ${shown}/${total}s  done ${tick.completed}/s  in flight ` +
-      `${tracker.inFlight}  p99 ${p99} ms  committed ${tracker.total.committed}  errors ${errors}\n`,
+      `${tracker.inFlight}  p99 ${p99} ms  committed ${tracker.total.committed}  ` +
+      `errors ${errors}\n`,
   );
 }
 

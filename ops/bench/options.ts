@@ -23,19 +23,22 @@ export const HELP = `mkondo bench [options]
 
 End-to-end benchmark: starts a fresh nats-server, a fresh PostgreSQL database and mkondo, onboards
 simulated DFSPs through the Admin API, drives FSPIOP load and checks the books afterwards.
-Results are printed as a table and one JSON line, and appended to BENCHMARKS.md.
+Each scenario gets its own fresh switch. Results are printed as a table and one JSON line,
+and appended to BENCHMARKS.md.
 
 Scenarios:
-  a  transfers only (prepare + fulfil, all callbacks), 2 DFSPs            target >= 500/s, p99 <= 50 ms
-  b  full flow: lookup -> quote -> transfer, 2 DFSPs                      target >= 200/s, p99 <= 250 ms
-  c  hot payer: 8 DFSPs, 70 % of transfers from one payer, then a uniform
-     mix at the same rate; reports the ratio                              target >= 0.9
-  d  position actor alone: ReserveFunds + CommitReservation for one DFSP,
-     published straight to the CMD stream                                 target >= 20,000 ops/s
+  a  transfers only (prepare + fulfil, all callbacks), 2 DFSPs
+     target >= 500/s, p99 <= 50 ms
+  b  full flow: lookup -> quote -> transfer, 2 DFSPs
+     target >= 200/s, p99 <= 250 ms
+  c  hot payer: 8 DFSPs, 70 % of transfers from one payer, then a uniform mix at the same
+     load (closed loop, 64 in flight, unless --rate/--concurrency); target ratio >= 0.9
+  d  position actor alone: ReserveFunds + CommitReservation for one DFSP, published straight
+     to the CMD stream; target >= 20,000 ops/s
 
 Options:
   --scenario a|b|c|d|all   scenarios to run, comma separated (default all)
-  --duration <seconds>     measured window per scenario (default 30; smoke 4)
+  --duration <seconds>     measured window per scenario (default 20; smoke 4)
   --warmup <seconds>       warm-up per scenario, not counted (default 10; smoke 1)
   --rate <n>               open loop: flows started per second (default: the scenario's target
                            rate; smoke 20)
@@ -90,7 +93,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const workers = v.workers === undefined ? 0 : positive('workers', v.workers, true)!;
   return {
     scenarios: scenarioList(v.scenario),
-    durationS: positive('duration', v.duration, false) ?? (smoke ? 4 : 30),
+    durationS: positive('duration', v.duration, false) ?? (smoke ? 4 : 20),
     warmupS: v.warmup === '0' ? 0 : (positive('warmup', v.warmup, false) ?? (smoke ? 1 : 10)),
     ...(concurrency === undefined && rate !== undefined ? { rate } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),

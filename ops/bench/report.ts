@@ -136,7 +136,8 @@ export function appendToBenchmarks(report: BenchReport, root: string): string | 
         : `Gateway + notifier + ${report.workers} workers.`),
     `Durability: ${env.durability}.`,
     '',
-    '| scenario | load | done/s | latency ms p50 / p95 / p99 / max | errors | CPU (% of a core) | validity | target |',
+    '| scenario | load | done/s | latency ms p50 / p95 / p99 / max | errors | ' +
+      'CPU (% of a core) | validity | target |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(notes.length > 0 ? ['', ...notes] : []),

@@ -123,6 +123,9 @@ export type MkondoCluster = {
   readonly partitions: number;
 };
 
+/** Extra node flags for the mkondo processes, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=p'. */
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+
 /** The mkondo entry point to benchmark; BENCH_MKONDO_BIN points at another build to compare. */
 const BIN =
   process.env['BENCH_MKONDO_BIN'] ?? join(import.meta.dirname, '..', '..', 'bin', 'mkondo.js');
@@ -148,14 +151,15 @@ export async function startMkondo(o: {
   };
   const roles =
     o.workers === 0 ? ['dev'] : ['gateway', 'notifier', ...Array(o.workers).fill('worker')];
-  if (o.workers > 0) await runToEnd(launch(o.dir, 'migrate', 'node', [BIN, 'migrate'], base));
+  if (o.workers > 0)
+    await runToEnd(launch(o.dir, 'migrate', 'node', [...NODE_ARGS, BIN, 'migrate'], base));
   const procs: Proc[] = [];
   const opsUrls: string[] = [];
   for (const [index, role] of roles.entries()) {
     const opsPort = await freePort();
     const name = role === 'worker' ? `worker-${index - 1}` : role;
     const env = { ...base, OPS_PORT: String(opsPort), WORKER_ID: `bench-${name}` };
-    procs.push(launch(o.dir, `mkondo-${name}`, 'node', [BIN, role], env));
+    procs.push(launch(o.dir, `mkondo-${name}`, 'node', [...NODE_ARGS, BIN, role], env));
     opsUrls.push(`http://127.0.0.1:${opsPort}`);
   }
   const cluster = {

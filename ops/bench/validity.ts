@@ -73,7 +73,7 @@ export function transferChecks(o: {
       name: 'one final callback per accepted prepare',
       ok: missing === 0 && duplicated === 0 && total.unknownCallbacks === 0,
       detail:
-        `${total.preparesAccepted} accepted, ${missing} without a final callback, ` +
+        `${total.preparesAccepted} accepted, ${missing} without a final callback by the end, ` +
         `${duplicated} with more than one, ${total.unknownCallbacks} for unknown transfers`,
     },
   ];

@@ -102,7 +102,11 @@ export type FspiopError = {
 export type ErrorInformationObject = { readonly errorInformation: FspiopError };
 
 /** Builds an error with the catalogue message, plus an optional detail after " - ". */
-export function fspiopError(code: FspiopCode, detail?: string, extensionList?: ExtensionList): FspiopError {
+export function fspiopError(
+  code: FspiopCode,
+  detail?: string,
+  extensionList?: ExtensionList,
+): FspiopError {
   const message = FSPIOP_MESSAGES[code] ?? 'Unknown error';
   // ErrorDescription is limited to 128 characters by the API definition.
   const description = (detail ? `${message} - ${detail}` : message).slice(0, 128);

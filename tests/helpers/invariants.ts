@@ -5,7 +5,7 @@
 // position is past its net debit cap. Violations come back as text so a test can assert `[]`.
 
 import pg from 'pg';
-import type { Account } from '../../actors/participant/ledger.ts';
+import { accountValueMinor } from '../../actors/participant/ledger.ts';
 import type { ParticipantState, RegisteredParticipant } from '../../actors/participant/state.ts';
 import type { TransferState } from '../../actors/transfer/state.ts';
 import { decodeJson } from '../../runtime/codec.ts';
@@ -43,8 +43,6 @@ export async function readSnapshots(databaseUrl: string): Promise<Snapshots> {
   }
 }
 
-const valueOf = (a: Account) => a.postedMinor + a.reservedMinor;
-
 /** True once no transfer waits for an answer and no reservation is held. */
 export function quiescent(snapshots: Snapshots): boolean {
   for (const t of snapshots.transfers.values()) {
@@ -75,14 +73,18 @@ export function snapshotViolations(snapshots: Snapshots): string[] {
   const sums = new Map<string, bigint>();
   for (const p of snapshots.participants) {
     for (const account of Object.values(p.accounts)) {
-      sums.set(account.currency, (sums.get(account.currency) ?? 0n) + valueOf(account));
+      sums.set(account.currency, (sums.get(account.currency) ?? 0n) + accountValueMinor(account));
       if (account.reservedMinor !== 0n) {
         violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
       }
       const cap = p.limits[account.currency];
-      if (account.ledgerAccountType === 'POSITION' && cap && valueOf(account) > cap.valueMinor) {
+      if (
+        account.ledgerAccountType === 'POSITION' &&
+        cap &&
+        accountValueMinor(account) > cap.valueMinor
+      ) {
         violations.push(
-          `${p.name} ${account.currency} position ${formatAmount(valueOf(account))} is past ` +
+          `${p.name} ${account.currency} position ${formatAmount(accountValueMinor(account))} is past ` +
             `its net debit cap ${formatAmount(cap.valueMinor)}`,
         );
       }

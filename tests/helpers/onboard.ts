@@ -113,7 +113,12 @@ export type DfspSetup = {
 type AccountRow = { id: number; ledgerAccountType: string; currency: string; value: number };
 
 export async function accountsOf(adminUrl: string, name: string): Promise<AccountRow[]> {
-  return (await adminExpect(adminUrl, 200, 'GET', `/participants/${name}/accounts`)) as AccountRow[];
+  return (await adminExpect(
+    adminUrl,
+    200,
+    'GET',
+    `/participants/${name}/accounts`,
+  )) as AccountRow[];
 }
 
 /** Registers one DFSP with its limit, liquidity and endpoints. */

@@ -78,9 +78,13 @@ export async function startNats(): Promise<NatsServer> {
 async function spawnNatsServer(): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'mkondo-nats-'));
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let attempt = 0; attempt < 100 && !(await portAnswers('127.0.0.1', port)); attempt++) {
     await new Promise((r) => setTimeout(r, 50));
   }

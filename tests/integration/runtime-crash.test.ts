@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CrashStage } from '../../runtime/index.ts';
+import { DbStateReader } from '../../runtime/index.ts';
 import {
   assertCrashFreeOutcome,
   outputsNotAheadOfDb,
@@ -16,11 +17,15 @@ import {
   stopWorker,
   waitFor,
 } from '../fixtures/runtime-harness.ts';
-import { DbStateReader } from '../../runtime/index.ts';
 
 const KEYS = 10;
 const PER_KEY = 30;
-const STAGES: CrashStage[] = ['before-db-commit', 'after-db-commit', 'mid-publish', 'after-publish'];
+const STAGES: CrashStage[] = [
+  'before-db-commit',
+  'after-db-commit',
+  'mid-publish',
+  'after-publish',
+];
 
 async function tallyCount(services: Services): Promise<number> {
   const reader = new DbStateReader(services.opened.db);

@@ -9,7 +9,6 @@ import { commandSubject } from '../../runtime/partition.ts';
 import type { CounterState, TallyState } from '../fixtures/counter-actor.ts';
 import { TEST_ACTORS, TEST_HUB } from '../fixtures/counter-actor.ts';
 import {
-  keyName,
   LEASE_TTL_MS,
   PARTITIONS,
   publishAdds,
@@ -49,10 +48,14 @@ describe('the actor loop', () => {
   it('applies 10,000 concurrent commands to 50 keys exactly once, in per-key order', async () => {
     const startedMs = Date.now();
     await publishAdds(services.bus, KEYS, PER_KEY);
-    await waitFor('the tally to reach 10,000', async () => {
-      const tally = await reader.get<TallyState>({ type: 'tally', key: 'all' });
-      return tally?.count === KEYS * PER_KEY;
-    }, 60_000);
+    await waitFor(
+      'the tally to reach 10,000',
+      async () => {
+        const tally = await reader.get<TallyState>({ type: 'tally', key: 'all' });
+        return tally?.count === KEYS * PER_KEY;
+      },
+      60_000,
+    );
     const elapsedMs = Date.now() - startedMs;
     const expected = Array.from({ length: PER_KEY }, (_, i) => i);
     const counters = await reader.list<CounterState>('counter');

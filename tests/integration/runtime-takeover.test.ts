@@ -19,8 +19,8 @@ import {
   spawnWorker,
   startServices,
   stopWorker,
-  waitFor,
   type WorkerProcess,
+  waitFor,
 } from '../fixtures/runtime-harness.ts';
 
 /** Lease holder per partition, read from the `leases` KV bucket. */
@@ -78,17 +78,23 @@ describe('partition ownership', () => {
     });
   });
 
-  it('fences a worker frozen past its lease: it writes nothing and gives the partitions up', async () => {
+  it('fences a worker frozen past its lease: it writes nothing, gives partitions up', async () => {
     await withServices(async (services) => {
       const zombie = spawnWorker(services, { WORKER_ID: 'Z', MKONDO_PAUSE_AT: 'before-persist' });
       let successor: WorkerProcess | undefined;
       try {
         await waitFor('Z to own all', async () => (await heldBy(services, 'Z')) === PARTITIONS);
         await publishAdds(services.bus, 10, 1);
-        await waitFor('Z to freeze mid-batch', () => zombie.child.signalCode === null && paused(zombie));
+        await waitFor(
+          'Z to freeze mid-batch',
+          () => zombie.child.signalCode === null && paused(zombie),
+        );
         successor = spawnWorker(services, { WORKER_ID: 'S' });
         await waitFor('S to own all', async () => (await heldBy(services, 'S')) === PARTITIONS);
-        await waitFor('S to apply the frozen batch', async () => (await tallyCount(services)) === 10);
+        await waitFor(
+          'S to apply the frozen batch',
+          async () => (await tallyCount(services)) === 10,
+        );
         const fences = await checkpointFences(services);
         zombie.child.kill('SIGCONT');
         await publishAdds(services.bus, 10, 9, 1);
@@ -115,7 +121,9 @@ describe('partition ownership', () => {
           partition: 3,
           fence: 5,
           lastSeq: 42,
-          snapshots: [{ type: 'counter', key: 'x', version: 1, stateJson: '{}', timerAtMs: undefined }],
+          snapshots: [
+            { type: 'counter', key: 'x', version: 1, stateJson: '{}', timerAtMs: undefined },
+          ],
           outbox: [],
           poison: [],
           publishedThroughSeq: 0,
@@ -174,7 +182,9 @@ function paused(worker: WorkerProcess): boolean {
 const watched = new WeakSet<WorkerProcess>();
 
 async function checkpointFences(services: Services): Promise<Map<number, number>> {
-  const result = await services.opened.db.execute(sql`select partition, fence from partition_checkpoints`);
+  const result = await services.opened.db.execute(
+    sql`select partition, fence from partition_checkpoints`,
+  );
   const rows = (result as unknown as { rows: Array<{ partition: number; fence: string }> }).rows;
   return new Map(rows.map((r) => [r.partition, Number(r.fence)]));
 }

@@ -15,12 +15,7 @@ import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, type FspiopRequest, fspiopHeaders } from '../headers.ts';
 import { FspiopHttpError } from '../problem.ts';
 import { captureRelay } from '../relay.ts';
-import {
-  destinationRefusal,
-  referenceHeaderRules,
-  requireKnownSource,
-  sha256,
-} from './facts.ts';
+import { destinationRefusal, referenceHeaderRules, requireKnownSource, sha256 } from './facts.ts';
 import { nowOption } from './parties.ts';
 
 type Ctx = Context<FspiopEnv>;

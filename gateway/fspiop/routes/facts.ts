@@ -54,7 +54,7 @@ export function destinationRefusal(
   currency?: string,
 ): FspiopError | undefined {
   const entry = participantOf(deps, destination);
-  if (!entry || !entry.isActive) {
+  if (!entry?.isActive) {
     return fspiopError('3201', `Unsupported participant '${destination}'`);
   }
   if (currency !== undefined && entry.currencies[currency]?.positionAccountActive !== true) {

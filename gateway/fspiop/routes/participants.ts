@@ -102,9 +102,11 @@ export function participantsRoutes(
   app.put('/participants/:requestId/error', guard, headers, (c) => c.body(null, 200));
   app.put('/participants/:requestId', guard, headers, (c) => c.body(null, 200));
 
+  // Registration validates the owner named in the body (fspId), not the sender: operators
+  // register parties on a DFSP's behalf (TTK provisioning sends FSPIOP-Source NOT_APPLICABLE).
+  // The answer goes back to the sender when it is a participant and is dropped otherwise.
   app.on('POST', partyRoutes('participants'), guard, headers, async (c) => {
     const req = c.get('fspiop');
-    requireKnownSource(deps, req.source);
     const party = partyFromPath(c.req.param());
     const { value } = await parseBody(c, ParticipantsTypeIDSubIDPostRequest);
     const answer: Answer = { requester: req.source, deliveryId: newDeliveryId() };
