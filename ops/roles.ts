@@ -12,6 +12,7 @@ import type { HubSettings } from '../actors/actor.ts';
 import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
+import type { ServiceProbe } from '../gateway/health.ts';
 import {
   DbStateReader,
   ensureStreams,
@@ -103,10 +104,14 @@ export async function runRoles(
   if (migrateFirst) await migrate(opened);
 
   const stoppables: Stoppable[] = [];
-  const checks: ReadinessCheck[] = [
-    { name: 'nats', check: () => ({ ok: !nc.isClosed() && nc.status !== undefined }) },
-    { name: 'database', check: async () => ({ ok: await pingDatabase(opened) }) },
+  const probes: ServiceProbe[] = [
+    { name: 'broker', probe: () => pingNats(nc) },
+    { name: 'datastore', probe: () => pingDatabase(opened) },
   ];
+  const checks: ReadinessCheck[] = probes.map(({ name, probe }) => ({
+    name,
+    check: async () => ({ ok: await probe() }),
+  }));
 
   if (roles.includes('worker')) {
     const worker = await startWorker({
@@ -153,11 +158,12 @@ export async function runRoles(
   if (roles.includes('gateway') && directory) {
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
-    const fspiop = createFspiopApp({ bus, directory, hub });
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes });
     const admin = createAdminApp({
       bus,
       reader,
       hub,
+      health: probes,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
@@ -179,6 +185,22 @@ export async function runRoles(
   await nc.drain();
   await opened.close();
   logger.info('stopped');
+}
+
+const PING_TIMEOUT_MS = 2000;
+
+async function pingNats(nc: NatsConnection): Promise<boolean> {
+  if (nc.isClosed()) return false;
+  const timeout = new Promise<boolean>((resolve) =>
+    setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref(),
+  );
+  return Promise.race([
+    nc.rtt().then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
 }
 
 async function pingDatabase(opened: OpenedDatabase): Promise<boolean> {

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { logger } from '../../ops/logger.ts';
 import { fspiopError } from '../../schema/fspiop/errors.ts';
+import { healthAnswer } from '../health.ts';
 import { fundsRoutes } from './funds.ts';
 import { type AdminDeps, AdminHttpError, renderError } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
@@ -15,8 +16,6 @@ import { positionsRoutes } from './positions.ts';
 import { settlementModelsRoutes } from './settlement-models.ts';
 
 export type { AdminDeps } from './http.ts';
-
-const startedAtMs = Date.now();
 
 function bearerMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(header ?? '');
@@ -27,15 +26,9 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 export function createAdminApp(deps: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/health', (c) =>
-    c.json({
-      status: 'OK',
-      uptime: (Date.now() - startedAtMs) / 1000,
-      startTime: new Date(startedAtMs).toISOString(),
-      versionNumber: '0.1.0',
-      services: [],
-    }),
-  );
+  // Central-ledger's /health, and central-settlement's under /v2 (TTK's HOST_CENTRAL_SETTLEMENT).
+  app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
+  app.get('/v2/health', (c) => healthAnswer(c, deps.health ?? []));
 
   const { adminToken } = deps;
   if (adminToken) {

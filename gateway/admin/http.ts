@@ -14,6 +14,7 @@ import {
   fspiopError,
   httpStatusFor,
 } from '../../schema/fspiop/errors.ts';
+import type { ServiceProbe } from '../health.ts';
 
 export type AdminDeps = {
   readonly bus: CommandBus;
@@ -22,6 +23,8 @@ export type AdminDeps = {
   /** When set, every request but /health needs `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
   readonly nowMs?: () => number;
+  /** Dependencies reported by GET /health (broker, datastore); none in in-process tests. */
+  readonly health?: readonly ServiceProbe[];
 };
 
 export class AdminHttpError extends Error {

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { logger } from '../../ops/logger.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import { healthAnswer } from '../health.ts';
 import type { FspiopDeps } from './deps.ts';
 import { errorResponse, FspiopHttpError } from './problem.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
@@ -16,7 +17,7 @@ export type { FspiopDeps } from './deps.ts';
 
 export function createFspiopApp(deps: FspiopDeps): Hono {
   const app = new Hono();
-  app.get('/health', (c) => c.json({ status: 'OK' }));
+  app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));
   app.notFound((c) =>

@@ -3,6 +3,7 @@
 
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory } from '../../runtime/bus.ts';
+import type { ServiceProbe } from '../health.ts';
 
 export type FspiopDeps = {
   /** Publishes commands durably; the gateway answers 202/200 only after `send` resolved. */
@@ -12,4 +13,6 @@ export type FspiopDeps = {
   readonly hub: HubSettings;
   /** The gateway's clock (tests pass a controllable one); default Date.now. */
   readonly nowMs?: () => number;
+  /** Dependencies reported by GET /health (broker, datastore); none in in-process tests. */
+  readonly health?: readonly ServiceProbe[];
 };

@@ -123,7 +123,7 @@ export type MkondoCluster = {
   readonly partitions: number;
 };
 
-/** Extra node flags for the mkondo processes, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=p'. */
+/** Extra node flags for mkondo, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'. */
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 
 /** The mkondo entry point to benchmark; BENCH_MKONDO_BIN points at another build to compare. */
