@@ -147,7 +147,9 @@ export async function writeBatch(tx: Tx, batch: BatchWrite): Promise<void> {
   if (batch.publishedThroughSeq > 0) {
     await tx
       .delete(outbox)
-      .where(and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)));
+      .where(
+        and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)),
+      );
   }
   if (batch.snapshots.length > 0) await upsertSnapshots(tx, partition, batch.snapshots);
   if (batch.outbox.length > 0) await insertOutbox(tx, partition, batch.outbox);

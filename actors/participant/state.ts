@@ -15,9 +15,13 @@ export type Reservation = {
   readonly purpose: ReservationPurpose;
 };
 
-export type Outcome =
+export type Outcome = (
   | { readonly state: 'COMMITTED' | 'RELEASED' | 'POSTED' }
-  | { readonly state: 'REJECTED'; readonly error: FspiopError };
+  | { readonly state: 'REJECTED'; readonly error: FspiopError }
+) & {
+  /** Remembering order, set by remember(): snapshots in JSONB lose the maps' key order. */
+  readonly seq?: number;
+};
 
 export type RegisteredParticipant = {
   readonly phase: 'registered';
@@ -79,7 +83,11 @@ export function reserveKey(transferId: string): string {
   return `reserve:${transferId}`;
 }
 
-/** Records an outcome, evicting the oldest entries past the bound (insertion order). */
+/**
+ * Records an outcome, evicting the oldest past the bound. Age is the `seq` stamped here, never the
+ * object's key order: a snapshot read back from JSONB has its keys in JSONB's order (length, then
+ * bytes), so key order would evict arbitrary entries, e.g. a funds in whose retry must stay a no-op.
+ */
 export function remember(
   recent: Readonly<Record<string, Outcome>>,
   key: string,
@@ -87,8 +95,23 @@ export function remember(
 ): Record<string, Outcome> {
   const next: Record<string, Outcome> = { ...recent };
   delete next[key];
-  next[key] = outcome;
-  const keys = Object.keys(next);
-  for (let i = 0; i < keys.length - recentOutcomesMax; i++) delete next[keys[i] as string];
+  let lastSeq = 0;
+  for (const kept of Object.values(next)) if ((kept.seq ?? 0) > lastSeq) lastSeq = kept.seq ?? 0;
+  next[key] = { ...outcome, seq: lastSeq + 1 };
+  for (let excess = Object.keys(next).length - recentOutcomesMax; excess > 0; excess--) {
+    delete next[oldestKey(next)];
+  }
   return next;
+}
+
+function oldestKey(recent: Readonly<Record<string, Outcome>>): string {
+  let oldest = '';
+  let oldestSeq = Number.POSITIVE_INFINITY;
+  for (const [key, kept] of Object.entries(recent)) {
+    if ((kept.seq ?? 0) < oldestSeq) {
+      oldest = key;
+      oldestSeq = kept.seq ?? 0;
+    }
+  }
+  return oldest;
 }

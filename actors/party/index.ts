@@ -6,6 +6,7 @@
 import { fspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorDefinition, Decision, Effect } from '../actor.ts';
 import { assertNever } from '../actor.ts';
+import type { Relay } from '../quote/exchange-types.ts';
 import {
   forwardLookup,
   participantsAnswer,
@@ -15,6 +16,7 @@ import {
 } from './callbacks.ts';
 import {
   type DeregisterParty,
+  type ForwardPartyLookup,
   PARTY_ACTOR_TYPE,
   type PartyCommand,
   type PartyEntry,
@@ -22,7 +24,9 @@ import {
   type PartyReply,
   type PartyState,
   type RegisterParty,
+  type RelayPartyAnswer,
 } from './messages.ts';
+import { negotiatedContentType } from './negotiate.ts';
 
 type PartyDecision = Decision<PartyEvent, PartyReply>;
 
@@ -59,31 +63,10 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
         effects: [],
         reply: { kind: 'owners', owners: ownersOf(state, command.currency) },
       };
-    case 'ForwardPartyLookup': {
-      const { party, relay, path, deliveryId } = command;
-      const effects: Effect[] =
-        command.owners.length === 0
-          ? [partiesError(party, command.requester, fspiopError('3204'), deliveryId)]
-          : command.owners.map((owner) => forwardLookup(party, owner, relay, path, deliveryId));
-      return { events: [], effects, reply: ACCEPTED };
-    }
-    case 'RelayPartyAnswer': {
-      const { party, deliveryId } = command;
-      if (command.refusal) {
-        const effect = partiesError(party, command.source, command.refusal, deliveryId);
-        return {
-          events: [],
-          effects: [effect],
-          reply: { kind: 'refused', error: command.refusal },
-        };
-      }
-      const { destination, isError, relay, path } = command;
-      return {
-        events: [],
-        effects: [relayAnswer(party, destination, isError, relay, path, deliveryId)],
-        reply: ACCEPTED,
-      };
-    }
+    case 'ForwardPartyLookup':
+      return decideLookup(state, command);
+    case 'RelayPartyAnswer':
+      return decideRelayAnswer(state, command);
     case 'AnswerParticipantRequest': {
       const { answer } = command;
       const callback = {
@@ -101,6 +84,43 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
     default:
       return assertNever(command);
   }
+}
+
+function decideLookup(state: PartyState, cmd: ForwardPartyLookup): PartyDecision {
+  const { party, relay, path, deliveryId, requester } = cmd;
+  const effects: Effect[] =
+    cmd.owners.length === 0
+      ? [partiesError(party, requester, fspiopError('3204'), deliveryId)]
+      : cmd.owners.map((owner) => forwardLookup(party, owner, relay, path, deliveryId));
+  const accept = relay.headers['accept'];
+  // Remembered for the answer's version negotiation; recorded only when it changes.
+  const remember = accept !== undefined && state.accepts?.[requester] !== accept;
+  const events: PartyEvent[] = remember ? [{ type: 'LookupRequested', requester, accept }] : [];
+  return { events, effects, reply: ACCEPTED };
+}
+
+function decideRelayAnswer(state: PartyState, cmd: RelayPartyAnswer): PartyDecision {
+  const { party, deliveryId } = cmd;
+  if (cmd.refusal) {
+    const effect = partiesError(party, cmd.source, cmd.refusal, deliveryId);
+    return { events: [], effects: [effect], reply: { kind: 'refused', error: cmd.refusal } };
+  }
+  const { destination, isError, relay, path } = cmd;
+  const relayed = negotiatedRelay(relay, state.accepts?.[destination]);
+  return {
+    events: [],
+    effects: [relayAnswer(party, destination, isError, relayed, path, deliveryId)],
+    reply: ACCEPTED,
+  };
+}
+
+/** The relay with its Content-Type version negotiated for the requester; body unchanged. */
+function negotiatedRelay(relay: Relay, accept: string | undefined): Relay {
+  const contentType = relay.headers['content-type'];
+  if (contentType === undefined) return relay;
+  const negotiated = negotiatedContentType(contentType, accept);
+  if (negotiated === contentType) return relay;
+  return { ...relay, headers: { ...relay.headers, 'content-type': negotiated } };
 }
 
 function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
@@ -141,10 +161,13 @@ export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
     case 'PartyRegistered': {
       // One owner per currency slot: registering again moves the party to the new DFSP.
       const others = state.entries.filter((e) => e.currency !== event.entry.currency);
-      return { entries: [...others, event.entry] };
+      return { ...state, entries: [...others, event.entry] };
     }
+    case 'LookupRequested':
+      return { ...state, accepts: { ...state.accepts, [event.requester]: event.accept } };
     case 'PartyDeregistered':
       return {
+        ...state,
         entries: state.entries.filter(
           (e) =>
             !(

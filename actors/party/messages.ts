@@ -24,7 +24,15 @@ export function partyKey(party: PartyId): string {
 /** One built-in oracle entry: who owns the party, optionally per currency. */
 export type PartyEntry = { readonly fspId: string; readonly currency?: string };
 
-export type PartyState = { readonly entries: readonly PartyEntry[] };
+/**
+ * `accepts`: the Accept header of each requester's latest lookup of this party, so that the
+ * payee's answer is relayed with a Content-Type version the requester reads (one per requester,
+ * so bounded by the number of participants; absent in snapshots written before it existed).
+ */
+export type PartyState = {
+  readonly entries: readonly PartyEntry[];
+  readonly accepts?: Readonly<Record<string, string>>;
+};
 
 /** Who to answer with a hub-originated `PUT /participants/...` callback, and its id. */
 export type Answer = {
@@ -110,7 +118,8 @@ export type PartyCommand =
 
 export type PartyEvent =
   | { readonly type: 'PartyRegistered'; readonly entry: PartyEntry }
-  | { readonly type: 'PartyDeregistered'; readonly fspId: string; readonly currency?: string };
+  | { readonly type: 'PartyDeregistered'; readonly fspId: string; readonly currency?: string }
+  | { readonly type: 'LookupRequested'; readonly requester: string; readonly accept: string };
 
 export type PartyReply =
   | { readonly kind: 'accepted' }

@@ -17,6 +17,7 @@ import { chooseParticipantId } from './ids.ts';
 import {
   allParticipants,
   allSettlementModels,
+  endpointViews,
   participantView,
   requireHubAccounts,
   requireParticipant,
@@ -121,7 +122,7 @@ export function participantsRoutes(deps: AdminDeps): Hono {
       const value = p.endpoints[type];
       return c.json(value === undefined ? {} : { type, value });
     }
-    return c.json(Object.entries(p.endpoints).map(([t, value]) => ({ type: t, value })));
+    return c.json(endpointViews(p));
   });
 
   return app;

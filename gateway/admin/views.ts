@@ -108,9 +108,28 @@ export function positionView(a: Account) {
   };
 }
 
+// Snapshot maps come back from JSONB in its key order (length, then bytes), not insertion order:
+// answers order limits by the currency's POSITION account id (the order currencies were added,
+// as central-ledger's rows) and endpoints by type, so both runtimes answer the same bodies.
+function currencyRank(p: RegisteredParticipant): (currency: string) => number {
+  const positions = accountsOf(p).filter((a) => a.ledgerAccountType === 'POSITION');
+  return (currency) => {
+    const index = positions.findIndex((a) => a.currency === currency);
+    return index === -1 ? positions.length : index;
+  };
+}
+
+export function endpointViews(p: RegisteredParticipant): Array<{ type: string; value: string }> {
+  return Object.entries(p.endpoints)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([type, value]) => ({ type, value }));
+}
+
 export function limitViews(p: RegisteredParticipant, currency?: string) {
+  const rank = currencyRank(p);
   return Object.entries(p.limits)
     .filter(([cur]) => currency === undefined || cur === currency)
+    .sort(([a], [b]) => rank(a) - rank(b))
     .map(([cur, limit]) => ({
       currency: cur,
       limit: {

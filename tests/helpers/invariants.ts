@@ -2,7 +2,8 @@
 // flight: (1) per currency, every account of every participant (positions, settlement, hub
 // accounts) sums to zero, read both from the DB snapshots and through the Admin API; (2) every
 // transfer is in exactly one terminal state; (3) no reservation outlives its transfer; (4) no
-// position is past its net debit cap. Violations come back as text so a test can assert `[]`.
+// position is past its net debit cap; and no command ended in the poison table. Violations come
+// back as text so a test can assert `[]`.
 
 import pg from 'pg';
 import { accountValueMinor } from '../../actors/participant/ledger.ts';
@@ -119,6 +120,20 @@ export async function adminSum(
   return Math.round(sum * 10_000) / 10_000;
 }
 
+/** Commands the runtime could not apply: each one is a lost step, so none may exist. */
+export async function poisonMessages(databaseUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ subject: string; reason: string }>(
+      'select subject, reason from poison_messages order by partition, seq',
+    );
+    return result.rows.map((r) => `poison message on ${r.subject}: ${r.reason}`);
+  } finally {
+    await client.end();
+  }
+}
+
 export type InvariantCheck = {
   readonly databaseUrl: string;
   readonly adminUrl: string;
@@ -132,6 +147,7 @@ export type InvariantCheck = {
 export async function checkInvariants(check: InvariantCheck): Promise<string[]> {
   const snapshots = await waitQuiescent(check.databaseUrl, check.timeoutMs);
   const violations = snapshotViolations(snapshots);
+  violations.push(...(await poisonMessages(check.databaseUrl)));
   const sum = await adminSum(check.adminUrl, check.names, check.currency);
   if (sum !== 0) violations.push(`Admin API ${check.currency} accounts sum to ${sum}, not 0`);
   return violations;

@@ -61,6 +61,9 @@ describe('the actor loop', () => {
     const counters = await reader.list<CounterState>('counter');
     assert.equal(counters.length, KEYS);
     for (const { key, state } of counters) assert.deepEqual(state.seen, expected, key);
+    await waitFor('the callbacks to be published', async () => {
+      return (await services.jsm.streams.info('OUT')).state.messages >= KEYS * PER_KEY;
+    });
     const out = await readStream(services.js, services.jsm, 'OUT');
     assert.equal(out.length, KEYS * PER_KEY);
     assert.deepEqual(worker.status().ownedPartitions, [0, 1, 2, 3, 4, 5, 6, 7]);

@@ -133,7 +133,7 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
   });
 
   it('expires an unanswered transfer: 3303 to payer and payee', async () => {
-    const { id } = await forwarded('30', 2000);
+    const { id, pair } = await forwarded('30', 2000);
     const toPayer = await sim(PAYER).waitFor(errorFor(id), 8000);
     const toPayee = await sim(PAYEE).waitFor(errorFor(id), 8000);
     assert.equal(errorCodeOf(toPayer), '3303');
@@ -142,6 +142,18 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
     await payerPositionIs(0);
     await expectTrail(sim(PAYER), id, ['PUT error 3303']);
     await expectTrail(sim(PAYEE), id, ['POST', 'PUT error 3303']);
+    // A fulfil after the expiry gets 3303 back to the payee and changes nothing.
+    const late = await fspiop(world.switch.fspiopUrl, {
+      method: 'PUT',
+      path: `/transfers/${id}`,
+      source: PAYEE,
+      destination: PAYER,
+      body: { transferState: 'COMMITTED', fulfilment: pair.fulfilment },
+    });
+    assert.equal(late.status, 200);
+    await expectTrail(sim(PAYEE), id, ['POST', 'PUT error 3303', 'PUT error 3303']);
+    await expectTrail(sim(PAYER), id, ['PUT error 3303']);
+    await payerPositionIs(0);
   });
 
   it('refuses an amount beyond the liquidity cover with 4001', async () => {

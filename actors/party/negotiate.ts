@@ -1,0 +1,64 @@
+// Version negotiation for relayed PUT /parties answers (fspiop.md §1.4): the requester said in the
+// GET's Accept which versions it reads, and the payee may answer in another one (TTK's payee
+// answers 2.0 to a payer that asked for 1.x). The hub then rewrites only the version parameter of
+// the relayed Content-Type, never the body. A minor version is backward compatible, so a client
+// that reads 1.1 also reads 1.0. Pure string functions, shared by nothing but the PartyLookup actor.
+
+/** Concrete versions the hub speaks, lowest first. */
+const HUB_VERSIONS = ['1.0', '1.1', '2.0'] as const;
+
+/**
+ * The version the hub labels relayed answers with when the payee's is not acceptable: the
+ * default of hub-originated callbacks (FSPIOP DEFAULT_API_VERSIONS), as the reference ALS rewrites
+ * an unlisted Content-Type version to its configured default.
+ */
+const PREFERRED_VERSION = '1.0';
+
+const ACCEPT_ITEM = /^application\/vnd\.interoperability\.(?:iso20022\.)?[A-Za-z]+\+json(.*)$/;
+const VERSION_PARAM = /;\s?version=(\d+(?:\.\d+)?)\s*$/;
+const CONTENT_VERSION = /(;\s?version=)(\d+\.\d+)(\s*)$/;
+
+/** Versions listed in an Accept header; 'any' when an item has no version (or none parses). */
+export function acceptedVersions(accept: string | undefined): readonly string[] | 'any' {
+  if (accept === undefined) return 'any';
+  const versions: string[] = [];
+  for (const part of accept.split(',')) {
+    const item = ACCEPT_ITEM.exec(part.trim());
+    if (!item) continue;
+    const version = VERSION_PARAM.exec(item[1] ?? '')?.[1];
+    if (version === undefined) return 'any';
+    versions.push(version);
+  }
+  return versions.length === 0 ? 'any' : versions;
+}
+
+/** Does an Accept entry (`1`, `1.1`, `2.0`) let its sender read a `major.minor` message? */
+function reads(entry: string, version: string): boolean {
+  const [major, minor] = entry.split('.');
+  const [vMajor, vMinor = '0'] = version.split('.');
+  if (major !== vMajor) return false;
+  return minor === undefined || Number(vMinor) <= Number(minor);
+}
+
+/**
+ * The version to relay a `version` message with to a requester whose Accept was `accept`: the
+ * payee's own when the requester reads it, else the hub's preferred one when readable, else the
+ * highest hub version the requester reads; unchanged when it reads none of them.
+ */
+export function negotiatedVersion(version: string, accept: string | undefined): string {
+  const accepted = acceptedVersions(accept);
+  if (accepted === 'any') return version;
+  const readable = (v: string) => accepted.some((entry) => reads(entry, v));
+  if (readable(version)) return version;
+  if (readable(PREFERRED_VERSION)) return PREFERRED_VERSION;
+  return [...HUB_VERSIONS].reverse().find(readable) ?? version;
+}
+
+/** The Content-Type with only its version parameter replaced as negotiated. */
+export function negotiatedContentType(contentType: string, accept: string | undefined): string {
+  const match = CONTENT_VERSION.exec(contentType);
+  const version = match?.[2];
+  if (version === undefined) return contentType;
+  const chosen = negotiatedVersion(version, accept);
+  return chosen === version ? contentType : contentType.replace(CONTENT_VERSION, `$1${chosen}$3`);
+}
