@@ -123,7 +123,7 @@ function resolveNew(name: string, participantId: number, isProxy: boolean, nowMs
     limits: {},
     endpoints: {},
     reservations: {},
-    recent: {},
+    recent: [],
   };
   const prefix = [
     { type: 'ParticipantRegistered' as const, name, participantId, isProxy, atMs: nowMs },

@@ -27,6 +27,7 @@ import {
   findAccount,
   type ParticipantState,
   type RegisteredParticipant,
+  recall,
   reserveKey,
 } from './state.ts';
 
@@ -103,7 +104,7 @@ export function decideFundsIn(
 ): ParticipantDecision {
   if (state.phase === 'absent') return notFound(ctx);
   const postingId = `fundsIn:${cmd.transferId}`;
-  if (state.recent[postingId]) return accepted([]);
+  if (recall(state.recent, postingId)) return accepted([]);
   const account = settlementAccountFor(state, cmd.accountId, cmd.currency);
   if (!isAccount(account)) return account;
   const { hubName } = ctx.hub;
@@ -130,7 +131,7 @@ export function decideFundsOutReserve(
   ctx: DecideContext,
 ): ParticipantDecision {
   if (state.phase === 'absent') return notFound(ctx);
-  if (state.reservations[cmd.transferId] || state.recent[reserveKey(cmd.transferId)]) {
+  if (state.reservations[cmd.transferId] || recall(state.recent, reserveKey(cmd.transferId))) {
     return accepted([]);
   }
   const account = settlementAccountFor(state, cmd.accountId, cmd.currency);
@@ -186,7 +187,7 @@ export function decideFundsOutFinish(
 
 // No reservation in flight: a repeat of the same action is accepted again, anything else refused.
 function finished(s: RegisteredParticipant, cmd: FinishFundsOut, commit: boolean) {
-  const outcome = s.recent[reserveKey(cmd.transferId)];
+  const outcome = recall(s.recent, reserveKey(cmd.transferId));
   if (!outcome) return refused('3208', `Transfer ${cmd.transferId} has no funds-out reservation`);
   const same = commit ? outcome.state === 'COMMITTED' : outcome.state === 'RELEASED';
   if (same) return accepted([]);
@@ -202,7 +203,7 @@ export function decideHubReconciliation(
   if (!resolved) return notFound(ctx);
   const { state: s, prefix } = resolved;
   const postingId = `hub:${cmd.transferId}`;
-  if (s.recent[postingId]) return accepted([]);
+  if (recall(s.recent, postingId)) return accepted([]);
   const account = findAccount(s, cmd.currency, 'HUB_RECONCILIATION');
   if (!account) {
     return refused('3003', 'Hub reconciliation account for the specified currency does not exist');

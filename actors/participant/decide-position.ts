@@ -19,6 +19,7 @@ import {
   findAccount,
   type ParticipantState,
   type RegisteredParticipant,
+  recall,
   reserveKey,
 } from './state.ts';
 
@@ -76,7 +77,7 @@ function repeatOutcome(
   if (state.reservations[transferId]) {
     return { events: [], effects: [answer(transferId)], reply: undefined };
   }
-  const outcome = state.recent[reserveKey(transferId)];
+  const outcome = recall(state.recent, reserveKey(transferId));
   if (!outcome) return undefined;
   const error = outcome.state === 'REJECTED' ? outcome.error : undefined;
   return { events: [], effects: [answer(transferId, error)], reply: undefined };
@@ -127,7 +128,7 @@ export function decideCredit(
 ): ParticipantDecision {
   invariant(state.phase === 'registered', `credit ${cmd.transferId} to unknown ${ctx.actorId}`);
   const postingId = `credit:${cmd.transferId}`;
-  if (state.recent[postingId]) return nothing;
+  if (recall(state.recent, postingId)) return nothing;
   const position = findAccount(state, cmd.currency, 'POSITION');
   // The transfer was validated against this account; a committed payer without a credited
   // payee would break conservation, so a missing account is a bug that must stop the partition.

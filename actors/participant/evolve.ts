@@ -31,7 +31,7 @@ export function evolveParticipant(
       limits: {},
       endpoints: {},
       reservations: {},
-      recent: {},
+      recent: [],
     };
   }
   invariant(state.phase === 'registered', `${event.type} before the participant exists`);

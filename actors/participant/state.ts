@@ -15,13 +15,9 @@ export type Reservation = {
   readonly purpose: ReservationPurpose;
 };
 
-export type Outcome = (
+export type Outcome =
   | { readonly state: 'COMMITTED' | 'RELEASED' | 'POSTED' }
-  | { readonly state: 'REJECTED'; readonly error: FspiopError }
-) & {
-  /** Remembering order, set by remember(): snapshots in JSONB lose the maps' key order. */
-  readonly seq?: number;
-};
+  | { readonly state: 'REJECTED'; readonly error: FspiopError };
 
 export type RegisteredParticipant = {
   readonly phase: 'registered';
@@ -37,8 +33,8 @@ export type RegisteredParticipant = {
   readonly limits: Readonly<Record<string, NetDebitCap>>;
   readonly endpoints: Readonly<Record<string, string>>;
   readonly reservations: Readonly<Record<string, Reservation>>;
-  /** `reserve:<id>` and posting ids -> outcome; oldest evicted past recentOutcomesMax. */
-  readonly recent: Readonly<Record<string, Outcome>>;
+  /** `reserve:<id>` and posting ids -> outcome; oldest dropped past recentOutcomesMax. */
+  readonly recent: RecentOutcomes;
 };
 
 export type ParticipantState = { readonly phase: 'absent' } | RegisteredParticipant;
@@ -83,35 +79,26 @@ export function reserveKey(transferId: string): string {
   return `reserve:${transferId}`;
 }
 
-/**
- * Records an outcome, evicting the oldest past the bound. Age is the `seq` stamped here, never the
- * object's key order: a snapshot read back from JSONB has its keys in JSONB's order (length, then
- * bytes), so key order would evict arbitrary entries, e.g. a funds in whose retry must stay a no-op.
- */
-export function remember(
-  recent: Readonly<Record<string, Outcome>>,
-  key: string,
-  outcome: Outcome,
-): Record<string, Outcome> {
-  const next: Record<string, Outcome> = { ...recent };
-  delete next[key];
-  let lastSeq = 0;
-  for (const kept of Object.values(next)) if ((kept.seq ?? 0) > lastSeq) lastSeq = kept.seq ?? 0;
-  next[key] = { ...outcome, seq: lastSeq + 1 };
-  for (let excess = Object.keys(next).length - recentOutcomesMax; excess > 0; excess--) {
-    delete next[oldestKey(next)];
+/** Newest last; at most recentOutcomesMax entries, so appending and scanning stay cheap. */
+export type RecentOutcomes = readonly (readonly [key: string, outcome: Outcome])[];
+
+/** The remembered outcome of `key`, newest first (a key remembered twice answers its latest). */
+export function recall(recent: RecentOutcomes, key: string): Outcome | undefined {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const entry = recent[i]!;
+    if (entry[0] === key) return entry[1];
   }
-  return next;
+  return undefined;
 }
 
-function oldestKey(recent: Readonly<Record<string, Outcome>>): string {
-  let oldest = '';
-  let oldestSeq = Number.POSITIVE_INFINITY;
-  for (const [key, kept] of Object.entries(recent)) {
-    if ((kept.seq ?? 0) < oldestSeq) {
-      oldest = key;
-      oldestSeq = kept.seq ?? 0;
-    }
-  }
-  return oldest;
+/**
+ * Records an outcome, dropping the oldest past the bound. An array rather than a keyed object:
+ * copying and scanning a few hundred references per event is far cheaper than rebuilding a
+ * dictionary-mode object, and JSONB keeps array order, so eviction order survives snapshots.
+ */
+export function remember(recent: RecentOutcomes, key: string, outcome: Outcome): RecentOutcomes {
+  const keepFrom = Math.max(0, recent.length + 1 - recentOutcomesMax);
+  const next = recent.slice(keepFrom);
+  next.push([key, outcome]);
+  return next;
 }

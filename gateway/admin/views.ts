@@ -32,7 +32,7 @@ function seededHub(name: string): RegisteredParticipant {
     limits: {},
     endpoints: {},
     reservations: {},
-    recent: {},
+    recent: [],
   };
 }
 
