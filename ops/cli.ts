@@ -9,6 +9,8 @@ type Command = {
   readonly summary: string;
   readonly usage: string;
   readonly run: (args: string[]) => Promise<void>;
+  /** Commands with their own flags get the raw arguments. */
+  readonly rawArgs?: boolean;
 };
 
 const COMMON = `Configuration is read from environment variables (see README, "Configuration").`;
@@ -34,6 +36,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'delivers callbacks to DFSP endpoints with retries',
     usage: `mkondo notifier\n\nConsumes the OUT stream and delivers callbacks over HTTP. ${COMMON}`,
     run: async () => (await import('./roles.ts')).runRoles(loadConfig(), ['notifier'], false),
+  },
+  bench: {
+    summary: 'end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)',
+    usage: '',
+    rawArgs: true,
+    run: async (args) => (await import('./bench/index.ts')).runBench(args),
   },
   migrate: {
     summary: 'applies the database migrations and exits',
@@ -62,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  if (command.rawArgs) return command.run(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     options: { help: { type: 'boolean', short: 'h' } },

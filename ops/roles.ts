@@ -138,7 +138,10 @@ export async function runRoles(
 
   const directory =
     roles.includes('gateway') || roles.includes('notifier')
-      ? await KvDirectory.open(nc, ['participant'])
+      ? await KvDirectory.open(
+          nc,
+          ACTORS.filter((a) => a.directoryEntry).map((a) => a.type),
+        )
       : undefined;
   if (directory) stoppables.push({ name: 'directory', stop: async () => directory.close() });
 

@@ -93,8 +93,10 @@ function decideLookup(state: PartyState, cmd: ForwardPartyLookup): PartyDecision
       ? [partiesError(party, requester, fspiopError('3204'), deliveryId)]
       : cmd.owners.map((owner) => forwardLookup(party, owner, relay, path, deliveryId));
   const accept = relay.headers['accept'];
-  // Remembered for the answer's version negotiation; recorded only when it changes.
-  const remember = accept !== undefined && state.accepts?.[requester] !== accept;
+  // Remembered for the answer's version negotiation when an answer can come (not for a 3204,
+  // so lookups of unknown numbers leave no state behind); recorded only when it changes.
+  const remember =
+    cmd.owners.length > 0 && accept !== undefined && state.accepts?.[requester] !== accept;
   const events: PartyEvent[] = remember ? [{ type: 'LookupRequested', requester, accept }] : [];
   return { events, effects, reply: ACCEPTED };
 }

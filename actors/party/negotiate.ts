@@ -2,7 +2,7 @@
 // GET's Accept which versions it reads, and the payee may answer in another one (TTK's payee
 // answers 2.0 to a payer that asked for 1.x). The hub then rewrites only the version parameter of
 // the relayed Content-Type, never the body. A minor version is backward compatible, so a client
-// that reads 1.1 also reads 1.0. Pure string functions, shared by nothing but the PartyLookup actor.
+// that reads 1.1 also reads 1.0. Pure string functions, used by the PartyLookup actor.
 
 /** Concrete versions the hub speaks, lowest first. */
 const HUB_VERSIONS = ['1.0', '1.1', '2.0'] as const;

@@ -30,12 +30,20 @@ function movement(body: FundsBody, id: number) {
   };
 }
 
+async function transferExists(deps: AdminDeps, transferId: string): Promise<boolean> {
+  const state = await deps.reader.get<{ phase: string }>({ type: 'transfer', key: transferId });
+  return state !== undefined && state.phase !== 'absent';
+}
+
 export function fundsRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
 
   app.post('/participants/:name/accounts/:id', async (c) => {
     const body = await parseBody(c, FundsBody);
     const moved = movement(body, accountId(c.req.param('id')));
+    // The participant remembers only its recent postings; the transfer record is forever. A
+    // retried funds movement whose transfer already exists changes nothing.
+    if (await transferExists(deps, body.transferId)) return c.body(null, 202);
     const kind = body.action === 'recordFundsIn' ? 'RecordFundsIn' : 'ReserveFundsOut';
     await moveFunds(deps, c.req.param('name'), { kind, ...moved });
     return c.body(null, 202);

@@ -67,7 +67,18 @@ function issueError(issue: v.BaseIssue<unknown> | undefined): AdminHttpError {
   if (!issue) return adminError('3100', 'invalid body');
   const path = v.getDotPath(issue) ?? 'body';
   if (issue.input === undefined) return adminError('3102', `"${path}" is required`);
-  const formatKinds = ['string', 'number', 'boolean', 'object', 'array', 'picklist', 'regex'];
+  // A `check` in schema/admin/bodies.ts is a format rule (transferId is a UUID or a ULID): Joi's
+  // string.guid there, which central-ledger answers with 3101.
+  const formatKinds = [
+    'string',
+    'number',
+    'boolean',
+    'object',
+    'array',
+    'picklist',
+    'regex',
+    'check',
+  ];
   const code = formatKinds.includes(issue.type) || issue.kind === 'schema' ? '3101' : '3100';
   return adminError(code, `"${path}" ${issue.message}`);
 }

@@ -54,19 +54,31 @@ export function settlementModelsRoutes(deps: AdminDeps): Hono {
     ),
   );
 
+  // The next settlementModelId is read, then used: creates from this gateway take turns, else
+  // concurrent POSTs would all read the same maximum and share one id. (Replicas of the gateway
+  // can still race; operators provision through one.)
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = turn.then(step, step);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+
   app.post('/settlementModels', async (c) => {
     const body = await parseBody(c, SettlementModelBody);
     if (body.currency !== undefined) await requireHubAccounts(deps, body.currency);
-    const models = await allSettlementModels(deps);
     const { name, currency, ...terms } = body;
-    await modelCommand(deps, name, {
-      kind: 'CreateSettlementModel',
-      settlementModelId: models.reduce((max, m) => Math.max(max, m.settlementModelId), 0) + 1,
-      terms: {
-        ...terms,
-        ...(currency !== undefined ? { currency } : {}),
-        settlementAccountType: body.settlementAccountType ?? 'SETTLEMENT',
-      },
+    await inTurn(async () => {
+      const models = await allSettlementModels(deps);
+      await modelCommand(deps, name, {
+        kind: 'CreateSettlementModel',
+        settlementModelId: models.reduce((max, m) => Math.max(max, m.settlementModelId), 0) + 1,
+        terms: {
+          ...terms,
+          ...(currency !== undefined ? { currency } : {}),
+          settlementAccountType: body.settlementAccountType ?? 'SETTLEMENT',
+        },
+      });
     });
     return c.body(null, 201);
   });

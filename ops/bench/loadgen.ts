@@ -101,13 +101,14 @@ async function openLoop(
   let dropped = 0;
   for (;;) {
     const now = performance.now();
-    if (now >= windowEnd) break;
+    // Every flow due before the window closes is started, even if this tick woke up late.
     for (let due = t0 + index * intervalMs; due <= now && due < windowEnd; ) {
       if (tracker.inFlight >= o.inFlightMax) dropped++;
       else start(due, due >= windowStart);
       index++;
       due = t0 + index * intervalMs;
     }
+    if (now >= windowEnd) break;
     await sleep(TICK_MS);
   }
   return { offered: index, dropped };

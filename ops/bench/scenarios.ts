@@ -242,7 +242,10 @@ export async function scenarioC(h: Harness): Promise<ScenarioResult[]> {
     targetMet: ratio >= 0.9,
     notes: `hot/uniform throughput ratio ${ratio.toFixed(3)}`,
   };
-  return [{ ...hot, ...judged }, { ...uniform, target: 'baseline for c-hot' }];
+  return [
+    { ...hot, ...judged },
+    { ...uniform, target: 'baseline for c-hot' },
+  ];
 }
 
 export async function scenarioD(h: Harness): Promise<ScenarioResult> {

@@ -263,7 +263,13 @@ export async function provisionDfsp(admin: AdminRequest, dfsp: DfspProvisioning)
   });
   const settlement = await accountOf(admin, name, { ledgerAccountType: 'SETTLEMENT', currency });
   const deposit = fundsInBody(dfsp.fundsInTransferId, dfsp.fundsIn, currency);
-  await expectStatus(admin, 202, 'POST', `/participants/${name}/accounts/${settlement.id}`, deposit);
+  await expectStatus(
+    admin,
+    202,
+    'POST',
+    `/participants/${name}/accounts/${settlement.id}`,
+    deposit,
+  );
   for (const endpoint of ttkEndpoints(dfsp.endpointBase, dfsp.email)) {
     await expectStatus(admin, 201, 'POST', `/participants/${name}/endpoints`, endpoint);
   }

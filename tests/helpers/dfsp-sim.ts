@@ -69,17 +69,19 @@ export class DfspSim {
     const found = this.received.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${this.options.name}: no callback`)),
-        timeoutMs,
-      );
-      this.waiters.push({
+      const waiter = {
         match,
-        resolve: (r) => {
+        resolve: (r: Received) => {
           clearTimeout(timer);
           resolve(r);
         },
-      });
+      };
+      // A waiter that timed out leaves the list, so it neither leaks nor matches later.
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`${this.options.name}: no callback`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 

@@ -74,19 +74,16 @@ export function snapshotViolations(snapshots: Snapshots): string[] {
   const sums = new Map<string, bigint>();
   for (const p of snapshots.participants) {
     for (const account of Object.values(p.accounts)) {
-      sums.set(account.currency, (sums.get(account.currency) ?? 0n) + accountValueMinor(account));
+      const valueMinor = accountValueMinor(account);
+      sums.set(account.currency, (sums.get(account.currency) ?? 0n) + valueMinor);
       if (account.reservedMinor !== 0n) {
         violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
       }
       const cap = p.limits[account.currency];
-      if (
-        account.ledgerAccountType === 'POSITION' &&
-        cap &&
-        accountValueMinor(account) > cap.valueMinor
-      ) {
+      if (account.ledgerAccountType === 'POSITION' && cap && valueMinor > cap.valueMinor) {
         violations.push(
-          `${p.name} ${account.currency} position ${formatAmount(accountValueMinor(account))} is past ` +
-            `its net debit cap ${formatAmount(cap.valueMinor)}`,
+          `${p.name} ${account.currency} position ${formatAmount(valueMinor)} is past its net ` +
+            `debit cap ${formatAmount(cap.valueMinor)}`,
         );
       }
     }

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   type AdminRequest,
   accountsOf,
+  currencySumMinor,
   expectStatus,
   fundsInBody,
   httpAdmin,
@@ -18,7 +19,12 @@ import {
   ttkSettlementModels,
   withoutDates,
 } from '../helpers/admin-client.ts';
-import { freshDatabase, type NatsServer, startNats, type TestDatabase } from '../helpers/services.ts';
+import {
+  freshDatabase,
+  type NatsServer,
+  startNats,
+  type TestDatabase,
+} from '../helpers/services.ts';
 import { type RunningSwitch, startSwitch } from '../helpers/switch.ts';
 
 let nats: NatsServer;
@@ -96,10 +102,16 @@ describe('Admin API over HTTP: MojaloopHub_Setup', () => {
       ],
     );
     for (const type of ['HUB_MULTILATERAL_SETTLEMENT', 'HUB_RECONCILIATION']) {
-      await expectStatus(admin, 201, 'POST', '/participants/Hub/accounts', { type, currency: 'EUR' });
+      await expectStatus(admin, 201, 'POST', '/participants/Hub/accounts', {
+        type,
+        currency: 'EUR',
+      });
     }
     for (const type of NOTIFICATION_EMAILS) {
-      const answer = await admin('POST', '/participants/Hub/endpoints', { type, value: 'hub@x.org' });
+      const answer = await admin('POST', '/participants/Hub/endpoints', {
+        type,
+        value: 'hub@x.org',
+      });
       assert.deepEqual(answer, { status: 201, body: undefined });
     }
     assert.deepEqual(await get('/participants/Hub/accounts'), [
@@ -155,16 +167,19 @@ describe('Admin API over HTTP: MojaloopHub_Setup', () => {
       ledgerAccountType: 'INTERCHANGE_FEE',
       settlementAccountType: 'INTERCHANGE_FEE_SETTLEMENT',
     });
-    assert.deepEqual(await get('/settlementModels'), [model(1, 'DEFAULTDEFERREDNET', {}), cgs, fee]);
+    assert.deepEqual(await get('/settlementModels'), [
+      model(1, 'DEFAULTDEFERREDNET', {}),
+      cgs,
+      fee,
+    ]);
     assert.deepEqual(await get('/settlementModels/CGS'), cgs);
 
     for (const oracle of ttkOracles('USD', 'http://sim.test')) {
       assert.deepEqual(await admin('POST', '/oracles', oracle), { status: 201, body: undefined });
     }
-    assert.deepEqual(
-      await get('/oracles?type=MSISDN'),
-      [{ oracleId: '1', ...ttkOracles('USD', 'http://sim.test')[0], external: false }],
-    );
+    assert.deepEqual(await get('/oracles?type=MSISDN'), [
+      { oracleId: '1', ...ttkOracles('USD', 'http://sim.test')[0], external: false },
+    ]);
     assert.equal((await get('/oracles')).length, 3);
   });
 });
@@ -238,6 +253,9 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
       ].sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name)),
     ]);
     assert.deepEqual(await get('/participants/payeefsp/limits'), [{ currency: 'USD', limit: ndc }]);
+    assert.deepEqual(await get('/participants/limits?currency=EUR'), []);
+    assert.equal((await get('/participants/limits?type=NET_DEBIT_CAP')).length, 2);
+    assert.equal(await currencySumMinor(admin, ['Hub', 'payerfsp', 'payeefsp'], 'USD'), 0n);
     assert.deepEqual(await get('/participants/payeefsp/limits?currency=EUR'), []);
     assert.deepEqual(await get('/participants/payeefsp/positions'), [
       { currency: 'USD', value: 0, changedDate: D },
@@ -273,7 +291,10 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
     assert.equal(added.status, 201);
     const eur = added.body.accounts.filter((a: { currency: string }) => a.currency === 'EUR');
     assert.deepEqual(
-      eur.map((a: { ledgerAccountType: string; isActive: number }) => [a.ledgerAccountType, a.isActive]),
+      eur.map((a: { ledgerAccountType: string; isActive: number }) => [
+        a.ledgerAccountType,
+        a.isActive,
+      ]),
       [
         ['POSITION', 0],
         ['SETTLEMENT', 0],
@@ -292,7 +313,10 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
 
   it('updates limits, participant and account activation, and settlement models', async () => {
     const limit = { type: 'NET_DEBIT_CAP', value: 250000.5, alarmPercentage: 5 };
-    const adjusted = await admin('PUT', '/participants/payerfsp/limits', { currency: 'USD', limit });
+    const adjusted = await admin('PUT', '/participants/payerfsp/limits', {
+      currency: 'USD',
+      limit,
+    });
     assert.deepEqual(adjusted, { status: 200, body: { currency: 'USD', limit } });
 
     const off = await admin('PUT', '/participants/payeefsp', { isActive: false });
@@ -303,10 +327,33 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
     const [position] = await accountsOf(admin, 'payeefsp');
     assert.equal(position?.ledgerAccountType, 'POSITION');
     const path = `/participants/payeefsp/accounts/${position?.id}`;
-    assert.deepEqual(await admin('PUT', path, { isActive: false }), { status: 200, body: undefined });
+    assert.deepEqual(await admin('PUT', path, { isActive: false }), {
+      status: 200,
+      body: undefined,
+    });
     assert.equal((await accountsOf(admin, 'payeefsp'))[0]?.isActive, 0);
-    assert.deepEqual(await admin('PUT', path, { isActive: true }), { status: 200, body: undefined });
+    assert.deepEqual(await admin('PUT', path, { isActive: true }), {
+      status: 200,
+      body: undefined,
+    });
     assert.equal((await accountsOf(admin, 'payeefsp'))[0]?.isActive, 1);
+
+    const settlementPath = `/participants/payeefsp/accounts/${(position?.id ?? 0) + 1}`;
+    const settlementOff = await admin('PUT', settlementPath, { isActive: false });
+    assert.deepEqual(settlementOff.body.errorInformation, {
+      errorCode: '3100',
+      errorDescription: 'Generic validation error - Only position account update is permitted',
+    });
+
+    await expectStatus(admin, 200, 'PUT', '/participants/payeefsp', { isActive: false });
+    const deposit = fundsInBody('0190d7a8-0000-7000-8000-00000000a003', '1', 'USD');
+    const refused = await admin('POST', settlementPath, deposit);
+    assert.deepEqual(refused.body.errorInformation, {
+      errorCode: '3100',
+      errorDescription: 'Generic validation error - Participant is currently set inactive',
+    });
+    await expectStatus(admin, 200, 'PUT', '/participants/payeefsp', { isActive: true });
+    assert.equal(await currencySumMinor(admin, ['Hub', 'payerfsp', 'payeefsp'], 'USD'), 0n);
 
     const model = await admin('PUT', '/settlementModels/CGS', { isActive: false });
     assert.deepEqual([model.status, model.body.name, model.body.isActive], [200, 'CGS', false]);

@@ -189,12 +189,17 @@ describe('discovery end to end: oracles, quotes, transaction requests', { timeou
     });
   });
 
-  it('answers GET /quotes/{ID} with the stored answer, and 3205 for an unknown quote', async () => {
+  it('answers GET /quotes/{ID} with the stored answer, and 3205 for an unknown one', async () => {
     const { answer, path } = await answeredQuote();
     const before = sim(PAYER).received.filter((r) => r.path === path).length;
     await accepted(url(), quotesCall(PAYER, PAYEE, { method: 'GET', path }));
-    await waitUntil('GET answer', () => sim(PAYER).received.filter((r) => r.path === path).length > before);
-    const resent = sim(PAYER).received.filter((r) => r.path === path).at(-1);
+    await waitUntil(
+      'GET answer',
+      () => sim(PAYER).received.filter((r) => r.path === path).length > before,
+    );
+    const resent = sim(PAYER)
+      .received.filter((r) => r.path === path)
+      .at(-1);
     assert.deepEqual(
       {
         method: resent?.method,
@@ -205,7 +210,8 @@ describe('discovery end to end: oracles, quotes, transaction requests', { timeou
       { method: 'PUT', source: PAYEE, destination: PAYER, body: answer },
     );
     const unknown = `/quotes/${randomUUID()}`;
-    await accepted(url(), quotesCall(PAYER, PAYEE, { method: 'GET', path: unknown }));
+    // Without FSPIOP-Destination the hub has nobody to ask: 3205 (with one, it forwards the GET).
+    await accepted(url(), { method: 'GET', path: unknown, resource: 'quotes', source: PAYER });
     await expectHubError(sim(PAYER), {
       path: `${unknown}/error`,
       to: PAYER,

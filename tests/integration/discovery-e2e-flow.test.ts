@@ -262,7 +262,7 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
     });
   });
 
-  it('relays a 2.0 answer to a requester that accepts only 1.x as 1.0, body unchanged', async () => {
+  it('relays a 2.0 answer to a 1.x-only requester as 1.0, body unchanged', async () => {
     const party = { partyIdType: 'MSISDN', partyIdentifier: msisdn(), fspId: PAYEE };
     await register(party, '1.1');
     const path = partyPath('parties', party);

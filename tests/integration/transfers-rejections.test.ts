@@ -138,7 +138,16 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
     const toPayee = await sim(PAYEE).waitFor(errorFor(id), 8000);
     assert.equal(errorCodeOf(toPayer), '3303');
     assert.equal(errorCodeOf(toPayee), '3303');
-    assert.equal(toPayer.headers['fspiop-source'], world.hubName);
+    assert.deepEqual(
+      ['fspiop-source', 'fspiop-destination', 'fspiop-uri', 'fspiop-http-method', 'accept'].map(
+        (name) => toPayer.headers[name],
+      ),
+      [world.hubName, PAYER, `/transfers/${id}/error`, 'PUT', undefined],
+    );
+    assert.equal(
+      toPayer.headers['content-type'],
+      'application/vnd.interoperability.transfers+json;version=1.0',
+    );
     await payerPositionIs(0);
     await expectTrail(sim(PAYER), id, ['PUT error 3303']);
     await expectTrail(sim(PAYEE), id, ['POST', 'PUT error 3303']);

@@ -145,8 +145,12 @@ describe('FSPIOP transfers end to end', { timeout: 120_000 }, () => {
     const patch = await sim(PAYEE).waitFor(
       (r) => r.method === 'PATCH' && r.path === `/transfers/${id}`,
     );
-    assert.equal(patch.headers['fspiop-source'], world.hubName);
-    assert.equal(patch.headers['fspiop-destination'], PAYEE);
+    assert.deepEqual(
+      ['fspiop-source', 'fspiop-destination', 'fspiop-uri', 'fspiop-http-method', 'accept'].map(
+        (name) => patch.headers[name],
+      ),
+      [world.hubName, PAYEE, `/transfers/${id}`, 'PATCH', undefined],
+    );
     assert.deepEqual(patch.body, {
       transferState: 'COMMITTED',
       completedTimestamp: put.completedTimestamp,
@@ -190,7 +194,7 @@ describe('FSPIOP transfers end to end', { timeout: 120_000 }, () => {
     await expectPositions([payerBefore + 1, payeeBefore - 1]);
   });
 
-  it('GET answers the payer with the state, an outsider with 3000, an unknown id 3208', async () => {
+  it('GET: the state to the payer, 3000 to an outsider, 3208 for an unknown id', async () => {
     const { id, body } = await prepared('1');
     // The same prepare again while in flight is ignored: no callback.
     const again = await fspiop(world.switch.fspiopUrl, {

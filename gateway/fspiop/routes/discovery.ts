@@ -13,9 +13,10 @@
 //    Equivalently: append `path` whenever the template contains no `{{` token.
 // 3. `method` may be GET (forwarded GET /parties, GET /quotes/{ID}, GET /authorizations/{ID}):
 //    send no body; relay headers carry FSPIOP-Destination already set to the recipient.
-// 4. Relayed messages (Callback.relay) keep the sender's headers; like Mojaloop's
-//    transformHeaders, Content-Type's version may need rewriting to the recipient's version
-//    (TTK expects `parties+json;version=1.0` at the payer though its payee answers with 2.0).
+// 4. Relayed messages (Callback.relay) keep the sender's headers as given. A PUT /parties answer
+//    in a version the requester's Accept does not allow is relabelled by the PartyLookup actor
+//    (actors/party/negotiate.ts): TTK expects `parties+json;version=1.0` at the payer though its
+//    payee answers with 2.0.
 
 import { Hono } from 'hono';
 import type { FspiopDeps } from '../deps.ts';
