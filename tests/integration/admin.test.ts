@@ -360,4 +360,20 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
     assert.equal((await get('/settlementModels/CGS')).isActive, false);
     await expectStatus(admin, 200, 'PUT', '/settlementModels/CGS', { isActive: true });
   });
+  it('gives settlement models created concurrently distinct ids', async () => {
+    const [, base] = ttkSettlementModels('USD');
+    const names = ['CONCURRENTA', 'CONCURRENTB', 'CONCURRENTC'];
+    const answers = await Promise.all(
+      names.map((name) => admin('POST', '/settlementModels', { ...base, name, currency: 'USD' })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201],
+    );
+    const ids = (await get('/settlementModels'))
+      .filter((m: { name: string }) => names.includes(m.name))
+      .map((m: { settlementModelId: number }) => m.settlementModelId)
+      .sort();
+    assert.deepEqual(ids, [4, 5, 6]);
+  });
 });
