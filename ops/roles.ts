@@ -165,6 +165,7 @@ export async function runRoles(
     const admin = createAdminApp({
       bus,
       reader,
+      directory,
       hub,
       health: probes,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),

@@ -31,6 +31,8 @@ export interface StateReader {
 /** The public projections actors publish (ActorDefinition.directoryEntry), kept current. */
 export interface Directory {
   lookup<T>(type: string, key: string): T | undefined;
+  /** Brings one entry up to date now (after a write this process caused); optional. */
+  refresh?(type: string, key: string): Promise<void>;
   entries<T>(type: string): ReadonlyArray<{ key: string; value: T }>;
 }
 

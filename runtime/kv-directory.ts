@@ -2,14 +2,17 @@
 // and keep every entry in a map, so lookups are synchronous and current within a watch delivery.
 // Entries are written by the workers' outbox after the snapshot that produced them is durable.
 
-import { Kvm } from '@nats-io/kv';
+import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Directory } from './bus.ts';
 import { decodeBytes } from './codec.ts';
-import { actorKeyOf, directoryBucket } from './outbox.ts';
+import { actorKeyOf, directoryBucket, directoryKey } from './outbox.ts';
+
+type Held = { readonly value: unknown; readonly revision: number };
 
 export class KvDirectory implements Directory {
-  private readonly maps = new Map<string, Map<string, unknown>>();
+  private readonly maps = new Map<string, Map<string, Held>>();
+  private readonly buckets = new Map<string, KV>();
   private readonly stops: Array<() => void> = [];
 
   private constructor() {}
@@ -24,8 +27,9 @@ export class KvDirectory implements Directory {
 
   private async watch(kvm: Kvm, type: string): Promise<void> {
     const kv = await kvm.create(directoryBucket(type), { history: 1 });
-    const entries = new Map<string, unknown>();
+    const entries = new Map<string, Held>();
     this.maps.set(type, entries);
+    this.buckets.set(type, kv);
     const watcher = await kv.watch();
     this.stops.push(() => watcher.stop());
     let markLoaded: () => void = () => {};
@@ -35,7 +39,7 @@ export class KvDirectory implements Directory {
     void (async () => {
       for await (const entry of watcher) {
         const key = actorKeyOf(entry.key);
-        if (entry.operation === 'PUT') entries.set(key, decodeBytes(entry.value));
+        if (entry.operation === 'PUT') hold(entries, key, decodeBytes(entry.value), entry.revision);
         else entries.delete(key);
         if (entry.delta === 0) markLoaded();
       }
@@ -45,18 +49,36 @@ export class KvDirectory implements Directory {
   }
 
   lookup<T>(type: string, key: string): T | undefined {
-    return this.maps.get(type)?.get(key) as T | undefined;
+    return this.maps.get(type)?.get(key)?.value as T | undefined;
   }
 
   entries<T>(type: string): ReadonlyArray<{ key: string; value: T }> {
     const map = this.maps.get(type);
     if (!map) return [];
-    return [...map].map(([key, value]) => ({ key, value: value as T }));
+    return [...map].map(([key, held]) => ({ key, value: held.value as T }));
+  }
+
+  /**
+   * Reads one entry straight from the bucket, so a change this process just caused (an Admin API
+   * write) is visible to its next request without waiting for the watch to deliver it.
+   */
+  async refresh(type: string, key: string): Promise<void> {
+    const kv = this.buckets.get(type);
+    const entries = this.maps.get(type);
+    if (!kv || !entries) return;
+    const entry = await kv.get(directoryKey(key));
+    if (entry?.operation === 'PUT') hold(entries, key, decodeBytes(entry.value), entry.revision);
   }
 
   close(): void {
     for (const stop of this.stops) stop();
   }
+}
+
+// The watch and refresh() may deliver the same key out of order; the higher revision wins.
+function hold(entries: Map<string, Held>, key: string, value: unknown, revision: number): void {
+  const current = entries.get(key);
+  if (!current || current.revision < revision) entries.set(key, { value, revision });
 }
 
 async function isEmpty(kv: { status(): Promise<{ values: number }> }): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { HubSettings } from '../../actors/actor.ts';
-import type { CommandBus, StateReader } from '../../runtime/bus.ts';
+import type { CommandBus, Directory, StateReader } from '../../runtime/bus.ts';
 import {
   errorBody,
   type FspiopCode,
@@ -19,6 +19,8 @@ import type { ServiceProbe } from '../health.ts';
 export type AdminDeps = {
   readonly bus: CommandBus;
   readonly reader: StateReader;
+  /** The gateway's participant directory, refreshed after each write; optional in tests. */
+  readonly directory?: Directory;
   readonly hub: HubSettings;
   /** When set, every request but /health needs `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;

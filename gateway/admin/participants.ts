@@ -30,6 +30,9 @@ export async function participantCommand(
 ): Promise<Extract<AdminReply, { ok: true }>> {
   const ref = { type: PARTICIPANT_ACTOR_TYPE, key: name };
   const reply = await deps.bus.request<AdminReply>(ref, command, nowOption(deps));
+  // The reply comes after the directory entry is published; reading it back makes the change
+  // (deactivation, endpoints) effective for this gateway's very next FSPIOP request.
+  await deps.directory?.refresh?.(PARTICIPANT_ACTOR_TYPE, name);
   return expectOk(reply);
 }
 

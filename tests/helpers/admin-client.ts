@@ -1,8 +1,8 @@
 // One Admin API client for both tiers of tests: `httpAdmin` talks to a running mkondo over a real
 // socket, `inProcessAdmin` calls a Hono app in process (MemoryRuntime), so a scenario written
 // against `AdminRequest` runs unchanged in either. Also the golden-path provisioning bodies (as the
-// TTK collection `hub/provisioning/for_golden_path` sends them) and exact read-backs: account values
-// come back as JSON numbers and are turned into bigint minor units here, never summed as floats.
+// TTK collection `hub/provisioning/for_golden_path` sends them) and exact read-backs: account
+// values come back as JSON numbers and are turned into bigint minor units, never summed as floats.
 
 import { parseAdminAmount } from '../../schema/money.ts';
 

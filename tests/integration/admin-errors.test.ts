@@ -85,6 +85,8 @@ async function unchangedBy(run: () => Promise<void>): Promise<void> {
   assert.deepEqual(await adminSnapshot(admin, NAMES), before);
 }
 
+const NO_HUB_RECONCILIATION =
+  'Hub reconciliation account for the specified currency does not exist';
 const limits = { currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value: 10 } };
 const model = ttkSettlementModels('USD')[1];
 
@@ -191,7 +193,7 @@ describe('Admin API over HTTP: refusals change nothing', () => {
     await unchangedBy(async () => assert.deepEqual(await mismatches(cases), []));
   });
 
-  it('answers duplicates, missing hub accounts and unknown names as central-ledger does', async () => {
+  it('answers duplicates, missing hub accounts and unknown names as central-ledger', async () => {
     const funds = (name: string) => `/participants/${name}/accounts/${settlementId}`;
     const cases: Case[] = [
       ['POST', '/participants', { name: 'dfsp1', currency: 'USD' }, 400, '3000'],
@@ -250,8 +252,7 @@ describe('Admin API over HTTP: refusals change nothing', () => {
     const noHub = await admin('POST', '/participants', { name: 'dfsp2', currency: 'EUR' });
     assert.deepEqual(noHub.body.errorInformation, {
       errorCode: '3003',
-      errorDescription:
-        'Add Party information error - Hub reconciliation account for the specified currency does not exist',
+      errorDescription: `Add Party information error - ${NO_HUB_RECONCILIATION}`,
     });
     const ghost = await admin('GET', '/participants/ghost');
     assert.deepEqual(ghost.body.errorInformation, {
