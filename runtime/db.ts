@@ -60,12 +60,17 @@ function isSerializationFailure(error: unknown): boolean {
 
 /** Runs `work` in a transaction, retrying (bounded, with backoff) on SQLSTATE 40001. */
 export async function withRetry<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnSerialization(() => db.transaction(work));
+}
+
+/** Re-runs `attempt` (one statement or one transaction) when CockroachDB aborts it with 40001. */
+export async function retryOnSerialization<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await db.transaction(work);
+      return await attempt();
     } catch (error) {
-      if (!isSerializationFailure(error) || attempt >= RETRY_MAX) throw error;
-      await new Promise((r) => setTimeout(r, 5 * 2 ** Math.min(attempt, 6)));
+      if (!isSerializationFailure(error) || n >= RETRY_MAX) throw error;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** Math.min(n, 6)));
     }
   }
 }

@@ -5,12 +5,7 @@
 
 import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { ActorRef } from '../actors/actor.ts';
-import {
-  actorSnapshots,
-  outbox,
-  partitionCheckpoints,
-  poisonMessages,
-} from '../schema/db/tables.ts';
+import { actorSnapshots, outbox, partitionCheckpoints } from '../schema/db/tables.ts';
 import type { StateReader } from './bus.ts';
 import { decodeJson } from './codec.ts';
 import type { Db, Tx } from './db.ts';
@@ -121,49 +116,88 @@ export async function loadTimers(db: Db, partition: number) {
     .where(and(eq(actorSnapshots.partition, partition), isNotNull(actorSnapshots.timerAtMs)));
 }
 
+/** Outbox rows not known to be published: above the checkpoint's published_seq. */
 export async function loadOutbox(db: Db, partition: number): Promise<OutboxRow[]> {
+  const published = db
+    .select({ seq: partitionCheckpoints.publishedSeq })
+    .from(partitionCheckpoints)
+    .where(eq(partitionCheckpoints.partition, partition));
   const rows = await db
     .select()
     .from(outbox)
-    .where(eq(outbox.partition, partition))
+    .where(
+      and(eq(outbox.partition, partition), sql`${outbox.sourceSeq} > coalesce((${published}), 0)`),
+    )
     .orderBy(outbox.sourceSeq, outbox.idx);
   return rows.map((r) => ({ ...r, headers: r.headers as Record<string, string> | null }));
 }
 
-/** The batch transaction body; throws FencedError (rolling back) if this owner was fenced. */
-export async function writeBatch(tx: Tx, batch: BatchWrite): Promise<void> {
-  const { partition } = batch;
-  const advanced = await tx
-    .update(partitionCheckpoints)
-    .set({ seq: batch.lastSeq, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(partitionCheckpoints.partition, partition),
-        eq(partitionCheckpoints.fence, batch.fence),
-      ),
+/**
+ * The whole batch write as ONE statement, atomic on its own: the fenced checkpoint advance, the
+ * snapshot upserts, the outbox rows and the poison records, each of the latter guarded by the
+ * checkpoint row the first one returned. One round trip per batch instead of one per table, and
+ * each table is modified once, as CockroachDB requires of a statement. Throws FencedError (and
+ * nothing is written) when this owner was fenced.
+ */
+export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> {
+  const snaps = snapshotColumns(batch.snapshots);
+  const out = outboxColumns(batch.outbox);
+  const poison = poisonColumns(batch.poison);
+  const result = await tx.execute(sql`
+    with cp as (
+      update partition_checkpoints
+      set seq = ${batch.lastSeq}, published_seq = greatest(published_seq, ${batch.publishedThroughSeq}),
+          updated_at = now()
+      where partition = ${batch.partition} and fence = ${batch.fence}
+      returning partition
+    ), snaps as (
+      insert into actor_snapshots (type, key, partition, version, state, timer_at_ms, updated_at)
+      select t, k, cp.partition, v, s::jsonb, tm, now()
+      from unnest(${param(snaps.types)}::text[], ${param(snaps.keys)}::text[],
+                  ${param(snaps.versions)}::bigint[], ${param(snaps.states)}::text[],
+                  ${param(snaps.timers)}::bigint[]) as u(t, k, v, s, tm), cp
+      on conflict (type, key) do update set partition = excluded.partition,
+        version = excluded.version, state = excluded.state,
+        timer_at_ms = excluded.timer_at_ms, updated_at = excluded.updated_at
+      returning 1
+    ), ob as (
+      insert into outbox (partition, source_seq, idx, subject, msg_id, payload, headers)
+      select cp.partition, s, i, subj, mid, pay, h::jsonb
+      from unnest(${param(out.seqs)}::bigint[], ${param(out.idxs)}::int[],
+                  ${param(out.subjects)}::text[], ${param(out.msgIds)}::text[],
+                  ${param(out.payloads)}::text[], ${param(out.headers)}::text[])
+        as u(s, i, subj, mid, pay, h), cp
+      on conflict do nothing
+      returning 1
+    ), po as (
+      insert into poison_messages (partition, seq, subject, reason, payload)
+      select cp.partition, q, subj, r, pay
+      from unnest(${param(poison.seqs)}::bigint[], ${param(poison.subjects)}::text[],
+                  ${param(poison.reasons)}::text[], ${param(poison.payloads)}::text[])
+        as u(q, subj, r, pay), cp
+      on conflict do nothing
+      returning 1
     )
-    .returning({ partition: partitionCheckpoints.partition });
-  if (advanced.length === 0) throw new FencedError(`partition ${partition} fenced`);
-  if (batch.publishedThroughSeq > 0) {
-    await tx
-      .delete(outbox)
-      .where(
-        and(eq(outbox.partition, partition), lte(outbox.sourceSeq, batch.publishedThroughSeq)),
-      );
+    select (select count(*) from cp) as advanced, (select count(*) from snaps) as snaps,
+           (select count(*) from ob) as outbox, (select count(*) from po) as poison`);
+  const rows = (result as unknown as { rows: Array<{ advanced: string | number }> }).rows;
+  if (Number(rows[0]?.advanced ?? 0) === 0) {
+    throw new FencedError(`partition ${batch.partition} fenced`);
   }
-  if (batch.snapshots.length > 0) await upsertSnapshots(tx, partition, batch.snapshots);
-  if (batch.outbox.length > 0) await insertOutbox(tx, partition, batch.outbox);
-  if (batch.poison.length > 0) {
-    const rows = batch.poison.map((r) => ({ partition, ...r }));
-    await tx.insert(poisonMessages).values(rows).onConflictDoNothing();
-  }
+}
+
+/** Removes outbox rows already published (at or below the checkpoint's published_seq). */
+export async function pruneOutbox(db: Db, partition: number): Promise<void> {
+  await db.execute(sql`
+    delete from outbox where partition = ${partition} and source_seq <= (
+      select published_seq from partition_checkpoints where partition = ${partition})`);
 }
 
 // Row sets go in as one array parameter per column (unnest): one short statement however large
 // the batch, cheap to build and to parse, and within the subset CockroachDB shares.
 const param = (values: unknown[]) => sql.param(values);
 
-async function insertOutbox(tx: Tx, partition: number, rows: readonly OutboxRow[]) {
+function outboxColumns(rows: readonly OutboxRow[]) {
   const n = rows.length;
   const seqs = new Array<number>(n);
   const idxs = new Array<number>(n);
@@ -180,16 +214,10 @@ async function insertOutbox(tx: Tx, partition: number, rows: readonly OutboxRow[
     payloads[i] = row.payload;
     headers[i] = row.headers === null ? null : JSON.stringify(row.headers);
   }
-  await tx.execute(sql`
-    insert into outbox (partition, source_seq, idx, subject, msg_id, payload, headers)
-    select ${partition}::int, s, i, subj, mid, pay, h::jsonb
-    from unnest(${param(seqs)}::bigint[], ${param(idxs)}::int[], ${param(subjects)}::text[],
-                ${param(msgIds)}::text[], ${param(payloads)}::text[], ${param(headers)}::text[])
-      as u(s, i, subj, mid, pay, h)
-    on conflict do nothing`);
+  return { seqs, idxs, subjects, msgIds, payloads, headers };
 }
 
-async function upsertSnapshots(tx: Tx, partition: number, writes: readonly SnapshotWrite[]) {
+function snapshotColumns(writes: readonly SnapshotWrite[]) {
   const n = writes.length;
   const types = new Array<string>(n);
   const keys = new Array<string>(n);
@@ -204,14 +232,16 @@ async function upsertSnapshots(tx: Tx, partition: number, writes: readonly Snaps
     states[i] = w.stateJson;
     timers[i] = w.timerAtMs ?? null;
   }
-  await tx.execute(sql`
-    insert into actor_snapshots (type, key, partition, version, state, timer_at_ms, updated_at)
-    select t, k, ${partition}::int, v, s::jsonb, tm, now()
-    from unnest(${param(types)}::text[], ${param(keys)}::text[], ${param(versions)}::bigint[],
-                ${param(states)}::text[], ${param(timers)}::bigint[]) as u(t, k, v, s, tm)
-    on conflict (type, key) do update set partition = excluded.partition,
-      version = excluded.version, state = excluded.state,
-      timer_at_ms = excluded.timer_at_ms, updated_at = excluded.updated_at`);
+  return { types, keys, versions, states, timers };
+}
+
+function poisonColumns(rows: readonly PoisonRow[]) {
+  return {
+    seqs: rows.map((r) => r.seq),
+    subjects: rows.map((r) => r.subject),
+    reasons: rows.map((r) => r.reason),
+    payloads: rows.map((r) => r.payload),
+  };
 }
 
 /** Actor snapshots as read models (StateReader): what the DB holds, i.e. durable state. */

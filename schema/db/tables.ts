@@ -34,11 +34,16 @@ export const actorSnapshots = pgTable(
   ],
 );
 
-/** Last applied CMD stream sequence per partition, and the fencing token of its owner. */
+/**
+ * Last applied CMD stream sequence per partition, the fencing token of its owner, and the source
+ * sequence through which the outbox is known published (rows at or below it are only awaiting
+ * pruning and are never re-published).
+ */
 export const partitionCheckpoints = pgTable('partition_checkpoints', {
   partition: integer('partition').primaryKey(),
   seq: bigint('seq', { mode: 'number' }).notNull(),
   fence: bigint('fence', { mode: 'number' }).notNull(),
+  publishedSeq: bigint('published_seq', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "partition_checkpoints" ADD COLUMN "published_seq" bigint DEFAULT 0 NOT NULL;
