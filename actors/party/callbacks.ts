@@ -28,7 +28,11 @@ export function partyPath(resource: 'parties' | 'participants', party: PartyId):
   return `/${resource}/${encodeURIComponent(party.partyIdType)}/${id}${sub}`;
 }
 
-/** GET /parties forwarded to an owner, FSPIOP-Destination set to that owner. */
+/**
+ * GET /parties forwarded to an owner with the requester's headers as sent. A requester that named
+ * no FSPIOP-Destination (optional on this request, §1.2) reaches the owner without one: the
+ * owner knows it is addressed, and a DFSP (or test harness) may route on the header's absence.
+ */
 export function forwardLookup(
   party: PartyId,
   owner: string,
@@ -36,7 +40,6 @@ export function forwardLookup(
   path: string,
   id: string,
 ) {
-  const headers = { ...relay.headers, 'fspiop-destination': owner };
   const callback: Callback = {
     to: owner,
     endpointType: endpoint('PARTIES', party, 'GET'),
@@ -44,7 +47,7 @@ export function forwardLookup(
     method: 'GET',
     path,
     resource: 'parties',
-    relay: { headers },
+    relay: { headers: relay.headers },
     id: `parties/${id}/${owner}`,
   };
   return effect(callback);

@@ -83,8 +83,9 @@ function relayedHeaders(
     if (RELAYED_HEADERS.includes(lower)) headers[lower] = value;
   }
   if (!carriesAccept(callback.method)) delete headers['accept'];
-  // GET /parties reaches the payee without a destination; the switch names it (ALS behaviour).
-  headers['fspiop-destination'] ??= callback.to;
+  // Relayed headers are the sender's: a GET /parties sent without FSPIOP-Destination (optional
+  // there, §1.2) reaches the owner without one, as sent. Naming it would also send the payee a
+  // header its sender never signed.
   headers['date'] ??= new Date(options.nowMs).toUTCString();
   return headers;
 }

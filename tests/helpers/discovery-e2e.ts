@@ -79,7 +79,8 @@ export type ExpectedCallback = {
   readonly method: string;
   readonly path: string;
   readonly source: string;
-  readonly destination: string;
+  /** Undefined when the header must be absent (a relayed GET /parties sent without one). */
+  readonly destination: string | undefined;
   /** Full Content-Type, e.g. media('parties', '1.1'). */
   readonly contentType: string;
   /** Exact parsed body; omitted for a GET (no body). */

@@ -75,7 +75,8 @@ async function lookup(party: PartyInfo, name: string, version: string) {
     method: 'GET',
     path,
     source: PAYER,
-    destination: party.fspId,
+    // Relayed as the payer sent it: without FSPIOP-Destination.
+    destination: undefined,
     contentType: media('parties', version),
   });
   const answer = partyAnswer(party, name);

@@ -114,7 +114,7 @@ describe('discovery gateway (in process)', () => {
       assert.equal(forward?.to, 'payee');
       assert.equal(forward?.method, 'GET');
       assert.equal(forward?.path, '/parties/MSISDN/123/30');
-      assert.equal(forward?.relay?.headers['fspiop-destination'], 'payee');
+      assert.equal(forward?.relay?.headers['fspiop-destination'], undefined, 'relayed as sent');
 
       const body = JSON.stringify(quoteBody('Ĵõsé မြန်မာ'));
       const quote = await app.request('/quotes', {

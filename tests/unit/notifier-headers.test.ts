@@ -101,7 +101,7 @@ describe('buildHeaders for a relayed message', () => {
     });
   });
 
-  it('names the recipient and the date when the original carried neither (GET /parties)', () => {
+  it('keeps a GET /parties without FSPIOP-Destination as sent, adding only a Date', () => {
     const callback: Callback = {
       to: 'payeefsp',
       endpointType: 'FSPIOP_CALLBACK_URL_PARTIES_GET',
@@ -123,7 +123,6 @@ describe('buildHeaders for a relayed message', () => {
       'content-type': 'application/vnd.interoperability.parties+json;version=1.1',
       accept: 'application/vnd.interoperability.parties+json;version=1',
       'fspiop-source': 'payerfsp',
-      'fspiop-destination': 'payeefsp',
       date: NOW_TEXT,
     });
   });

@@ -80,7 +80,8 @@ describe('PartyLookup actor (built-in oracle)', () => {
     assert.ok(forward?.kind === 'callback');
     assert.equal(forward.callback.to, 'payee');
     assert.equal(forward.callback.endpointType, 'FSPIOP_CALLBACK_URL_PARTIES_GET');
-    assert.equal(forward.callback.relay?.headers['fspiop-destination'], 'payee');
+    assert.equal(forward.callback.relay?.headers['fspiop-destination'], undefined);
+    assert.equal(forward.callback.to, 'payee');
     const none = partyActor.decide(partyActor.initial, { ...lookup, owners: [] }, ctx).effects[0];
     assert.ok(none?.kind === 'callback');
     assert.equal(none.callback.to, 'payer');
