@@ -34,6 +34,11 @@ export type Callback = {
    * Hub-originated: absent; `body` is rendered as JSON with the hub's headers.
    */
   readonly relay?: { readonly headers: Readonly<Record<string, string>>; readonly body?: string };
+  /**
+   * For a relayed answer: the Accept header of the request it answers. The notifier relabels the
+   * answer's Content-Type version to one the requester reads (schema/fspiop/versions.ts).
+   */
+  readonly requesterAccept?: string;
   readonly body?: unknown;
   /** Media-type version for hub-originated messages (e.g. `1.0`); default from configuration. */
   readonly version?: string;

@@ -4,6 +4,7 @@
 // that every forward and every hub answer leaves through the outbox with the state behind it.
 
 import { fspiopError } from '../../schema/fspiop/errors.ts';
+import { negotiatedContentType } from '../../schema/fspiop/versions.ts';
 import type { ActorDefinition, Decision, Effect } from '../actor.ts';
 import { assertNever } from '../actor.ts';
 import type { Relay } from '../quote/exchange-types.ts';
@@ -26,7 +27,6 @@ import {
   type RegisterParty,
   type RelayPartyAnswer,
 } from './messages.ts';
-import { negotiatedContentType } from './negotiate.ts';
 
 type PartyDecision = Decision<PartyEvent, PartyReply>;
 

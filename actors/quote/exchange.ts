@@ -114,7 +114,8 @@ function decideAnswer(state: ExchangeState, cmd: AnswerExchange, cb: Callbacks):
     const effect = cb.hubError(cmd.source, cmd.refusal, cmd.answerHash);
     return { events: deliveredIfActive(state), effects: [effect], reply: refused(cmd.refusal) };
   }
-  const forward = cb.relay(cmd.destination, cmd.relay, 'PUT', cmd.path, cmd.answerHash);
+  const accept = state.phase === 'absent' ? undefined : state.request.headers['accept'];
+  const forward = cb.relay(cmd.destination, cmd.relay, 'PUT', cmd.path, cmd.answerHash, accept);
   if (state.phase === 'absent') {
     // Not seen by this hub (sent to another hub instance before persistence): route it anyway.
     return { events: [], effects: [forward], reply: { kind: 'accepted' } };
@@ -149,7 +150,8 @@ function decideQuery(
   }
   if (state.phase !== 'absent' && state.answer && cmd.requester === state.requester) {
     const path = `/${cb.resource}/${cb.key}${state.answer.isError ? '/error' : ''}`;
-    const resend = cb.relay(cmd.requester, state.answer.relay, 'PUT', path);
+    const accept = state.request.headers['accept'];
+    const resend = cb.relay(cmd.requester, state.answer.relay, 'PUT', path, undefined, accept);
     return { events: [DELIVERED], effects: [resend], reply: { kind: 'resent' } };
   }
   const target = cmd.destination ?? (state.phase === 'absent' ? undefined : state.responder);
@@ -235,8 +237,17 @@ function callbacks(config: ExchangeConfig, key: string, deliveries: number) {
       method: Callback['method'],
       path: string,
       suffix?: string,
+      requesterAccept?: string,
     ): Effect {
-      const callback: Callback = { ...base, to, method, path, relay, id: id(suffix) };
+      const callback: Callback = {
+        ...base,
+        to,
+        method,
+        path,
+        relay,
+        id: id(suffix),
+        ...(requesterAccept === undefined ? {} : { requesterAccept }),
+      };
       return { kind: 'callback', callback };
     },
     hubError(to: string, error: FspiopError, suffix?: string): Effect {

@@ -31,9 +31,15 @@ export function forwardPrepare(to: string, transferId: string, relay: Relay): Ca
 }
 
 /** The payee's PUT /transfers/{ID}, relayed to the payer. */
-export function relayFulfil(to: string, transferId: string, relay: Relay): Callback {
+export function relayFulfil(
+  to: string,
+  transferId: string,
+  relay: Relay,
+  payerAccept: string | undefined,
+): Callback {
   return {
     ...base(to, transferId, 'fulfil'),
+    ...(payerAccept === undefined ? {} : { requesterAccept: payerAccept }),
     endpointType: TRANSFER_PUT,
     method: 'PUT',
     path: `/transfers/${transferId}`,
@@ -42,9 +48,15 @@ export function relayFulfil(to: string, transferId: string, relay: Relay): Callb
 }
 
 /** The payee's PUT /transfers/{ID}/error, relayed to the payer. */
-export function relayError(to: string, transferId: string, relay: Relay): Callback {
+export function relayError(
+  to: string,
+  transferId: string,
+  relay: Relay,
+  payerAccept: string | undefined,
+): Callback {
   return {
     ...base(to, transferId, 'reject'),
+    ...(payerAccept === undefined ? {} : { requesterAccept: payerAccept }),
     endpointType: TRANSFER_ERROR,
     method: 'PUT',
     path: `/transfers/${transferId}/error`,

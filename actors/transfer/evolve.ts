@@ -14,6 +14,9 @@ export function evolve(state: TransferState, event: TransferEvent): TransferStat
         terms: event.terms,
         prepareHash: event.prepareHash,
         relay: event.relay,
+        ...(event.relay.headers['accept'] === undefined
+          ? {}
+          : { payerAccept: event.relay.headers['accept'] }),
       };
     case 'TransferInvalidated':
       invariant(state.phase === 'absent', 'only a new transfer can be invalid');

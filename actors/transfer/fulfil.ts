@@ -128,7 +128,7 @@ function commit(
         ),
       ]
     : [
-        relayFulfil(payerFsp, transferId, cmd.relay),
+        relayFulfil(payerFsp, transferId, cmd.relay, state.payerAccept),
         ...(ctx.hub.confirmToPayee && payerFsp !== payeeFsp
           ? [hubPut(payeeFsp, transferId, committed, `${id}/payee`)]
           : []),

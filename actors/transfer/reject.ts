@@ -65,7 +65,7 @@ export function decideReject(
       },
     ],
     effects: [
-      callbackEffect(relayError(payerFsp, transferId, cmd.relay)),
+      callbackEffect(relayError(payerFsp, transferId, cmd.relay, state.payerAccept)),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'accepted' },

@@ -35,6 +35,8 @@ export type Known = {
   readonly errorHash?: string;
   /** True for transfers recorded by the hub itself (Admin funds in/out). */
   readonly hub?: true;
+  /** The payer's Accept on the prepare: relayed answers are labelled with a version it reads. */
+  readonly payerAccept?: string;
 };
 
 export type TransferState =
@@ -81,12 +83,13 @@ export function externalState(
 
 /** The fields every known phase shares, without the phase-specific ones. */
 export function knownPart(state: KnownTransfer): Known {
-  const { terms, prepareHash, fulfilHash, errorHash, hub } = state;
+  const { terms, prepareHash, fulfilHash, errorHash, hub, payerAccept } = state;
   return {
     terms,
     prepareHash,
     ...(fulfilHash === undefined ? {} : { fulfilHash }),
     ...(errorHash === undefined ? {} : { errorHash }),
     ...(hub === undefined ? {} : { hub }),
+    ...(payerAccept === undefined ? {} : { payerAccept }),
   };
 }

@@ -7,6 +7,7 @@
 // and Content-Length is recomputed from the body actually sent.
 
 import type { Callback, CallbackMethod, FspiopResource } from '../../actors/callback.ts';
+import { contentTypeForIds, negotiatedContentType } from '../../schema/fspiop/versions.ts';
 
 /** Headers of a relayed request that are forwarded unchanged (lower-case names). */
 export const RELAYED_HEADERS: readonly string[] = [
@@ -72,6 +73,18 @@ export function buildHeaders(
   return headers;
 }
 
+/**
+ * Version mediation: an answer is labelled with a version its requester reads; a forwarded
+ * request whose ids are ULIDs with 1.x headers is labelled 2.0, where such ids are valid.
+ */
+function mediatedContentType(callback: Callback, contentType: string): string {
+  if (callback.requesterAccept !== undefined) {
+    return negotiatedContentType(contentType, callback.requesterAccept);
+  }
+  if (callback.method === 'PUT' || callback.method === 'PATCH') return contentType;
+  return contentTypeForIds(contentType, callback.resource, callback.path, callback.relay?.body);
+}
+
 function relayedHeaders(
   callback: Callback,
   original: Readonly<Record<string, string>>,
@@ -83,6 +96,9 @@ function relayedHeaders(
     if (RELAYED_HEADERS.includes(lower)) headers[lower] = value;
   }
   if (!carriesAccept(callback.method)) delete headers['accept'];
+  const contentType = headers['content-type'];
+  if (contentType !== undefined)
+    headers['content-type'] = mediatedContentType(callback, contentType);
   // Relayed headers are the sender's: a GET /parties sent without FSPIOP-Destination (optional
   // there, §1.2) reaches the owner without one, as sent. Naming it would also send the payee a
   // header its sender never signed.

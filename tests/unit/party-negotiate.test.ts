@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { DecideContext } from '../../actors/actor.ts';
 import { partyActor } from '../../actors/party/index.ts';
 import type { PartyCommand, PartyState } from '../../actors/party/messages.ts';
-import { negotiatedContentType, negotiatedVersion } from '../../actors/party/negotiate.ts';
+import { negotiatedContentType, negotiatedVersion } from '../../schema/fspiop/versions.ts';
 
 const ctx: DecideContext = {
   actorId: 'MSISDN/123',

@@ -15,7 +15,7 @@
 //    send no body; relay headers carry FSPIOP-Destination already set to the recipient.
 // 4. Relayed messages (Callback.relay) keep the sender's headers as given. A PUT /parties answer
 //    in a version the requester's Accept does not allow is relabelled by the PartyLookup actor
-//    (actors/party/negotiate.ts): TTK expects `parties+json;version=1.0` at the payer though its
+//    (schema/fspiop/versions.ts): TTK expects `parties+json;version=1.0` at the payer though its
 //    payee answers with 2.0.
 
 import { Hono } from 'hono';

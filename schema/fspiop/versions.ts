@@ -1,8 +1,11 @@
-// Version negotiation for relayed PUT /parties answers (fspiop.md §1.4): the requester said in the
-// GET's Accept which versions it reads, and the payee may answer in another one (TTK's payee
-// answers 2.0 to a payer that asked for 1.x). The hub then rewrites only the version parameter of
-// the relayed Content-Type, never the body. A minor version is backward compatible, so a client
-// that reads 1.1 also reads 1.0. Pure string functions, used by the PartyLookup actor.
+// FSPIOP version mediation for relayed messages (fspiop.md §1.4), rewriting only the version
+// parameter of the Content-Type, never the body:
+// - an answer goes back to its requester in a version the requester's Accept allows (a payee may
+//   answer 2.0 to a payer that asked for 1.x; a minor version is backward compatible);
+// - a request whose ids are ULIDs (valid only from 2.0, yet sent with 1.x headers by clients
+//   such as the Mojaloop Testing Toolkit) is forwarded labelled 2.0, the lowest version in which
+//   it is valid, so a strict receiver does not refuse it.
+// Pure string functions, used by the actors and the notifier.
 
 /** Concrete versions the hub speaks, lowest first. */
 const HUB_VERSIONS = ['1.0', '1.1', '2.0'] as const;
@@ -61,4 +64,39 @@ export function negotiatedContentType(contentType: string, accept: string | unde
   if (version === undefined) return contentType;
   const chosen = negotiatedVersion(version, accept);
   return chosen === version ? contentType : contentType.replace(CONTENT_VERSION, `$1${chosen}$3`);
+}
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** Body fields holding FSPIOP CorrelationIds, by resource. */
+const ID_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  transfers: ['transferId'],
+  quotes: ['quoteId', 'transactionId', 'transactionRequestId'],
+  transactionRequests: ['transactionRequestId'],
+  bulkTransfers: ['bulkTransferId', 'bulkQuoteId'],
+  bulkQuotes: ['bulkQuoteId'],
+};
+
+function carriesUlid(resource: string, path: string, body: string | undefined): boolean {
+  if (path.split(/[/?]/).some((segment) => ULID.test(segment))) return true;
+  const fields = ID_FIELDS[resource];
+  if (!fields || body === undefined) return false;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return fields.some((field) => typeof parsed[field] === 'string' && ULID.test(parsed[field]));
+  } catch {
+    return false;
+  }
+}
+
+/** The Content-Type a forwarded 1.x request carries: 2.0 when its ids exist only in 2.0. */
+export function contentTypeForIds(
+  contentType: string,
+  resource: string,
+  path: string,
+  body: string | undefined,
+): string {
+  const version = CONTENT_VERSION.exec(contentType)?.[2];
+  if (version === undefined || !version.startsWith('1.')) return contentType;
+  if (!carriesUlid(resource, path, body)) return contentType;
+  return contentType.replace(CONTENT_VERSION, '$12.0$3');
 }
