@@ -23,7 +23,7 @@ import {
   openDatabase,
   startWorker,
 } from '../runtime/index.ts';
-import { startNotifier } from '../runtime/notifier/index.ts';
+import { loadHubSigner, startNotifier } from '../runtime/notifier/index.ts';
 import type { Config } from './config.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
@@ -153,6 +153,9 @@ export async function runRoles(
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryMax: config.CALLBACK_RETRY_MAX,
+      ...(config.JWS_SIGNING_KEY_PATH
+        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
+        : {}),
       log: logger.child({ role: 'notifier' }),
     });
     stoppables.push({ name: 'notifier', stop: () => notifier.stop() });

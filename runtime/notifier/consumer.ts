@@ -20,6 +20,7 @@ import type { Directory } from '../bus.ts';
 import { OUT_STREAM } from '../streams.ts';
 import { type DeliveryOutcome, NotifierCore, type NotifierLog } from './core.ts';
 import { decodeCallback } from './decode.ts';
+import type { HubSigner } from './jws.ts';
 import type { LaneStatus } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
 import { createHttpTransport, type HttpTransportOptions, type Transport } from './transport.ts';
@@ -31,6 +32,8 @@ export type NotifierOptions = {
   readonly directory: Directory;
   readonly hub: { readonly hubName: string };
   readonly defaultVersion?: string;
+  /** Signs hub-originated callbacks (JWS_SIGNING_KEY_PATH); absent: no FSPIOP-Signature. */
+  readonly signer?: HubSigner;
   readonly perDfspInFlightMax?: number;
   readonly perDfspQueueMax?: number;
   readonly retryMax?: number;
@@ -97,6 +100,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     ...(options.defaultVersion === undefined ? {} : { defaultVersion: options.defaultVersion }),
     ...(options.perDfspQueueMax === undefined ? {} : { perDfspQueueMax: options.perDfspQueueMax }),
     ...(options.retryMax === undefined ? {} : { retry: { retryMax: options.retryMax } }),
+    ...(options.signer === undefined ? {} : { signer: options.signer }),
   });
   const jsm = await jetstreamManager(options.nc);
   const maxAckPending = options.maxAckPending ?? 20_000;

@@ -10,6 +10,7 @@ import type { ParticipantDirectoryEntry } from '../../actors/participant/directo
 import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { Directory } from '../bus.ts';
 import { buildHeaders, renderBody } from './headers.ts';
+import type { HubSigner } from './jws.ts';
 import { type LaneStatus, Lanes } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -52,6 +53,8 @@ export type NotifierCoreOptions = {
   readonly log: NotifierLog;
   readonly clock?: () => number;
   readonly random?: () => number;
+  /** Signs hub-originated requests (FSPIOP-Signature) when the scheme uses JWS. */
+  readonly signer?: HubSigner;
 };
 
 /** The request to send for `callback`, or the outcome that says why there is none. */
@@ -130,9 +133,18 @@ export class NotifierCore {
         : { defaultVersion: this.#options.defaultVersion }),
     });
     const outcome =
-      prepared.kind === 'request' ? await this.#send(callback, prepared.request) : prepared;
+      prepared.kind === 'request'
+        ? await this.#send(callback, await this.#signed(callback, prepared.request))
+        : prepared;
     this.#record(callback, outcome, startedMs, prepared.kind === 'request' ? prepared : undefined);
     return outcome;
+  }
+
+  async #signed(callback: Callback, request: HttpRequest): Promise<HttpRequest> {
+    const { signer } = this.#options;
+    if (!signer || callback.relay || request.body === undefined) return request;
+    const signature = await signer.sign(request.headers, request.body);
+    return { ...request, headers: { ...request.headers, 'fspiop-signature': signature } };
   }
 
   async #send(callback: Callback, request: HttpRequest): Promise<DeliveryOutcome> {

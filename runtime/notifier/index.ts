@@ -26,6 +26,7 @@ export {
   renderBody,
   versionFor,
 } from './headers.ts';
+export { type HubSigner, loadHubSigner, signerFromKey } from './jws.ts';
 export { type AttemptResult, backoffMs, judgeAttempt, type RetryPolicy } from './retry.ts';
 export { createHttpTransport, type HttpRequest, type Transport } from './transport.ts';
 export { BASE_URL_ENDPOINT_TYPES, renderTemplate, resolveUrl, type UrlResolution } from './url.ts';
