@@ -97,7 +97,8 @@ export function recall(recent: RecentOutcomes, key: string): Outcome | undefined
  * dictionary-mode object, and JSONB keeps array order, so eviction order survives snapshots.
  */
 export function remember(recent: RecentOutcomes, key: string, outcome: Outcome): RecentOutcomes {
-  const keepFrom = Math.max(0, recent.length + 1 - recentOutcomesMax);
+  const excess = recent.length + 1 - recentOutcomesMax;
+  const keepFrom = excess > 0 ? excess : 0;
   const next = recent.slice(keepFrom);
   next.push([key, outcome]);
   return next;

@@ -9,13 +9,7 @@ import type { Received } from '../helpers/dfsp-sim.ts';
 import { errorCodeOf, fspiop, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
 import { checkInvariants } from '../helpers/invariants.ts';
 import { adminExpect, positionOf } from '../helpers/onboard.ts';
-import {
-  expectTrail,
-  sleep,
-  startWorld,
-  type World,
-  waitUntil,
-} from '../helpers/transfer-world.ts';
+import { expectTrail, startWorld, type World, waitUntil } from '../helpers/transfer-world.ts';
 
 const PAYER = 'payerfsp';
 const PAYEE = 'payeefsp';
