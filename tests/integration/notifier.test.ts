@@ -126,9 +126,10 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/transfers');
     assert.equal(request.body, body);
+    // A ULID transferId is valid only in 2.0: the 1.1 label is mediated to 2.0, body unchanged.
     assert.equal(
       request.headers['content-type'],
-      'application/vnd.interoperability.transfers+json;version=1.1',
+      'application/vnd.interoperability.transfers+json;version=2.0',
     );
     assert.equal(
       request.headers['accept'],
