@@ -97,8 +97,15 @@ function relayedHeaders(
   }
   if (!carriesAccept(callback.method)) delete headers['accept'];
   const contentType = headers['content-type'];
-  if (contentType !== undefined)
-    headers['content-type'] = mediatedContentType(callback, contentType);
+  if (contentType !== undefined) {
+    const mediated = mediatedContentType(callback, contentType);
+    // A request relabelled 2.0 asks for a 2.0 answer too (receivers negotiate on Accept); the
+    // hub relabels that answer for the requester on the way back.
+    if (mediated !== contentType && headers['accept'] !== undefined && !callback.requesterAccept) {
+      headers['accept'] = mediaType(callback.resource, '2.0');
+    }
+    headers['content-type'] = mediated;
+  }
   // Relayed headers are the sender's: a GET /parties sent without FSPIOP-Destination (optional
   // there, §1.2) reaches the owner without one, as sent. Naming it would also send the payee a
   // header its sender never signed.

@@ -48,7 +48,7 @@ describe('contentTypeForIds', () => {
 describe('notifier version mediation', () => {
   const options = { hubName: 'Hub', nowMs: 0 };
 
-  it('forwards a 1.0 POST /quotes with ULID ids labelled 2.0, body unchanged', () => {
+  it('forwards a 1.0 POST /quotes with ULID ids labelled and accepting 2.0, body unchanged', () => {
     const body = JSON.stringify({ quoteId: ULID, transactionId: ULID });
     const callback: Callback = {
       to: 'payee',
@@ -62,7 +62,7 @@ describe('notifier version mediation', () => {
     };
     const headers = buildHeaders(callback, body, options);
     assert.equal(headers['content-type'], quotes('2.0'));
-    assert.equal(headers['accept'], quotes('1.0'));
+    assert.equal(headers['accept'], quotes('2.0'), 'asks the payee for a 2.0 answer too');
   });
 
   it("relabels a relayed answer to a version in the requester's Accept", () => {
