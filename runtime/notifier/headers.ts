@@ -106,6 +106,10 @@ function relayedHeaders(
     }
     headers['content-type'] = mediated;
   }
+  // FSPIOP-URI and FSPIOP-HTTP-Method describe this hop; a sender's value that does not (a
+  // placeholder, another path) is corrected rather than passed on as a false statement.
+  if (headers['fspiop-uri'] !== undefined) headers['fspiop-uri'] = callback.path;
+  if (headers['fspiop-http-method'] !== undefined) headers['fspiop-http-method'] = callback.method;
   // Relayed headers are the sender's: a GET /parties sent without FSPIOP-Destination (optional
   // there, §1.2) reaches the owner without one, as sent. Naming it would also send the payee a
   // header its sender never signed.

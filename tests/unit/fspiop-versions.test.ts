@@ -80,4 +80,28 @@ describe('notifier version mediation', () => {
     };
     assert.equal(buildHeaders(callback, body, options)['content-type'], transfers('1.0'));
   });
+
+  it('corrects a relayed FSPIOP-URI and FSPIOP-HTTP-Method that do not describe this hop', () => {
+    const body = '{"party":{}}';
+    const callback: Callback = {
+      to: 'payer',
+      endpointType: 'FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT_ERROR',
+      params: {},
+      method: 'PUT',
+      path: '/parties/MSISDN/123/31/error',
+      resource: 'parties',
+      relay: {
+        headers: {
+          'content-type': 'application/vnd.interoperability.parties+json;version=1.1',
+          'fspiop-uri': 'placeholder text',
+          'fspiop-http-method': 'whatever',
+        },
+        body,
+      },
+      id: 'p1',
+    };
+    const headers = buildHeaders(callback, body, options);
+    assert.equal(headers['fspiop-uri'], '/parties/MSISDN/123/31/error');
+    assert.equal(headers['fspiop-http-method'], 'PUT');
+  });
 });
