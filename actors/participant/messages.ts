@@ -28,27 +28,12 @@ export type ReleaseReservation = {
   readonly transferId: string;
 };
 
-/** Sent back to `{type:'transfer', key: transferId}` after a ReserveFunds. */
-export type FundsReservedReply = { readonly kind: 'FundsReserved'; readonly transferId: string };
-export type ReservationRejectedReply = {
-  readonly kind: 'ReservationRejected';
-  readonly transferId: string;
-  readonly error: FspiopError;
-};
-
-/** Sent to `{type:'transfer', key: transferId}` so funds in/out are queryable as transfers. */
-export type RecordHubTransfer = {
-  readonly kind: 'RecordHubTransfer';
-  readonly transferId: string;
-  readonly payerFsp: string;
-  readonly payeeFsp: string;
-  readonly amount: { readonly amount: string; readonly currency: string };
-  readonly state: 'RESERVED' | 'COMMITTED' | 'ABORTED';
-  readonly reason?: string;
-  readonly extensionList?: ExtensionList;
-};
-
-// --- from the Admin API --------------------------------------------------------------------
+// Replies to the Transfer actor are defined by their receiver (actors/transfer/messages.ts).
+export type {
+  FundsReserved as FundsReservedReply,
+  RecordHubTransfer,
+  ReservationRejected as ReservationRejectedReply,
+} from '../transfer/messages.ts';
 
 export type AddHubAccount = {
   readonly kind: 'AddHubAccount';

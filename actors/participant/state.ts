@@ -97,9 +97,8 @@ export function recall(recent: RecentOutcomes, key: string): Outcome | undefined
  * dictionary-mode object, and JSONB keeps array order, so eviction order survives snapshots.
  */
 export function remember(recent: RecentOutcomes, key: string, outcome: Outcome): RecentOutcomes {
-  const excess = recent.length + 1 - recentOutcomesMax;
-  const keepFrom = excess > 0 ? excess : 0;
-  const next = recent.slice(keepFrom);
+  // The newest recentOutcomesMax - 1 entries, then this one.
+  const next = recent.slice(1 - recentOutcomesMax);
   next.push([key, outcome]);
   return next;
 }

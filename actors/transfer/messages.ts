@@ -4,6 +4,12 @@
 // gateway stamps the payee's directory facts on PrepareTransfer, so a replay decides the same.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type {
+  CommitReservation,
+  CreditPosition,
+  ReleaseReservation,
+  ReserveFunds,
+} from '../participant/messages.ts';
 
 export type ExtensionList = { readonly extension: readonly { key: string; value: string }[] };
 
@@ -101,24 +107,12 @@ export type TransferCommand =
   | ReservationRejected
   | RecordHubTransfer;
 
-/** Commands the Transfer actor sends to Participant actors (the position contract). */
+/** Commands the Transfer actor sends to Participant actors (defined by their receiver). */
 export type ParticipantCommand =
-  | {
-      readonly kind: 'ReserveFunds';
-      readonly transferId: string;
-      readonly payerFsp: string;
-      readonly payeeFsp: string;
-      readonly currency: string;
-      readonly amountMinor: bigint;
-    }
-  | { readonly kind: 'CommitReservation'; readonly transferId: string }
-  | {
-      readonly kind: 'CreditPosition';
-      readonly transferId: string;
-      readonly currency: string;
-      readonly amountMinor: bigint;
-    }
-  | { readonly kind: 'ReleaseReservation'; readonly transferId: string };
+  | ReserveFunds
+  | CommitReservation
+  | CreditPosition
+  | ReleaseReservation;
 
 export type TransferReply =
   | { readonly kind: 'accepted' }
