@@ -3,6 +3,7 @@
 // debit cap, a funds-in on its SETTLEMENT account, its callback endpoints (pointing at the
 // simulators) and its parties in the built-in oracle (FSPIOP POST /participants/MSISDN/{id}).
 
+import { endpointTemplates } from '../dfsp-endpoints.ts';
 import { fspiopHeaders } from './fspiop.ts';
 import { sleep } from './loadgen.ts';
 import type { SimulatorStats } from './simulator.ts';
@@ -18,28 +19,6 @@ export type Onboarding = {
 };
 
 type Account = { id: number | string; ledgerAccountType: string; currency: string; value: unknown };
-
-function endpointsFor(base: string): Record<string, string> {
-  const party = `${base}/parties/{{partyIdType}}/{{partyIdentifier}}`;
-  const subId = `${party}/{{partySubIdOrType}}`;
-  const participant = `${base}/participants/{{partyIdType}}/{{partyIdentifier}}`;
-  return {
-    FSPIOP_CALLBACK_URL_TRANSFER_POST: `${base}/transfers`,
-    FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${base}/transfers/{{transferId}}`,
-    FSPIOP_CALLBACK_URL_TRANSFER_ERROR: `${base}/transfers/{{transferId}}/error`,
-    FSPIOP_CALLBACK_URL_PARTIES_GET: party,
-    FSPIOP_CALLBACK_URL_PARTIES_PUT: party,
-    FSPIOP_CALLBACK_URL_PARTIES_PUT_ERROR: `${party}/error`,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_GET: subId,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT: subId,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT_ERROR: `${subId}/error`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_PUT: participant,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_PUT_ERROR: `${participant}/error`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_SUB_ID_PUT: `${participant}/{{partySubIdOrType}}`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_SUB_ID_PUT_ERROR: `${participant}/{{partySubIdOrType}}/error`,
-    FSPIOP_CALLBACK_URL_QUOTES: base,
-  };
-}
 
 async function tolerateExisting(work: Promise<unknown>): Promise<void> {
   try {
@@ -92,7 +71,7 @@ export async function onboardDfsp(admin: SwitchClient, o: Onboarding, name: stri
     reason: 'bench liquidity',
     amount: { amount: String(o.liquidity), currency: o.currency },
   });
-  for (const [type, value] of Object.entries(endpointsFor(`${o.simulatorUrl}/${name}`))) {
+  for (const [type, value] of Object.entries(endpointTemplates(`${o.simulatorUrl}/${name}`))) {
     await admin.json('POST', `/participants/${name}/endpoints`, { type, value });
   }
   await waitFor(`${name} funds-in`, async () => {

@@ -5,6 +5,7 @@
 // at a simulated DFSP. Every call must answer the status central-ledger answers, else it throws.
 
 import { randomUUID } from 'node:crypto';
+import { endpointTemplates } from '../../ops/dfsp-endpoints.ts';
 
 export type AdminAnswer = { readonly status: number; readonly body: unknown };
 
@@ -40,35 +41,7 @@ export async function adminExpect(
   return answer.body;
 }
 
-/** Every FSPIOP endpoint type of the provisioning collection, as templates under `base`. */
-export function endpointTemplates(base: string): Record<string, string> {
-  const party = `${base}/parties/{{partyIdType}}/{{partyIdentifier}}`;
-  const participant = `${base}/participants/{{partyIdType}}/{{partyIdentifier}}`;
-  return {
-    FSPIOP_CALLBACK_URL_AUTHORIZATIONS: base,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_PUT: participant,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_PUT_ERROR: `${participant}/error`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_BATCH_PUT: `${base}/participants/{{requestId}}`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_BATCH_PUT_ERROR: `${base}/participants/{{requestId}}/error`,
-    FSPIOP_CALLBACK_URL_PARTIES_GET: party,
-    FSPIOP_CALLBACK_URL_PARTIES_PUT: party,
-    FSPIOP_CALLBACK_URL_PARTIES_PUT_ERROR: `${party}/error`,
-    FSPIOP_CALLBACK_URL_QUOTES: base,
-    FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE: base,
-    FSPIOP_CALLBACK_URL_TRANSFER_POST: `${base}/transfers`,
-    FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${base}/transfers/{{transferId}}`,
-    FSPIOP_CALLBACK_URL_TRANSFER_ERROR: `${base}/transfers/{{transferId}}/error`,
-    FSPIOP_CALLBACK_URL_BULK_TRANSFER_POST: `${base}/bulkTransfers`,
-    FSPIOP_CALLBACK_URL_BULK_TRANSFER_PUT: `${base}/bulkTransfers/{{id}}`,
-    FSPIOP_CALLBACK_URL_BULK_TRANSFER_ERROR: `${base}/bulkTransfers/{{id}}/error`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_SUB_ID_PUT: `${participant}/{{partySubIdOrType}}`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_SUB_ID_PUT_ERROR: `${participant}/{{partySubIdOrType}}/error`,
-    FSPIOP_CALLBACK_URL_PARTICIPANT_SUB_ID_DELETE: `${participant}/{{partySubIdOrType}}`,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_GET: `${party}/{{partySubIdOrType}}`,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT: `${party}/{{partySubIdOrType}}`,
-    FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT_ERROR: `${party}/{{partySubIdOrType}}/error`,
-  };
-}
+export { endpointTemplates };
 
 export type HubSetup = {
   readonly adminUrl: string;
