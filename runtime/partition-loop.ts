@@ -122,12 +122,24 @@ export class PartitionLoop {
     await this.timers.rebuild();
     await this.openConsumer();
     deps.log.info({ partition, fence: this.fence, checkpoint: seq }, 'partition acquired');
+    // Pipelined: batch n+1 is applied and persisted while batch n's outputs are being published.
+    // Publishing stays strictly in batch order (n+1 starts only once n is out), so commands to
+    // one actor never overtake each other; `finishing` resolves to the error it met, if any.
+    let finishing: Promise<unknown> = Promise.resolve(undefined);
     while (!this.stopping) {
       const batch = await this.nextBatch();
       if (batch.length === 0 || this.stopping) continue;
       try {
-        await this.processBatch(batch);
+        const finish = await this.persistBatch(batch);
+        const failed = await finishing;
+        if (failed !== undefined) throw failed;
+        finishing = finish().then(
+          () => undefined,
+          (error: unknown) => error ?? new Error('publishing failed'),
+        );
       } catch (error) {
+        await finishing;
+        finishing = Promise.resolve(undefined);
         if (error instanceof FencedError) throw error;
         metrics.batchRetries.inc();
         deps.log.warn({ err: error, partition }, 'batch abandoned; resuming from the checkpoint');
@@ -137,6 +149,8 @@ export class PartitionLoop {
         await this.openConsumer();
       }
     }
+    const failed = await finishing;
+    if (failed !== undefined) deps.log.warn({ err: failed, partition }, 'last publish failed');
   }
 
   /** Publishes what persisted batches left unpublished (after a crash, takeover or failure). */
@@ -180,7 +194,11 @@ export class PartitionLoop {
     return this.queue.splice(0, this.deps.batchSizeMax);
   }
 
-  private async processBatch(msgs: JsMsg[]): Promise<void> {
+  /**
+   * Applies and persists one batch; returns the step that publishes its outputs, sends its
+   * replies and acks it, which the loop runs once the previous batch's step is done.
+   */
+  private async persistBatch(msgs: JsMsg[]): Promise<() => Promise<void>> {
     const { deps, partition } = this;
     const startedMs = performance.now();
     const last = msgs[msgs.length - 1]!;
@@ -195,7 +213,8 @@ export class PartitionLoop {
       (id) => this.cache.get(id) ?? loaded.get(id),
       poison,
     );
-    if (last.seq > this.checkpoint) {
+    const fresh = last.seq > this.checkpoint;
+    if (fresh) {
       deps.onCrashPoint?.('before-persist');
       if (!deps.leaseValid()) throw new FencedError(`partition ${partition}: lease expired`);
       const write = {
@@ -224,21 +243,25 @@ export class PartitionLoop {
         this.timers.set(s.type, s.key, s.timerAtMs);
       }
       for (const row of poison) metrics.poison.inc({ reason: row.reason.split(':')[0] ?? '' });
-      await this.publish(applied.outbox);
-      this.publishedThroughSeq = last.seq;
-      deps.onCrashPoint?.('after-publish');
-      for (const reply of applied.replies) deps.nc.publish(reply.subject, reply.payload);
     }
-    last.ack();
-    this.failures.clear();
-    await this.pruneOutboxNow();
-    this.pending = last.info.pending;
-    this.lastProgressMs = Date.now();
-    metrics.lag.set({ partition: String(partition) }, this.pending);
-    metrics.batches.inc();
-    metrics.messagesApplied.inc(applied.applied);
-    metrics.batchSize.observe(msgs.length);
-    metrics.batchSeconds.observe((performance.now() - startedMs) / 1000);
+    return async () => {
+      if (fresh) {
+        await this.publish(applied.outbox);
+        this.publishedThroughSeq = last.seq;
+        deps.onCrashPoint?.('after-publish');
+        for (const reply of applied.replies) deps.nc.publish(reply.subject, reply.payload);
+      }
+      last.ack();
+      this.failures.clear();
+      await this.pruneOutboxNow();
+      this.pending = last.info.pending;
+      this.lastProgressMs = Date.now();
+      metrics.lag.set({ partition: String(partition) }, this.pending);
+      metrics.batches.inc();
+      metrics.messagesApplied.inc(applied.applied);
+      metrics.batchSize.observe(msgs.length);
+      metrics.batchSeconds.observe((performance.now() - startedMs) / 1000);
+    };
   }
 
   /** At most once a second: published rows are dropped outside the batch statement. */
