@@ -27,6 +27,7 @@ import {
   writeBatch,
 } from './snapshot-store.ts';
 import { CMD_STREAM, resetPartitionConsumer } from './streams.ts';
+import { inSpan } from './telemetry.ts';
 
 /** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
 /** Deliveries outstanding per consumer, in batches: bounds the client-side queue. */
@@ -130,7 +131,9 @@ export class PartitionLoop {
       const batch = await this.nextBatch();
       if (batch.length === 0 || this.stopping) continue;
       try {
-        const finish = await this.persistBatch(batch);
+        const finish = await inSpan('actor batch', { partition, messages: batch.length }, () =>
+          this.persistBatch(batch),
+        );
         const failed = await finishing;
         if (failed !== undefined) throw failed;
         finishing = finish().then(

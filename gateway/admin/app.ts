@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { logger } from '../../ops/logger.ts';
 import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { healthAnswer } from '../health.ts';
+import { httpSpans } from '../http-spans.ts';
 import { fundsRoutes } from './funds.ts';
 import { type AdminDeps, AdminHttpError, renderError } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
@@ -25,6 +26,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 
 export function createAdminApp(deps: AdminDeps): Hono {
   const app = new Hono();
+  app.use('*', httpSpans('admin'));
 
   // Central-ledger's /health, and central-settlement's under /v2 (TTK's HOST_CENTRAL_SETTLEMENT).
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));

@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { logger } from '../../ops/logger.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import { healthAnswer } from '../health.ts';
+import { httpSpans } from '../http-spans.ts';
 import type { FspiopDeps } from './deps.ts';
 import { errorResponse, FspiopHttpError } from './problem.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
@@ -17,6 +18,7 @@ export type { FspiopDeps } from './deps.ts';
 
 export function createFspiopApp(deps: FspiopDeps): Hono {
   const app = new Hono();
+  app.use('*', httpSpans('fspiop'));
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));
