@@ -13,7 +13,8 @@ export type AbortOptions = {
   readonly error: FspiopError;
   readonly id: string;
   /** The payee answered RESERVED: it waits for a PATCH. */
-  readonly patchPayee: boolean;
+  /** The version of the payee's RESERVED fulfil, which then also gets a PATCH ABORTED. */
+  readonly patchPayee: string | undefined;
   readonly fulfilHash?: string;
 };
 
@@ -39,8 +40,8 @@ export function abortReserved(
     effects: [
       callbackEffect(hubError(payerFsp, transferId, error, `${id}/payer`)),
       callbackEffect(hubError(payeeFsp, transferId, error, `${id}/payee`)),
-      ...(options.patchPayee
-        ? [callbackEffect(hubPatch(payeeFsp, transferId, patch, `${id}/patch`))]
+      ...(options.patchPayee !== undefined
+        ? [callbackEffect(hubPatch(payeeFsp, transferId, patch, `${id}/patch`, options.patchPayee))]
         : []),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],

@@ -76,9 +76,16 @@ export function hubError(to: string, transferId: string, error: FspiopError, id:
 }
 
 /** A hub-originated PUT /transfers/{ID} with a state body. */
-export function hubPut(to: string, transferId: string, body: unknown, id: string): Callback {
+export function hubPut(
+  to: string,
+  transferId: string,
+  body: unknown,
+  id: string,
+  version?: string,
+): Callback {
   return {
     ...base(to, transferId, id),
+    ...(version === undefined ? {} : { version }),
     endpointType: TRANSFER_PUT,
     method: 'PUT',
     path: `/transfers/${transferId}`,
@@ -87,9 +94,17 @@ export function hubPut(to: string, transferId: string, body: unknown, id: string
 }
 
 /** A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. */
-export function hubPatch(to: string, transferId: string, body: unknown, id: string): Callback {
+export function hubPatch(
+  to: string,
+  transferId: string,
+  body: unknown,
+  id: string,
+  version: string,
+): Callback {
   return {
     ...base(to, transferId, id),
+    // PATCH exists from v1.1; it answers the payee's RESERVED fulfil, so it speaks its version.
+    version,
     endpointType: TRANSFER_PUT,
     method: 'PATCH',
     path: `/transfers/${transferId}`,

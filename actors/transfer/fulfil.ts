@@ -53,7 +53,7 @@ export function decideFulfil(
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
     if (state.phase !== 'reserved') return refuse(cmd.source, cmd.transferId, mismatch, id);
-    return abortReserved(state, ctx, { error: mismatch, id, patchPayee: isReserve(cmd) });
+    return abortReserved(state, ctx, { error: mismatch, id, patchPayee: reserveVersion(cmd) });
   }
   if (state.fulfilHash !== undefined) {
     return answerDuplicate(state, state.fulfilHash === cmd.requestHash, cmd.source, id);
@@ -65,7 +65,7 @@ export function decideFulfil(
     return abortReserved(state, ctx, {
       error,
       id,
-      patchPayee: isReserve(cmd),
+      patchPayee: reserveVersion(cmd),
       fulfilHash: cmd.requestHash,
     });
   }
@@ -82,6 +82,11 @@ export function fulfils(fulfilment: string | undefined, condition: string): bool
 
 function isReserve(cmd: FulfilTransfer): boolean {
   return cmd.transferState === 'RESERVED';
+}
+
+/** For a RESERVED fulfil, its version (the payee then also gets a PATCH); else undefined. */
+function reserveVersion(cmd: FulfilTransfer): string | undefined {
+  return isReserve(cmd) ? cmd.version : undefined;
 }
 
 function headerMismatch(state: KnownTransfer, cmd: FulfilTransfer) {
@@ -119,12 +124,14 @@ function commit(
   const committed = { transferState: 'COMMITTED', completedTimestamp, fulfilment: cmd.fulfilment };
   const callbacks = isReserve(cmd)
     ? [
-        hubPut(payerFsp, transferId, committed, `${id}/payer`),
+        // Hub messages caused by the payee's RESERVED fulfil speak that fulfil's version.
+        hubPut(payerFsp, transferId, committed, `${id}/payer`, cmd.version),
         hubPatch(
           payeeFsp,
           transferId,
           { completedTimestamp, transferState: 'COMMITTED' },
           `${id}/patch`,
+          cmd.version,
         ),
       ]
     : [

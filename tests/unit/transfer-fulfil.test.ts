@@ -112,12 +112,15 @@ describe('Transfer actor: fulfil', () => {
 
   it('answers RESERVED with a hub PUT COMMITTED to the payer and a PATCH to the payee', () => {
     const result = when([PREPARED, RESERVED], fulfil({ transferState: 'RESERVED' }));
+    // Both speak the version of the payee's RESERVED fulfil (PATCH exists only from 1.1).
     assert.deepEqual(result.effects.slice(2), [
       callback('payerfsp', 'PUT', 'PUT', '', `fulfil/${NOW}/payer`, {
         body: { transferState: 'COMMITTED', completedTimestamp: TS, fulfilment: FULFILMENT },
+        version: '1.1',
       }),
       callback('payeefsp', 'PATCH', 'PUT', '', `fulfil/${NOW}/patch`, {
         body: { completedTimestamp: TS, transferState: 'COMMITTED' },
+        version: '1.1',
       }),
     ]);
   });
@@ -158,6 +161,7 @@ describe('Transfer actor: fulfil', () => {
       result.effects[2],
       callback('payeefsp', 'PATCH', 'PUT', '', `fulfil/${NOW}/patch`, {
         body: { completedTimestamp: '2026-05-28T20:26:40.000Z', transferState: 'ABORTED' },
+        version: '1.1',
       }),
     );
   });
