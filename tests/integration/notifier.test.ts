@@ -133,7 +133,7 @@ describe('notifier over a real nats-server', () => {
     );
     assert.equal(
       request.headers['accept'],
-      'application/vnd.interoperability.transfers+json;version=1',
+      'application/vnd.interoperability.transfers+json;version=2.0',
     );
     assert.equal(request.headers['date'], 'Tue, 19 May 2026 08:12:31 GMT');
     assert.equal(request.headers['fspiop-source'], 'payerfsp');
