@@ -30,36 +30,24 @@ export function forwardPrepare(to: string, transferId: string, relay: Relay): Ca
   };
 }
 
-/** The payee's PUT /transfers/{ID}, relayed to the payer. */
-export function relayFulfil(
+/**
+ * The payee's answer relayed to the payer: its PUT /transfers/{ID} (`fulfil`) or its
+ * PUT /transfers/{ID}/error (`reject`), labelled with a version the payer's Accept allows.
+ */
+export function relayToPayer(
+  answer: 'fulfil' | 'reject',
   to: string,
   transferId: string,
   relay: Relay,
   payerAccept: string | undefined,
 ): Callback {
+  const isError = answer === 'reject';
   return {
-    ...base(to, transferId, 'fulfil'),
+    ...base(to, transferId, answer),
     ...(payerAccept === undefined ? {} : { requesterAccept: payerAccept }),
-    endpointType: TRANSFER_PUT,
+    endpointType: isError ? TRANSFER_ERROR : TRANSFER_PUT,
     method: 'PUT',
-    path: `/transfers/${transferId}`,
-    relay,
-  };
-}
-
-/** The payee's PUT /transfers/{ID}/error, relayed to the payer. */
-export function relayError(
-  to: string,
-  transferId: string,
-  relay: Relay,
-  payerAccept: string | undefined,
-): Callback {
-  return {
-    ...base(to, transferId, 'reject'),
-    ...(payerAccept === undefined ? {} : { requesterAccept: payerAccept }),
-    endpointType: TRANSFER_ERROR,
-    method: 'PUT',
-    path: `/transfers/${transferId}/error`,
+    path: `/transfers/${transferId}${isError ? '/error' : ''}`,
     relay,
   };
 }

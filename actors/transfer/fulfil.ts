@@ -9,7 +9,7 @@ import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext } from '../actor.ts';
 import { abortReserved } from './abort.ts';
-import { hubPatch, hubPut, relayFulfil } from './callbacks.ts';
+import { hubPatch, hubPut, relayToPayer } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
@@ -135,7 +135,7 @@ function commit(
         ),
       ]
     : [
-        relayFulfil(payerFsp, transferId, cmd.relay, state.payerAccept),
+        relayToPayer('fulfil', payerFsp, transferId, cmd.relay, state.payerAccept),
         ...(ctx.hub.confirmToPayee && payerFsp !== payeeFsp
           ? [hubPut(payeeFsp, transferId, committed, `${id}/payee`)]
           : []),

@@ -5,7 +5,7 @@
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext } from '../actor.ts';
-import { relayError } from './callbacks.ts';
+import { relayToPayer } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
@@ -65,7 +65,7 @@ export function decideReject(
       },
     ],
     effects: [
-      callbackEffect(relayError(payerFsp, transferId, cmd.relay, state.payerAccept)),
+      callbackEffect(relayToPayer('reject', payerFsp, transferId, cmd.relay, state.payerAccept)),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'accepted' },
