@@ -45,7 +45,14 @@ export const initialParticipantState: ParticipantState = { phase: 'absent' };
 export const HUB_PARTICIPANT_ID = 1;
 /** Accounts per participant: the id is participantId * 100 + sequence. */
 export const accountSeqMax = 99;
-/** Finished reservation/posting outcomes remembered for redeliveries. */
+/**
+ * Finished reservation/posting outcomes remembered for redeliveries. Why a bounded memory is
+ * enough: the runtime applies each CMD message once (the checkpoint), so a command arrives twice
+ * only when an owner re-publishes its outbox after a crash. JetStream's duplicate window absorbs
+ * that within two minutes; after a longer outage the re-published rows are those of the last
+ * batches before the crash, and nothing else reached this participant meanwhile, so their
+ * outcomes are still among the newest here. The transfer record is the permanent check.
+ */
 export const recentOutcomesMax = 1000;
 
 export function accountIdFor(participantId: number, seq: number): number {
