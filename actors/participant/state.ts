@@ -49,9 +49,10 @@ export const accountSeqMax = 99;
  * Finished reservation/posting outcomes remembered for redeliveries. Why a bounded memory is
  * enough: the runtime applies each CMD message once (the checkpoint), so a command arrives twice
  * only when an owner re-publishes its outbox after a crash. JetStream's duplicate window absorbs
- * that within two minutes; after a longer outage the re-published rows are those of the last
- * batches before the crash, and nothing else reached this participant meanwhile, so their
- * outcomes are still among the newest here. The transfer record is the permanent check.
+ * that within two minutes. A partition stays unowned longer only when no worker runs at all (a
+ * live one takes a dead one's partitions within the lease TTL), and then nothing else reaches
+ * this participant either: the re-published commands' outcomes are still among the newest here.
+ * The transfer record is the permanent check.
  */
 export const recentOutcomesMax = 1000;
 
