@@ -1,6 +1,7 @@
 // evolve(): folds one event into the Transfer state. Total over (phase, event) and asserting:
 // an event that does not fit the phase is a bug in decide() and takes the partition down.
 
+import { contentVersion } from '../../schema/fspiop/versions.ts';
 import { assertNever, invariant } from '../actor.ts';
 import type { TransferEvent } from './events.ts';
 import { knownPart, type TransferState } from './state.ts';
@@ -17,6 +18,7 @@ export function evolve(state: TransferState, event: TransferEvent): TransferStat
         ...(event.relay.headers['accept'] === undefined
           ? {}
           : { payerAccept: event.relay.headers['accept'] }),
+        ...payerVersionOf(event.relay.headers['content-type']),
       };
     case 'TransferInvalidated':
       invariant(state.phase === 'absent', 'only a new transfer can be invalid');
@@ -95,4 +97,9 @@ function hubRecorded(
     default:
       return assertNever(event.state);
   }
+}
+
+function payerVersionOf(contentType: string | undefined): { payerVersion?: string } {
+  const version = contentVersion(contentType);
+  return version === undefined ? {} : { payerVersion: version };
 }

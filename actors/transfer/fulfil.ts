@@ -124,8 +124,8 @@ function commit(
   const committed = { transferState: 'COMMITTED', completedTimestamp, fulfilment: cmd.fulfilment };
   const callbacks = isReserve(cmd)
     ? [
-        // Hub messages caused by the payee's RESERVED fulfil speak that fulfil's version.
-        hubPut(payerFsp, transferId, committed, `${id}/payer`, cmd.version),
+        // The hub's PUT speaks the payer's version; its PATCH the payee's RESERVED fulfil's.
+        hubPut(payerFsp, transferId, committed, `${id}/payer`, state.payerVersion ?? cmd.version),
         hubPatch(
           payeeFsp,
           transferId,

@@ -37,6 +37,8 @@ export type Known = {
   readonly hub?: true;
   /** The payer's Accept on the prepare: relayed answers are labelled with a version it reads. */
   readonly payerAccept?: string;
+  /** The version the payer prepared in: the hub's own messages to the payer speak it. */
+  readonly payerVersion?: string;
 };
 
 export type TransferState =
@@ -83,7 +85,7 @@ export function externalState(
 
 /** The fields every known phase shares, without the phase-specific ones. */
 export function knownPart(state: KnownTransfer): Known {
-  const { terms, prepareHash, fulfilHash, errorHash, hub, payerAccept } = state;
+  const { terms, prepareHash, fulfilHash, errorHash, hub, payerAccept, payerVersion } = state;
   return {
     terms,
     prepareHash,
@@ -91,5 +93,6 @@ export function knownPart(state: KnownTransfer): Known {
     ...(errorHash === undefined ? {} : { errorHash }),
     ...(hub === undefined ? {} : { hub }),
     ...(payerAccept === undefined ? {} : { payerAccept }),
+    ...(payerVersion === undefined ? {} : { payerVersion }),
   };
 }

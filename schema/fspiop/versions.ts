@@ -100,3 +100,8 @@ export function contentTypeForIds(
   if (!carriesUlid(resource, path, body)) return contentType;
   return contentType.replace(CONTENT_VERSION, '$12.0$3');
 }
+
+/** The `major.minor` version of a Content-Type, if it carries one. */
+export function contentVersion(contentType: string | undefined): string | undefined {
+  return contentType === undefined ? undefined : CONTENT_VERSION.exec(contentType)?.[2];
+}

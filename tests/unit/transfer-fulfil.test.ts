@@ -125,6 +125,22 @@ describe('Transfer actor: fulfil', () => {
     ]);
   });
 
+  it("answers the payer in its prepare's version and the payee in its RESERVED's", () => {
+    const result = when(
+      [PREPARED, RESERVED],
+      fulfil({ transferState: 'RESERVED', version: '2.0' }),
+    );
+    const versions = result.effects.slice(2).map((e) => {
+      const callback = (e as { callback: { to: string; method: string; version?: string } })
+        .callback;
+      return [callback.to, callback.method, callback.version];
+    });
+    assert.deepEqual(versions, [
+      ['payerfsp', 'PUT', '1.1'],
+      ['payeefsp', 'PATCH', '2.0'],
+    ]);
+  });
+
   it('stamps completedTimestamp from the command clock when the payee omitted it', () => {
     const { completedTimestamp: _omit, ...rest } = fulfil();
     const result = when([PREPARED, RESERVED], { ...rest });

@@ -168,6 +168,7 @@ describe('Transfer actor: reservation outcome', () => {
       phase: 'reserved',
       terms: TERMS,
       prepareHash: 'hash-prepare',
+      payerVersion: '1.1', // from the prepare's Content-Type: the hub's own messages speak it
     });
   });
 
