@@ -61,6 +61,7 @@ export function relayAnswer(
   relay: Relay,
   path: string,
   id: string,
+  requesterAccept: string | undefined,
 ) {
   return effect({
     to,
@@ -71,6 +72,7 @@ export function relayAnswer(
     resource: 'parties',
     relay,
     id: `parties/${id}`,
+    ...(requesterAccept === undefined ? {} : { requesterAccept }),
   });
 }
 

@@ -4,10 +4,8 @@
 // that every forward and every hub answer leaves through the outbox with the state behind it.
 
 import { fspiopError } from '../../schema/fspiop/errors.ts';
-import { negotiatedContentType } from '../../schema/fspiop/versions.ts';
 import type { ActorDefinition, Decision, Effect } from '../actor.ts';
 import { assertNever } from '../actor.ts';
-import type { Relay } from '../quote/exchange-types.ts';
 import {
   forwardLookup,
   participantsAnswer,
@@ -108,21 +106,14 @@ function decideRelayAnswer(state: PartyState, cmd: RelayPartyAnswer): PartyDecis
     return { events: [], effects: [effect], reply: { kind: 'refused', error: cmd.refusal } };
   }
   const { destination, isError, relay, path } = cmd;
-  const relayed = negotiatedRelay(relay, state.accepts?.[destination]);
+  // The requester's remembered Accept travels with the answer; the notifier relabels the
+  // Content-Type version for it, as it does for every relayed answer.
+  const accept = state.accepts?.[destination];
   return {
     events: [],
-    effects: [relayAnswer(party, destination, isError, relayed, path, deliveryId)],
+    effects: [relayAnswer(party, destination, isError, relay, path, deliveryId, accept)],
     reply: ACCEPTED,
   };
-}
-
-/** The relay with its Content-Type version negotiated for the requester; body unchanged. */
-function negotiatedRelay(relay: Relay, accept: string | undefined): Relay {
-  const contentType = relay.headers['content-type'];
-  if (contentType === undefined) return relay;
-  const negotiated = negotiatedContentType(contentType, accept);
-  if (negotiated === contentType) return relay;
-  return { ...relay, headers: { ...relay.headers, 'content-type': negotiated } };
 }
 
 function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { DecideContext } from '../../actors/actor.ts';
 import { partyActor } from '../../actors/party/index.ts';
 import type { PartyCommand, PartyState } from '../../actors/party/messages.ts';
+import { buildHeaders } from '../../runtime/notifier/headers.ts';
 import { negotiatedContentType, negotiatedVersion } from '../../schema/fspiop/versions.ts';
 
 const ctx: DecideContext = {
@@ -85,10 +86,13 @@ describe('party answer version negotiation', () => {
     assert.equal(run(looked.state, lookup(parties('1.1'))).decision.events.length, 0);
     const [effect] = run(looked.state, answer(parties('2.0'))).decision.effects;
     assert.ok(effect?.kind === 'callback');
-    assert.deepEqual(effect.callback.relay, {
-      headers: { 'content-type': parties('1.0'), 'fspiop-source': 'payee' },
-      body: '{}',
-    });
+    // What the notifier sends the requester: relabelled 1.0, other headers and body unchanged.
+    const sent = buildHeaders(effect.callback, '{}', { hubName: 'Hub', nowMs: 0 });
+    assert.deepEqual(
+      { 'content-type': sent['content-type'], 'fspiop-source': sent['fspiop-source'] },
+      { 'content-type': parties('1.0'), 'fspiop-source': 'payee' },
+    );
+    assert.equal(effect.callback.relay?.body, '{}');
   });
 
   it('remembers nothing for a lookup answered 3204', () => {
