@@ -82,7 +82,7 @@ function mediatedContentType(callback: Callback, contentType: string): string {
     return negotiatedContentType(contentType, callback.requesterAccept);
   }
   if (callback.method === 'PUT' || callback.method === 'PATCH') return contentType;
-  return contentTypeForIds(contentType, callback.resource, callback.path, callback.relay?.body);
+  return contentTypeForIds(contentType, callback.path, callback.params);
 }
 
 function relayedHeaders(

@@ -67,37 +67,23 @@ export function negotiatedContentType(contentType: string, accept: string | unde
 }
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-/** Body fields holding FSPIOP CorrelationIds, by resource. */
-const ID_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  transfers: ['transferId'],
-  quotes: ['quoteId', 'transactionId', 'transactionRequestId'],
-  transactionRequests: ['transactionRequestId'],
-  bulkTransfers: ['bulkTransferId', 'bulkQuoteId'],
-  bulkQuotes: ['bulkQuoteId'],
-};
 
-function carriesUlid(resource: string, path: string, body: string | undefined): boolean {
+// A message's ids are in its path and its endpoint parameters (transferId, the quote's ID...):
+// checking those needs no parse of a body the hub otherwise relays as opaque bytes.
+function carriesUlid(path: string, params: Readonly<Record<string, string>>): boolean {
   if (path.split(/[/?]/).some((segment) => ULID.test(segment))) return true;
-  const fields = ID_FIELDS[resource];
-  if (!fields || body === undefined) return false;
-  try {
-    const parsed = JSON.parse(body) as Record<string, unknown>;
-    return fields.some((field) => typeof parsed[field] === 'string' && ULID.test(parsed[field]));
-  } catch {
-    return false;
-  }
+  return Object.values(params).some((value) => ULID.test(value));
 }
 
 /** The Content-Type a forwarded 1.x request carries: 2.0 when its ids exist only in 2.0. */
 export function contentTypeForIds(
   contentType: string,
-  resource: string,
   path: string,
-  body: string | undefined,
+  params: Readonly<Record<string, string>>,
 ): string {
   const version = CONTENT_VERSION.exec(contentType)?.[2];
   if (version === undefined || !version.startsWith('1.')) return contentType;
-  if (!carriesUlid(resource, path, body)) return contentType;
+  if (!carriesUlid(path, params)) return contentType;
   return contentType.replace(CONTENT_VERSION, '$12.0$3');
 }
 

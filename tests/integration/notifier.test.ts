@@ -103,7 +103,7 @@ describe('notifier over a real nats-server', () => {
     await publish({
       to: 'payeefsp',
       endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
-      params: {},
+      params: { transferId: TRANSFER_ID },
       method: 'POST',
       path: '/transfers',
       resource: 'transfers',

@@ -15,33 +15,23 @@ const transfers = (version: string) =>
   `application/vnd.interoperability.transfers+json;version=${version}`;
 
 describe('contentTypeForIds', () => {
-  it('labels a 1.x request 2.0 when a body id is a ULID', () => {
-    const body = JSON.stringify({ quoteId: ULID, transactionId: UUID });
-    assert.equal(contentTypeForIds(quotes('1.0'), 'quotes', '/quotes', body), quotes('2.0'));
+  it('labels a 1.x request 2.0 when an endpoint parameter id is a ULID', () => {
+    assert.equal(contentTypeForIds(quotes('1.0'), '/quotes', { ID: ULID }), quotes('2.0'));
   });
 
   it('labels a 1.x request 2.0 when a path id is a ULID', () => {
-    assert.equal(
-      contentTypeForIds(transfers('1.1'), 'transfers', `/transfers/${ULID}`, undefined),
-      transfers('2.0'),
-    );
+    assert.equal(contentTypeForIds(transfers('1.1'), `/transfers/${ULID}`, {}), transfers('2.0'));
   });
 
   it('keeps 1.x when every id is a UUID, and never touches 2.0', () => {
-    const body = JSON.stringify({ transferId: UUID });
     assert.equal(
-      contentTypeForIds(transfers('1.1'), 'transfers', '/transfers', body),
+      contentTypeForIds(transfers('1.1'), '/transfers', { transferId: UUID }),
       transfers('1.1'),
     );
-    const ulidBody = JSON.stringify({ transferId: ULID });
     assert.equal(
-      contentTypeForIds(transfers('2.0'), 'transfers', '/transfers', ulidBody),
+      contentTypeForIds(transfers('2.0'), '/transfers', { transferId: ULID }),
       transfers('2.0'),
     );
-  });
-
-  it('keeps the label when the body is not JSON', () => {
-    assert.equal(contentTypeForIds(quotes('1.0'), 'quotes', '/quotes', '{'), quotes('1.0'));
   });
 });
 
@@ -53,7 +43,7 @@ describe('notifier version mediation', () => {
     const callback: Callback = {
       to: 'payee',
       endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
-      params: {},
+      params: { ID: ULID },
       method: 'POST',
       path: '/quotes',
       resource: 'quotes',
