@@ -3,7 +3,7 @@
 // debit cap, a funds-in on its SETTLEMENT account, its callback endpoints (pointing at the
 // simulators) and its parties in the built-in oracle (FSPIOP POST /participants/MSISDN/{id}).
 
-import { endpointTemplates } from '../dfsp-endpoints.ts';
+import { DEFAULT_SETTLEMENT_MODEL, endpointTemplates } from '../onboarding.ts';
 import { fspiopHeaders } from './fspiop.ts';
 import { sleep } from './loadgen.ts';
 import type { SimulatorStats } from './simulator.ts';
@@ -34,18 +34,7 @@ export async function onboardHub(admin: SwitchClient, o: Onboarding): Promise<vo
       admin.json('POST', `/participants/${o.hubName}/accounts`, { type, currency: o.currency }),
     );
   }
-  await tolerateExisting(
-    admin.json('POST', '/settlementModels', {
-      name: 'DEFAULTDEFERREDNET',
-      settlementGranularity: 'NET',
-      settlementInterchange: 'MULTILATERAL',
-      settlementDelay: 'DEFERRED',
-      requireLiquidityCheck: true,
-      ledgerAccountType: 'POSITION',
-      autoPositionReset: true,
-      settlementAccountType: 'SETTLEMENT',
-    }),
-  );
+  await tolerateExisting(admin.json('POST', '/settlementModels', DEFAULT_SETTLEMENT_MODEL));
 }
 
 export async function accounts(admin: SwitchClient, name: string): Promise<Account[]> {

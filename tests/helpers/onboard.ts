@@ -5,7 +5,7 @@
 // at a simulated DFSP. Every call must answer the status central-ledger answers, else it throws.
 
 import { randomUUID } from 'node:crypto';
-import { endpointTemplates } from '../../ops/dfsp-endpoints.ts';
+import { DEFAULT_SETTLEMENT_MODEL, endpointTemplates } from '../../ops/onboarding.ts';
 
 export type AdminAnswer = { readonly status: number; readonly body: unknown };
 
@@ -59,16 +59,7 @@ export async function onboardHub(setup: HubSetup): Promise<void> {
       currency: setup.currency,
     });
   }
-  await adminExpect(setup.adminUrl, 201, 'POST', '/settlementModels', {
-    name: 'DEFAULTDEFERREDNET',
-    settlementGranularity: 'NET',
-    settlementInterchange: 'MULTILATERAL',
-    settlementDelay: 'DEFERRED',
-    requireLiquidityCheck: true,
-    ledgerAccountType: 'POSITION',
-    autoPositionReset: true,
-    settlementAccountType: 'SETTLEMENT',
-  });
+  await adminExpect(setup.adminUrl, 201, 'POST', '/settlementModels', DEFAULT_SETTLEMENT_MODEL);
 }
 
 export type DfspSetup = {

@@ -1,6 +1,6 @@
-// The callback endpoints of a DFSP served under one base URL, as the URL templates Mojaloop's
-// provisioning registers for every endpoint type (fspiop.md §6.3). The benchmark's simulated DFSPs
-// and the end-to-end tests register them through the Admin API.
+// Request bodies Mojaloop's provisioning sends through the Admin API, shared by the benchmark's
+// onboarding and the end-to-end tests: the default settlement model, and the callback endpoints of
+// a DFSP served under one base URL as URL templates for every endpoint type (fspiop.md §6.3).
 
 /** Every FSPIOP endpoint type of the provisioning collection, as templates under `base`. */
 export function endpointTemplates(base: string): Record<string, string> {
@@ -31,3 +31,15 @@ export function endpointTemplates(base: string): Record<string, string> {
     FSPIOP_CALLBACK_URL_PARTIES_SUB_ID_PUT_ERROR: `${party}/{{partySubIdOrType}}/error`,
   };
 }
+
+/** The golden path's default settlement model (DEFERRED NET MULTILATERAL on POSITION). */
+export const DEFAULT_SETTLEMENT_MODEL = {
+  name: 'DEFAULTDEFERREDNET',
+  settlementGranularity: 'NET',
+  settlementInterchange: 'MULTILATERAL',
+  settlementDelay: 'DEFERRED',
+  requireLiquidityCheck: true,
+  ledgerAccountType: 'POSITION',
+  autoPositionReset: true,
+  settlementAccountType: 'SETTLEMENT',
+} as const;
