@@ -263,28 +263,25 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
     });
   });
 
-  it('relays a 2.0 answer to a 1.x-only requester as 1.0, body unchanged', async () => {
+  /** Looks a party up with the given headers, answers in `answered`, returns what the payer got. */
+  async function relayedAnswer(
+    lookup: { readonly version?: string; readonly accept: string },
+    answered: string,
+    name: string,
+  ) {
     const party = { partyIdType: 'MSISDN', partyIdentifier: msisdn(), fspId: PAYEE };
     await register(party, '1.1');
     const path = partyPath('parties', party);
-    await accepted(url(), {
-      method: 'GET',
-      path,
-      resource: 'parties',
-      source: PAYER,
-      accept: '1.1',
-    });
+    await accepted(url(), { method: 'GET', path, resource: 'parties', source: PAYER, ...lookup });
     await sim(PAYEE).waitFor((r) => r.method === 'GET' && r.path === path);
-    const answer = partyAnswer(party, 'Ama Owusu');
-    await accepted(url(), {
-      method: 'PUT',
-      path,
-      resource: 'parties',
-      source: PAYEE,
-      destination: PAYER,
-      version: '2.0',
-      body: answer,
-    });
+    const answer = partyAnswer(party, name);
+    const put = { path, resource: 'parties', source: PAYEE, destination: PAYER };
+    await accepted(url(), { ...put, method: 'PUT', version: answered, body: answer });
+    return { path, answer };
+  }
+
+  it('relays a 2.0 answer to a 1.x-only requester as 1.0, body unchanged', async () => {
+    const { path, answer } = await relayedAnswer({ accept: '1.1' }, '2.0', 'Ama Owusu');
     const received = await expectCallback(sim(PAYER), {
       method: 'PUT',
       path,
@@ -297,21 +294,8 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
   });
 
   it('relays a 1.1 answer to a requester that accepts only 2 as 2.0', async () => {
-    const party = { partyIdType: 'MSISDN', partyIdentifier: msisdn(), fspId: PAYEE };
-    await register(party, '1.1');
-    const path = partyPath('parties', party);
-    await accepted(url(), {
-      method: 'GET',
-      path,
-      resource: 'parties',
-      source: PAYER,
-      version: '2.0',
-      accept: '2',
-    });
-    await sim(PAYEE).waitFor((r) => r.method === 'GET' && r.path === path);
-    const answer = partyAnswer(party, 'Kofi Mensah');
-    const put = { path, resource: 'parties', source: PAYEE, destination: PAYER };
-    await accepted(url(), { ...put, method: 'PUT', version: '1.1', body: answer });
+    const lookup = { version: '2.0', accept: '2' };
+    const { path, answer } = await relayedAnswer(lookup, '1.1', 'Kofi Mensah');
     await expectCallback(sim(PAYER), {
       method: 'PUT',
       path,
