@@ -29,12 +29,12 @@ import {
 import { CMD_STREAM, resetPartitionConsumer } from './streams.ts';
 import { inSpan } from './telemetry.ts';
 
-/** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
 /** Deliveries outstanding per consumer, in batches: bounds the client-side queue. */
 const MAX_ACK_PENDING_BATCHES = 4;
 const IDLE_WAKE_MS = 1000;
 const OUTBOX_PRUNE_INTERVAL_MS = 1000;
 
+/** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
 export type CrashStage =
   | 'before-persist'
   | 'before-db-commit'
@@ -64,6 +64,7 @@ export class PartitionLoop {
   pending = 0;
   private stopping = false;
   private messages: ConsumerMessages | undefined;
+  private consumerClosed = false;
   private queue: JsMsg[] = [];
   private checkpoint = 0;
   private publishedThroughSeq = 0;
@@ -121,7 +122,9 @@ export class PartitionLoop {
     await this.republishOutbox();
     if (this.stopping) return;
     await this.timers.rebuild();
+    if (this.stopping) return;
     await this.openConsumer();
+    if (this.stopping) return;
     deps.log.info({ partition, fence: this.fence, checkpoint: seq }, 'partition acquired');
     // Pipelined: batch n+1 is applied and persisted while batch n's outputs are being published.
     // Publishing stays strictly in batch order (n+1 starts only once n is out), so commands to
@@ -129,8 +132,14 @@ export class PartitionLoop {
     let finishing: Promise<unknown> = Promise.resolve(undefined);
     while (!this.stopping) {
       const batch = await this.nextBatch();
-      if (batch.length === 0 || this.stopping) continue;
+      if (this.stopping) continue;
       try {
+        if (batch.length === 0) {
+          // The server ended the subscription (consumer deleted or lost): go through the
+          // failure path, which reopens it, or finds a newer owner and stops.
+          if (this.consumerClosed) throw new Error('partition consumer closed');
+          continue;
+        }
         const finish = await inSpan('actor batch', { partition, messages: batch.length }, () =>
           this.persistBatch(batch),
         );
@@ -149,6 +158,7 @@ export class PartitionLoop {
         await new Promise((r) => setTimeout(r, error instanceof AbandonBatch ? 50 : 500));
         if (this.stopping) return;
         await this.republishOutbox();
+        if (this.stopping) return;
         await this.openConsumer();
       }
     }
@@ -173,7 +183,7 @@ export class PartitionLoop {
     });
     const consumer = await js.consumers.get(CMD_STREAM, name);
     const queue = this.queue;
-    this.messages = await consumer.consume({
+    const messages = await consumer.consume({
       max_messages: batchSizeMax,
       expires: 2000,
       callback: (msg) => {
@@ -181,14 +191,21 @@ export class PartitionLoop {
         this.wake();
       },
     });
-    void this.messages.closed().then(() => this.wake());
+    this.messages = messages;
+    this.consumerClosed = false;
+    // An owner aborted while this was being set up must not leave a live subscription behind.
+    if (this.stopping) messages.stop();
+    void messages.closed().then(() => {
+      if (this.messages === messages) this.consumerClosed = true;
+      this.wake();
+    });
   }
 
   private wake: () => void = () => {};
 
-  /** Waits for at least one message, then takes what is buffered, up to batchSizeMax. */
+  /** Waits for at least one message (or a closed consumer), then takes up to batchSizeMax. */
   private async nextBatch(): Promise<JsMsg[]> {
-    while (this.queue.length === 0 && !this.stopping) {
+    while (this.queue.length === 0 && !this.stopping && !this.consumerClosed) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, IDLE_WAKE_MS);

@@ -11,6 +11,7 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import { partitionFilter } from './partition.ts';
+import { FencedError } from './snapshot-store.ts';
 
 export const CMD_STREAM = 'CMD';
 export const EVT_STREAM = 'EVT';
@@ -65,8 +66,10 @@ export function consumerName(partition: number, fence: number): string {
 }
 
 /**
- * Deletes every consumer of `partition` (the predecessors') and creates this owner's, starting at
- * the first sequence after the checkpoint. Returns the new consumer's name.
+ * Deletes the consumers of `partition` left by earlier owners (lower fencing tokens, or this
+ * owner's own earlier one) and creates this owner's, starting at the first sequence after the
+ * checkpoint. Returns the new consumer's name. A consumer with a higher token belongs to a newer
+ * owner: this one is fenced and must neither delete it nor add its own beside it.
  */
 export async function resetPartitionConsumer(
   jsm: JetStreamManager,
@@ -76,12 +79,18 @@ export async function resetPartitionConsumer(
   limits: { readonly maxAckPending: number },
 ): Promise<string> {
   const prefix = `part-${partition}-`;
+  const stale: string[] = [];
   for await (const info of jsm.consumers.list(CMD_STREAM)) {
-    if (info.name.startsWith(prefix)) {
-      await jsm.consumers.delete(CMD_STREAM, info.name).catch((e) => {
-        if (!isNotFound(e)) throw e;
-      });
+    if (!info.name.startsWith(prefix)) continue;
+    if (Number(info.name.slice(prefix.length)) > fence) {
+      throw new FencedError(`partition ${partition}: consumer ${info.name} is a newer owner's`);
     }
+    stale.push(info.name);
+  }
+  for (const name of stale) {
+    await jsm.consumers.delete(CMD_STREAM, name).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
   }
   const name = consumerName(partition, fence);
   await jsm.consumers.add(CMD_STREAM, {

@@ -1,13 +1,16 @@
 // Ownership under failure: two workers split the partitions and one is SIGKILLed; a worker frozen
 // (SIGSTOP) past its lease cannot write when it wakes; the DB fence rejects a stale owner's batch;
-// an expiry timer armed before a takeover fires after it, exactly once.
+// a stale owner can neither delete nor shadow a newer owner's consumer; an expiry timer armed
+// before a takeover fires after it, exactly once.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { sql } from 'drizzle-orm';
 import { DbStateReader, withRetry } from '../../runtime/index.ts';
+import { LEASES_BUCKET, liveEntries } from '../../runtime/lease-store.ts';
 import { claimCheckpoint, FencedError, writeBatch } from '../../runtime/snapshot-store.ts';
+import { resetPartitionConsumer } from '../../runtime/streams.ts';
 import type { CounterState } from '../fixtures/counter-actor.ts';
 import {
   assertCrashFreeOutcome,
@@ -26,11 +29,10 @@ import {
 /** Lease holder per partition, read from the `leases` KV bucket. */
 async function leaseHolders(services: Services): Promise<Map<number, string>> {
   const holders = new Map<number, string>();
-  const kv = await new Kvm(services.nc).open('leases').catch(() => undefined);
+  const kv = await new Kvm(services.nc).open(LEASES_BUCKET).catch(() => undefined);
   if (kv === undefined || (await kv.status().catch(() => undefined)) === undefined) return holders;
-  for await (const key of await kv.keys()) {
-    const entry = await kv.get(key);
-    if (entry?.operation === 'PUT') holders.set(Number(key.slice(1)), entry.string());
+  for (const entry of await liveEntries(services.jsm, kv, LEASES_BUCKET)) {
+    holders.set(Number(entry.key.slice(1)), entry.string());
   }
   return holders;
 }
@@ -136,6 +138,18 @@ describe('partition ownership', () => {
       assert.deepEqual((checkpoint as unknown as { rows: unknown[] }).rows, [
         { seq: '0', fence: '9' },
       ]);
+    });
+  });
+
+  it("lets no stale owner delete or shadow a newer owner's partition consumer", async () => {
+    await withServices(async (services) => {
+      const limits = { maxAckPending: 16 };
+      assert.equal(await resetPartitionConsumer(services.jsm, 2, 5, 0, limits), 'part-2-5');
+      assert.equal(await resetPartitionConsumer(services.jsm, 2, 9, 0, limits), 'part-2-9');
+      await assert.rejects(resetPartitionConsumer(services.jsm, 2, 7, 0, limits), FencedError);
+      const names: string[] = [];
+      for await (const info of services.jsm.consumers.list('CMD')) names.push(info.name);
+      assert.deepEqual(names, ['part-2-9']);
     });
   });
 
