@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
+import { versionForPayee } from '../../schema/fspiop/versions.ts';
 import type { DecideContext } from '../actor.ts';
 import { abortReserved } from './abort.ts';
 import { hubPatch, hubPut, relayToPayer } from './callbacks.ts';
@@ -53,7 +54,11 @@ export function decideFulfil(
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
     if (state.phase !== 'reserved') return refuse(cmd.source, cmd.transferId, mismatch, id);
-    return abortReserved(state, ctx, { error: mismatch, id, patchPayee: reserveVersion(cmd) });
+    return abortReserved(state, ctx, {
+      error: mismatch,
+      id,
+      patchPayee: reserveVersion(state, cmd),
+    });
   }
   if (state.fulfilHash !== undefined) {
     return answerDuplicate(state, state.fulfilHash === cmd.requestHash, cmd.source, id);
@@ -65,7 +70,7 @@ export function decideFulfil(
     return abortReserved(state, ctx, {
       error,
       id,
-      patchPayee: reserveVersion(cmd),
+      patchPayee: reserveVersion(state, cmd),
       fulfilHash: cmd.requestHash,
     });
   }
@@ -84,9 +89,11 @@ function isReserve(cmd: FulfilTransfer): boolean {
   return cmd.transferState === 'RESERVED';
 }
 
-/** For a RESERVED fulfil, its version (the payee then also gets a PATCH); else undefined. */
-function reserveVersion(cmd: FulfilTransfer): string | undefined {
-  return isReserve(cmd) ? cmd.version : undefined;
+/** For a RESERVED fulfil, the version of the payee's PATCH; else undefined (no PATCH). */
+function reserveVersion(state: KnownTransfer, cmd: FulfilTransfer): string | undefined {
+  return isReserve(cmd)
+    ? versionForPayee(cmd.version, state.payerVersion, state.terms.transferId)
+    : undefined;
 }
 
 function headerMismatch(state: KnownTransfer, cmd: FulfilTransfer) {
@@ -124,14 +131,14 @@ function commit(
   const committed = { transferState: 'COMMITTED', completedTimestamp, fulfilment: cmd.fulfilment };
   const callbacks = isReserve(cmd)
     ? [
-        // The hub's PUT speaks the payer's version; its PATCH the payee's RESERVED fulfil's.
+        // The hub's PUT speaks the payer's version; its PATCH the payee's (versionForPayee).
         hubPut(payerFsp, transferId, committed, `${id}/payer`, state.payerVersion ?? cmd.version),
         hubPatch(
           payeeFsp,
           transferId,
           { completedTimestamp, transferState: 'COMMITTED' },
           `${id}/patch`,
-          cmd.version,
+          reserveVersion(state, cmd) ?? cmd.version,
         ),
       ]
     : [

@@ -87,6 +87,21 @@ export function contentTypeForIds(
   return contentType.replace(CONTENT_VERSION, '$12.0$3');
 }
 
+/**
+ * The version of the hub's own PATCH to a payee, answering its RESERVED fulfil in `answered`.
+ * When the prepare went out relabelled 2.0 only because its ids are ULIDs, the payee answered in
+ * that label; the PATCH then speaks the version the payer opened the transfer in, as a switch
+ * that relays versions unchanged would (and as the Mojaloop Testing Toolkit expects).
+ */
+export function versionForPayee(
+  answered: string,
+  payerVersion: string | undefined,
+  transferId: string,
+): string {
+  const relabelled = payerVersion?.startsWith('1.') === true && ULID.test(transferId);
+  return relabelled && answered === '2.0' ? payerVersion : answered;
+}
+
 /** The `major.minor` version of a Content-Type, if it carries one. */
 export function contentVersion(contentType: string | undefined): string | undefined {
   return contentType === undefined ? undefined : CONTENT_VERSION.exec(contentType)?.[2];

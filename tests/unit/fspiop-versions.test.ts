@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Callback } from '../../actors/callback.ts';
 import { buildHeaders } from '../../runtime/notifier/headers.ts';
-import { contentTypeForIds } from '../../schema/fspiop/versions.ts';
+import { contentTypeForIds, versionForPayee } from '../../schema/fspiop/versions.ts';
 
 const ULID = '01M8EEN0SDRV42YN0XDYWQWJV8';
 const UUID = 'b51ec534-ee48-4575-b6a9-ead2955b8069';
@@ -32,6 +32,19 @@ describe('contentTypeForIds', () => {
       contentTypeForIds(transfers('2.0'), '/transfers', { transferId: ULID }),
       transfers('2.0'),
     );
+  });
+});
+
+describe('versionForPayee', () => {
+  it("undoes the hub's relabelling: a 2.0 answer to a 1.x prepare with a ULID id", () => {
+    assert.equal(versionForPayee('2.0', '1.1', ULID), '1.1');
+  });
+
+  it("keeps the payee's own version otherwise", () => {
+    assert.equal(versionForPayee('2.0', '1.1', UUID), '2.0');
+    assert.equal(versionForPayee('1.1', '1.0', ULID), '1.1');
+    assert.equal(versionForPayee('2.0', '2.0', ULID), '2.0');
+    assert.equal(versionForPayee('2.0', undefined, ULID), '2.0');
   });
 });
 

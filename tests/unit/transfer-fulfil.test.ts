@@ -125,7 +125,9 @@ describe('Transfer actor: fulfil', () => {
     ]);
   });
 
-  it("answers the payer in its prepare's version and the payee in its RESERVED's", () => {
+  // ID is a ULID: the hub forwarded the 1.1 prepare labelled 2.0, so a 2.0 RESERVED is its own
+  // relabelling answered, and the PATCH goes back in the payer's 1.1 (versionForPayee).
+  it("answers the payer and the payee in the payer's version when the payee's 2.0 was the hub's relabelling", () => {
     const result = when(
       [PREPARED, RESERVED],
       fulfil({ transferState: 'RESERVED', version: '2.0' }),
@@ -137,7 +139,7 @@ describe('Transfer actor: fulfil', () => {
     });
     assert.deepEqual(versions, [
       ['payerfsp', 'PUT', '1.1'],
-      ['payeefsp', 'PATCH', '2.0'],
+      ['payeefsp', 'PATCH', '1.1'],
     ]);
   });
 
