@@ -1,9 +1,11 @@
-// valibot schemas for the Admin API bodies, matching central-ledger's Joi rules (names alnum 2..30,
+// valibot schemas for the Admin API bodies, matching central-ledger's Joi rules (names of 2..30,
 // ISO currency codes, the settlement-model enums, funds in/out actions). Amounts are validated
 // here as text and parsed into bigint minor units by the routes with parseAdminAmount.
 
 import * as v from 'valibot';
 
+/** Participant names: 2 to 30 characters, letters and digits joined by '-', '_' or '.' (e2e-sim1). */
+const PARTICIPANT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,28}[A-Za-z0-9])$/;
 const NAME = /^[A-Za-z0-9]{2,30}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-7][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -20,7 +22,13 @@ const extensionList = v.object({
 });
 
 export const ParticipantCreateBody = v.object({
-  name: v.pipe(v.string(), v.regex(NAME, 'must be 2 to 30 letters or digits')),
+  name: v.pipe(
+    v.string(),
+    v.regex(
+      PARTICIPANT_NAME,
+      "must be 2 to 30 letters or digits, optionally joined by '-', '_' or '.'",
+    ),
+  ),
   currency,
   isProxy: v.optional(v.boolean()),
 });
