@@ -53,9 +53,16 @@ export function relayToPayer(
 }
 
 /** A hub-originated PUT /transfers/{ID}/error. */
-export function hubError(to: string, transferId: string, error: FspiopError, id: string): Callback {
+export function hubError(
+  to: string,
+  transferId: string,
+  error: FspiopError,
+  id: string,
+  version?: string,
+): Callback {
   return {
     ...base(to, transferId, id),
+    ...(version === undefined ? {} : { version }),
     endpointType: TRANSFER_ERROR,
     method: 'PUT',
     path: `/transfers/${transferId}/error`,

@@ -2,11 +2,12 @@
 // Participant actors, and the duplicate-check answer that every FSPIOP step shares (§3.7).
 
 import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
+import { contentVersion } from '../../schema/fspiop/versions.ts';
 import type { Decision, Effect } from '../actor.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
 import { hubError, hubPut, stateBody } from './callbacks.ts';
 import type { TransferEvent } from './events.ts';
-import type { ParticipantCommand, TransferReply } from './messages.ts';
+import type { ParticipantCommand, Relay, TransferReply } from './messages.ts';
 import { isFinal, type KnownTransfer } from './state.ts';
 
 export type TransferDecision = Decision<TransferEvent, TransferReply>;
@@ -25,16 +26,27 @@ export function ignore(reason: string): TransferDecision {
   return { events: [], effects: [], reply: { kind: 'ignored', reason } };
 }
 
-/** Answers the sender with a hub-originated error and changes nothing. */
-export function refuse(
-  to: string,
-  transferId: string,
-  error: FspiopError,
-  id: string,
-): TransferDecision {
+/** The DFSP request a decision answers: its sender, and its headers when it had a body. */
+export type TransferRequest = {
+  readonly source: string;
+  readonly transferId: string;
+  readonly relay?: Relay;
+};
+
+/** The FSPIOP version of a request with a body; refusals answer it in that version. */
+export function requestVersion(request: TransferRequest): string | undefined {
+  return contentVersion(request.relay?.headers['content-type']);
+}
+
+/**
+ * Answers the sender with a hub-originated error, in the version of its request (the sender
+ * evidently speaks it), and changes nothing.
+ */
+export function refuse(request: TransferRequest, error: FspiopError, id: string): TransferDecision {
+  const { source, transferId } = request;
   return {
     events: [],
-    effects: [callbackEffect(hubError(to, transferId, error, id))],
+    effects: [callbackEffect(hubError(source, transferId, error, id, requestVersion(request)))],
     reply: { kind: 'rejected', error },
   };
 }
@@ -46,22 +58,19 @@ export function refuse(
 export function answerDuplicate(
   state: KnownTransfer,
   sameHash: boolean,
-  sender: string,
+  request: TransferRequest,
   stepId: string,
 ): TransferDecision {
   const transferId = state.terms.transferId;
   if (!sameHash) {
-    return refuse(
-      sender,
-      transferId,
-      fspiopError(FspiopCode.MODIFIED_REQUEST),
-      `${stepId}/modified`,
-    );
+    return refuse(request, fspiopError(FspiopCode.MODIFIED_REQUEST), `${stepId}/modified`);
   }
   if (!isFinal(state)) return ignore('duplicate in flight');
   return {
     events: [],
-    effects: [callbackEffect(hubPut(sender, transferId, stateBody(state), `${stepId}/duplicate`))],
+    effects: [
+      callbackEffect(hubPut(request.source, transferId, stateBody(state), `${stepId}/duplicate`)),
+    ],
     reply: { kind: 'ignored', reason: 'duplicate' },
   };
 }

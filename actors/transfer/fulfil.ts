@@ -33,7 +33,7 @@ export function decideFulfil(
 ): TransferDecision {
   const id = `fulfil/${ctx.nowMs}`;
   if (state.phase === 'absent') {
-    return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
+    return refuse(cmd, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
   }
   // The reference ignores ABORTED in a PUT (use PUT …/error) and RESERVED in a 1.0 PUT.
   if (cmd.transferState === 'ABORTED') return ignore('ABORTED is not a fulfil; use PUT /error');
@@ -44,16 +44,11 @@ export function decideFulfil(
     const detail = state.hub
       ? 'hub transfers are not fulfilled over FSPIOP'
       : 'invalid transferState';
-    return refuse(
-      cmd.source,
-      cmd.transferId,
-      fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, detail),
-      id,
-    );
+    return refuse(cmd, fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, detail), id);
   }
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
-    if (state.phase !== 'reserved') return refuse(cmd.source, cmd.transferId, mismatch, id);
+    if (state.phase !== 'reserved') return refuse(cmd, mismatch, id);
     return abortReserved(state, ctx, {
       error: mismatch,
       id,
@@ -61,7 +56,7 @@ export function decideFulfil(
     });
   }
   if (state.fulfilHash !== undefined) {
-    return answerDuplicate(state, state.fulfilHash === cmd.requestHash, cmd.source, id);
+    return answerDuplicate(state, state.fulfilHash === cmd.requestHash, cmd, id);
   }
   if (state.phase !== 'reserved') return notReserved(state, cmd, id);
   if (ctx.nowMs >= state.terms.expiresAtMs) return expireNow(state, ctx, id, cmd.requestHash);
@@ -117,7 +112,7 @@ function notReserved(state: KnownTransfer, cmd: FulfilTransfer, id: string): Tra
   const error = expired
     ? fspiopError(FspiopCode.TRANSFER_EXPIRED)
     : fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, 'non-RESERVED transfer state');
-  return refuse(cmd.source, cmd.transferId, error, id);
+  return refuse(cmd, error, id);
 }
 
 function commit(

@@ -15,7 +15,7 @@ export function decideGet(
 ): TransferDecision {
   const id = `get/${cmd.source}/${ctx.nowMs}`;
   if (state.phase === 'absent') {
-    return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
+    return refuse(cmd, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
   }
   const { payerFsp, payeeFsp } = state.terms;
   if (!sameFsp(cmd.source, payerFsp) && !sameFsp(cmd.source, payeeFsp)) {
@@ -23,7 +23,7 @@ export function decideGet(
       FspiopCode.GENERIC_CLIENT_ERROR,
       'The requester is not the payer or the payee of this transfer',
     );
-    return refuse(cmd.source, cmd.transferId, error, id);
+    return refuse(cmd, error, id);
   }
   return {
     events: [],

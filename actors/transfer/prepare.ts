@@ -10,6 +10,7 @@ import { hubError } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
+  requestVersion,
   type TransferDecision,
   toParticipant,
 } from './decision.ts';
@@ -28,7 +29,7 @@ export function decidePrepare(
     return answerDuplicate(
       state,
       state.prepareHash === cmd.requestHash,
-      cmd.source,
+      cmd,
       `prepare/${ctx.nowMs}`,
     );
   }
@@ -102,7 +103,11 @@ function invalid(
         completedTimestamp: formatDateTime(ctx.nowMs),
       },
     ],
-    effects: [callbackEffect(hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'))],
+    effects: [
+      callbackEffect(
+        hubError(cmd.source, cmd.transferId, error, 'prepare/invalid', requestVersion(cmd)),
+      ),
+    ],
     reply: { kind: 'rejected', error },
   };
 }

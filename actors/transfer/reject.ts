@@ -25,33 +25,23 @@ export function decideReject(
   const id = `reject/${ctx.nowMs}`;
   const validation = (detail: string) => fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, detail);
   if (state.phase === 'absent') {
-    return refuse(cmd.source, cmd.transferId, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
+    return refuse(cmd, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
   }
   if (state.hub) {
-    return refuse(
-      cmd.source,
-      cmd.transferId,
-      validation('hub transfers are not rejected over FSPIOP'),
-      id,
-    );
+    return refuse(cmd, validation('hub transfers are not rejected over FSPIOP'), id);
   }
   if (!sameFsp(cmd.source, state.terms.payeeFsp)) {
-    return refuse(
-      cmd.source,
-      cmd.transferId,
-      validation('FSPIOP-Source does not match payee fsp'),
-      id,
-    );
+    return refuse(cmd, validation('FSPIOP-Source does not match payee fsp'), id);
   }
   if (state.errorHash !== undefined) {
-    return answerDuplicate(state, state.errorHash === cmd.requestHash, cmd.source, id);
+    return answerDuplicate(state, state.errorHash === cmd.requestHash, cmd, id);
   }
   if (state.phase !== 'reserved') {
     const expired = state.phase === 'aborted' && state.reason.startsWith('EXPIRED');
     const error = expired
       ? fspiopError(FspiopCode.TRANSFER_EXPIRED)
       : validation('non-RESERVED transfer state');
-    return refuse(cmd.source, cmd.transferId, error, id);
+    return refuse(cmd, error, id);
   }
   const { transferId, payerFsp } = state.terms;
   return {

@@ -219,6 +219,22 @@ describe('Transfer actor: fulfil', () => {
     ]);
   });
 
+  it('answers a refused fulfil in the version the payee wrote it in', () => {
+    const committed = when([PREPARED, RESERVED], fulfil()).events;
+    const headers = {
+      ...FULFIL_RELAY.headers,
+      'content-type': 'application/vnd.interoperability.transfers+json;version=1.1',
+    };
+    const modified = when(
+      [PREPARED, RESERVED, ...committed],
+      fulfil({ requestHash: 'x', relay: { ...FULFIL_RELAY, headers } }),
+    );
+    const [effect] = modified.effects;
+    assert.equal(effect?.kind, 'callback');
+    assert.equal(effect.kind === 'callback' && effect.callback.path, `/transfers/${ID}/error`);
+    assert.equal(effect.kind === 'callback' && effect.callback.version, '1.1');
+  });
+
   it('aborts with 3303 to both when the fulfil arrives after expiration', () => {
     const result = when([PREPARED, RESERVED], fulfil(), ctx(EXPIRES));
     assert.deepEqual(result.effects, [

@@ -16,13 +16,14 @@ import {
   when,
 } from './transfer-fixtures.ts';
 
-const hubError = (to: string, code: string, description: string, id: string) => ({
+const hubError = (to: string, code: string, description: string, id: string, version?: string) => ({
   kind: 'callback',
   callback: {
     to,
     params: { transferId: ID },
     resource: 'transfers',
     id: `${ID}/${id}`,
+    ...(version === undefined ? {} : { version }),
     endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
     method: 'PUT',
     path: `/transfers/${ID}/error`,
@@ -84,7 +85,8 @@ describe('Transfer actor: prepare', () => {
       const result = when([], command);
       const description = `Generic validation error - ${reason}`.slice(0, 128);
       assert.deepEqual(result.effects, [
-        hubError(command.source, '3100', description, 'prepare/invalid'),
+        // A refusal answers the prepare in its own version (the fixture's 1.1).
+        hubError(command.source, '3100', description, 'prepare/invalid', '1.1'),
       ]);
       assert.equal(result.state.phase, 'aborted');
       assert.equal(result.state.phase === 'aborted' && result.state.reason, 'INVALID');
@@ -111,7 +113,7 @@ describe('Transfer actor: prepare', () => {
     const result = when([PREPARED], prepare({ requestHash: 'other' }));
     assert.deepEqual(result.events, []);
     assert.deepEqual(result.effects, [
-      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`),
+      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`, '1.1'),
     ]);
   });
 
