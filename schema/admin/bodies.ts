@@ -13,6 +13,14 @@ const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 
 const currency = v.pipe(v.string(), v.regex(CURRENCY, 'must be an ISO 4217 currency code'));
 const amountText = v.union([v.string(), v.number()], 'must be a decimal amount');
+/** A number from 0 to 100, also as text ("10"): central-ledger's Joi converts numeric strings. */
+const percentage = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+(?:\.\d+)?$/))], 'must be a number'),
+  v.transform(Number),
+  v.number(),
+  v.minValue(0),
+  v.maxValue(100),
+);
 const extensionList = v.object({
   extension: v.pipe(
     v.array(v.object({ key: v.string(), value: v.string() })),
@@ -45,7 +53,7 @@ export const EndpointBody = v.object({
 const limit = v.object({
   type: v.picklist(['NET_DEBIT_CAP']),
   value: amountText,
-  alarmPercentage: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  alarmPercentage: v.optional(percentage),
 });
 
 export const InitialPositionAndLimitsBody = v.object({

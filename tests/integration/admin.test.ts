@@ -312,6 +312,16 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
   });
 
   it('updates limits, participant and account activation, and settlement models', async () => {
+    // As block_transfer.json sends it: numbers as text, which central-ledger's Joi converts.
+    const asText = { type: 'NET_DEBIT_CAP', value: '4000.00', alarmPercentage: '10' };
+    const textual = await admin('PUT', '/participants/payerfsp/limits', {
+      currency: 'USD',
+      limit: asText,
+    });
+    assert.equal(textual.status, 200);
+    assert.deepEqual(await get('/participants/payerfsp/limits?currency=USD'), [
+      { currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value: 4000, alarmPercentage: 10 } },
+    ]);
     const limit = { type: 'NET_DEBIT_CAP', value: 250000.5, alarmPercentage: 5 };
     const adjusted = await admin('PUT', '/participants/payerfsp/limits', {
       currency: 'USD',
