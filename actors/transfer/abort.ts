@@ -1,20 +1,27 @@
 // Aborting a reserved transfer because of the payee's PUT (invalid fulfilment, header mismatch):
-// 3100 to payer and payee, a PATCH ABORTED to a payee that asked for a commit notification, and
-// the payer's reservation released.
+// 3100 to the payer, the payer's reservation released, and the payee told as the reference does:
+// a payee that answered RESERVED waits for a notification and gets PATCH ABORTED (only that);
+// one that sent an invalid COMMITTED fulfilment gets 3100; one whose PUT named the wrong
+// FSPIOP-Destination gets nothing (its message was not addressed to this transfer's payer).
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
-import type { DecideContext } from '../actor.ts';
+import type { DecideContext, Effect } from '../actor.ts';
+import type { Callback } from '../callback.ts';
 import { hubError, hubPatch } from './callbacks.ts';
 import { callbackEffect, type TransferDecision, toParticipant } from './decision.ts';
 import type { KnownTransfer } from './state.ts';
 
+/** What the payee is told: PATCH ABORTED (in this version), the 3100 error, or nothing. */
+export type PayeeNotice =
+  | { readonly kind: 'patch'; readonly version: string }
+  | { readonly kind: 'error' }
+  | { readonly kind: 'none' };
+
 export type AbortOptions = {
   readonly error: FspiopError;
   readonly id: string;
-  /** The payee answered RESERVED: it waits for a PATCH. */
-  /** The version of the payee's RESERVED fulfil, which then also gets a PATCH ABORTED. */
-  readonly patchPayee: string | undefined;
+  readonly payee: PayeeNotice;
   readonly fulfilHash?: string;
 };
 
@@ -39,12 +46,20 @@ export function abortReserved(
     ],
     effects: [
       callbackEffect(hubError(payerFsp, transferId, error, `${id}/payer`)),
-      callbackEffect(hubError(payeeFsp, transferId, error, `${id}/payee`)),
-      ...(options.patchPayee !== undefined
-        ? [callbackEffect(hubPatch(payeeFsp, transferId, patch, `${id}/patch`, options.patchPayee))]
-        : []),
+      ...payeeNotice(options.payee, (notice) =>
+        notice.kind === 'patch'
+          ? hubPatch(payeeFsp, transferId, patch, `${id}/patch`, notice.version)
+          : hubError(payeeFsp, transferId, error, `${id}/payee`),
+      ),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'rejected', error },
   };
+}
+
+function payeeNotice(
+  notice: PayeeNotice,
+  build: (notice: Exclude<PayeeNotice, { kind: 'none' }>) => Callback,
+): Effect[] {
+  return notice.kind === 'none' ? [] : [callbackEffect(build(notice))];
 }

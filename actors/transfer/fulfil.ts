@@ -49,10 +49,11 @@ export function decideFulfil(
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
     if (state.phase !== 'reserved') return refuse(cmd, mismatch, id);
+    const version = reserveVersion(state, cmd);
     return abortReserved(state, ctx, {
       error: mismatch,
       id,
-      patchPayee: reserveVersion(state, cmd),
+      payee: version === undefined ? { kind: 'none' } : { kind: 'patch', version },
     });
   }
   if (state.fulfilHash !== undefined) {
@@ -62,10 +63,11 @@ export function decideFulfil(
   if (ctx.nowMs >= state.terms.expiresAtMs) return expireNow(state, ctx, id, cmd.requestHash);
   if (!fulfils(cmd.fulfilment, state.terms.condition)) {
     const error = fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, 'invalid fulfilment');
+    const version = reserveVersion(state, cmd);
     return abortReserved(state, ctx, {
       error,
       id,
-      patchPayee: reserveVersion(state, cmd),
+      payee: version === undefined ? { kind: 'error' } : { kind: 'patch', version },
       fulfilHash: cmd.requestHash,
     });
   }
