@@ -2,9 +2,11 @@
 // PostgreSQL-wire server (PostgreSQL in CI, CockroachDB in production) through a `pg` pool; no URL
 // means the embedded PGlite in a data folder, so a laptop needs nothing but a nats-server.
 // withRetry() re-runs a transaction that CockroachDB aborted with SQLSTATE 40001 (serialization).
+// executeNamed() runs the statements of every batch as server-side prepared statements on `pg`.
 
 import { fileURLToPath } from 'node:url';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as tables from '../schema/db/tables.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof tables>;
@@ -28,6 +30,11 @@ export async function openDatabase(
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: url, max: poolMax });
     const db = drizzle(pool, { schema: tables }) as unknown as Db;
+    const dialect = new PgDialect();
+    namedRunners.set(db, (name, query) => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      return pool.query({ name, text, values: params });
+    });
     return { db, kind: 'pg', close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -47,6 +54,21 @@ export async function migrate(opened: OpenedDatabase): Promise<void> {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(opened.db as never, config);
   }
+}
+
+type Rows = { readonly rows: ReadonlyArray<Record<string, unknown>> };
+const namedRunners = new WeakMap<object, (name: string, query: SQL) => Promise<Rows>>();
+
+/**
+ * Runs `query` as the prepared statement `name` where the driver allows it (a `pg` pool: the
+ * server parses and plans it once per connection instead of on every batch, about half of a batch
+ * statement's cost), else as a plain statement (PGlite, inside a transaction). The statement's
+ * text must be the same on every call under one name: only its parameters vary.
+ */
+export async function executeNamed(db: Db | Tx, name: string, query: SQL): Promise<Rows> {
+  const run = namedRunners.get(db);
+  if (run !== undefined) return run(name, query);
+  return (await db.execute(query)) as unknown as Rows;
 }
 
 const RETRY_MAX = 10;

@@ -3,12 +3,12 @@
 // written as JSONB through the bigint-safe codec and read back as text through it, so money never
 // passes through a JS number.
 
-import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { ActorRef } from '../actors/actor.ts';
 import { actorSnapshots, outbox, partitionCheckpoints } from '../schema/db/tables.ts';
 import type { StateReader } from './bus.ts';
 import { decodeJson } from './codec.ts';
-import type { Db, Tx } from './db.ts';
+import { type Db, executeNamed, type Tx } from './db.ts';
 
 export class FencedError extends Error {
   override readonly name = 'FencedError';
@@ -86,19 +86,21 @@ export async function loadSnapshots(
 ): Promise<Map<string, SnapshotRow>> {
   const found = new Map<string, SnapshotRow>();
   if (keys.length === 0) return found;
-  const rows = await db
-    .select({
-      type: actorSnapshots.type,
-      key: actorSnapshots.key,
-      version: actorSnapshots.version,
-      state: stateText,
-    })
-    .from(actorSnapshots)
-    .where(and(eq(actorSnapshots.partition, partition), inArray(actorSnapshots.key, [...keys])));
-  for (const row of rows) {
+  const { rows } = await executeNamed(
+    db,
+    'mkondo_load_snapshots',
+    sql`select type, key, version, state::text as state from actor_snapshots
+        where partition = ${partition} and key = any(${param([...keys])}::text[])`,
+  );
+  for (const row of rows as ReadonlyArray<{
+    type: string;
+    key: string;
+    version: unknown;
+    state: string;
+  }>) {
     found.set(actorId(row.type, row.key), {
       state: decodeJson(row.state),
-      version: row.version,
+      version: Number(row.version),
       dirJson: undefined,
     });
   }
@@ -143,7 +145,10 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
   const snaps = snapshotColumns(batch.snapshots);
   const out = outboxColumns(batch.outbox);
   const poison = poisonColumns(batch.poison);
-  const result = await tx.execute(sql`
+  const result = await executeNamed(
+    tx,
+    'mkondo_write_batch',
+    sql`
     with cp as (
       update partition_checkpoints
       set seq = ${batch.lastSeq}, published_seq = greatest(published_seq, ${batch.publishedThroughSeq}),
@@ -179,9 +184,9 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
       returning 1
     )
     select (select count(*) from cp) as advanced, (select count(*) from snaps) as snaps,
-           (select count(*) from ob) as outbox, (select count(*) from po) as poison`);
-  const rows = (result as unknown as { rows: Array<{ advanced: string | number }> }).rows;
-  if (Number(rows[0]?.advanced ?? 0) === 0) {
+           (select count(*) from ob) as outbox, (select count(*) from po) as poison`,
+  );
+  if (Number(result.rows[0]?.['advanced'] ?? 0) === 0) {
     throw new FencedError(`partition ${batch.partition} fenced`);
   }
 }
