@@ -35,8 +35,8 @@ format: node_modules/.installed ## format and apply safe lint fixes
 bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)
 	node bin/mkondo.js bench
 
-ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run`
-	bash ../shared/ttk/run.sh
+ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run` (TTK_ARGS=...)
+	bash ops/ttk.sh $(TTK_ARGS)
 
 clean: ## remove local data (.data/) and reports
 	rm -rf .data ttk-report
