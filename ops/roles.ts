@@ -62,6 +62,9 @@ async function connectNats(config: Config): Promise<NatsConnection> {
     servers: config.NATS_URL.split(','),
     name: `mkondo-${config.WORKER_ID}`,
     maxReconnectAttempts: -1,
+    // Every JetStream publish is a request; with async traces on, each one captures two Error
+    // stacks up front. That was 7.5 % of a switch process's CPU under load (--cpu-prof).
+    noAsyncTraces: true,
   });
   const version = nc.info?.version ?? '0.0.0';
   const verdict = judgeNatsVersion(version, config.MKONDO_ENV === 'production');
