@@ -10,7 +10,13 @@ import { decodeBytes, encodeJson } from './codec.ts';
 import { type Envelope, isEnvelope } from './envelope.ts';
 import { directorySubject } from './outbox.ts';
 import { callbackSubject, commandSubject, eventSubject, partitionOf } from './partition.ts';
-import { actorId, type OutboxRow, type PoisonRow, type SnapshotWrite } from './snapshot-store.ts';
+import {
+  type AppliedCommand,
+  actorId,
+  type OutboxRow,
+  type PoisonRow,
+  type SnapshotWrite,
+} from './snapshot-store.ts';
 
 /** Resident state of one actor (the LRU cache value). */
 export type Cached = {
@@ -108,6 +114,38 @@ export function decodeBatch(
     }
   }
   return decoded;
+}
+
+/** Nats-Msg-Id of a command published from an outbox (`<source seq>-<index>`), else undefined. */
+export function outboxMsgId(msg: JsMsg): string | undefined {
+  const id = msg.headers?.get('Nats-Msg-Id');
+  return id !== undefined && OUTBOX_MSG_ID.test(id) ? id : undefined;
+}
+
+const OUTBOX_MSG_ID = /^\d+-\d+$/;
+
+/**
+ * Drops the outbox-published commands this partition applied before (`seen`, from the DB) or
+ * earlier in the same batch: copies re-published after a crash, past JetStream's duplicate window.
+ * Returns the rest and the ids to record as applied with them.
+ */
+export function withoutApplied(
+  items: readonly Decoded[],
+  seen: ReadonlySet<string>,
+): { items: Decoded[]; applied: AppliedCommand[]; skipped: number } {
+  const kept: Decoded[] = [];
+  const applied: AppliedCommand[] = [];
+  const inBatch = new Set<string>();
+  for (const item of items) {
+    const msgId = outboxMsgId(item.msg);
+    if (msgId !== undefined) {
+      if (seen.has(msgId) || inBatch.has(msgId)) continue;
+      inBatch.add(msgId);
+      applied.push({ msgId, seq: item.seq });
+    }
+    kept.push(item);
+  }
+  return { items: kept, applied, skipped: items.length - kept.length };
 }
 
 /** Applies decoded messages in order; throws AbandonBatch when decide/evolve throws. */

@@ -29,6 +29,10 @@ export async function openDatabase(
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: url, max: poolMax });
+    // An idle connection dropped by the server (restart, failover, a dropped test database) is
+    // reported here; unhandled it would crash the process. The pool discards that client and the
+    // next query connects anew; a database that stays down shows in the readiness probe.
+    pool.on('error', () => {});
     const db = drizzle(pool, { schema: tables }) as unknown as Db;
     const dialect = new PgDialect();
     namedRunners.set(db, (name, query) => {

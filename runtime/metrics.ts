@@ -35,4 +35,8 @@ export const metrics = {
   partitionsOwned: gauge('mkondo_runtime_partitions_owned', 'Partitions this worker owns'),
   lag: gauge('mkondo_runtime_partition_lag', 'Commands pending per owned partition', ['partition']),
   timersFired: counter('mkondo_runtime_timers_fired_total', 'Expiry commands fired'),
+  duplicatesSkipped: counter(
+    'mkondo_runtime_duplicates_skipped_total',
+    'Re-published commands skipped because this partition had applied them already',
+  ),
 };

@@ -11,7 +11,15 @@ import type {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AnyActor, HubSettings } from '../actors/actor.ts';
-import { AbandonBatch, applyBatch, type BatchContext, type Cached, decodeBatch } from './batch.ts';
+import {
+  AbandonBatch,
+  applyBatch,
+  type BatchContext,
+  type Cached,
+  decodeBatch,
+  outboxMsgId,
+  withoutApplied,
+} from './batch.ts';
 import { type Db, retryOnSerialization, withRetry } from './db.ts';
 import type { Lru } from './lru.ts';
 import { metrics } from './metrics.ts';
@@ -20,9 +28,11 @@ import { PartitionTimers } from './partition-timers.ts';
 import {
   claimCheckpoint,
   FencedError,
+  loadApplied,
   loadOutbox,
   loadSnapshots,
   type PoisonRow,
+  pruneApplied,
   pruneOutbox,
   writeBatch,
 } from './snapshot-store.ts';
@@ -33,6 +43,13 @@ import { inSpan } from './telemetry.ts';
 const MAX_ACK_PENDING_BATCHES = 4;
 const IDLE_WAKE_MS = 1000;
 const OUTBOX_PRUNE_INTERVAL_MS = 1000;
+/**
+ * How far (in CMD stream messages) a re-published copy of an applied command is still recognised:
+ * about 7 minutes of traffic at 500 transfers/s, against JetStream's 2-minute duplicate window.
+ * Counted in stream messages, not time: during an outage the stream does not move, so records
+ * cannot age out before the copies that a returning owner re-publishes arrive.
+ */
+const APPLIED_KEEP_SEQS = 2_000_000;
 
 /** Points where the crash tests kill a worker (tests/fixtures/worker-process.ts). */
 export type CrashStage =
@@ -223,10 +240,19 @@ export class PartitionLoop {
     const startedMs = performance.now();
     const last = msgs[msgs.length - 1]!;
     const poison: PoisonRow[] = [];
-    const items = decodeBatch(this.ctx, msgs, this.checkpoint, poison);
+    const decoded = decodeBatch(this.ctx, msgs, this.checkpoint, poison);
+    const candidates: string[] = [];
     const missing: string[] = [];
-    for (const item of items) if (this.cache.get(item.id) === undefined) missing.push(item.env.key);
-    const loaded = await loadSnapshots(deps.db, partition, missing);
+    for (const item of decoded) {
+      const msgId = outboxMsgId(item.msg);
+      if (msgId !== undefined) candidates.push(msgId);
+      if (this.cache.get(item.id) === undefined) missing.push(item.env.key);
+    }
+    const [seen, loaded] = await Promise.all([
+      loadApplied(deps.db, partition, candidates),
+      loadSnapshots(deps.db, partition, missing),
+    ]);
+    const { items, applied: appliedIds, skipped } = withoutApplied(decoded, seen);
     const applied = applyBatch(
       this.ctx,
       items,
@@ -245,6 +271,7 @@ export class PartitionLoop {
         outbox: applied.outbox,
         poison,
         publishedThroughSeq: this.publishedThroughSeq,
+        applied: appliedIds,
       };
       if (deps.onCrashPoint) {
         // Crash tests need a moment between the write and its commit: an explicit transaction.
@@ -263,6 +290,7 @@ export class PartitionLoop {
         this.timers.set(s.type, s.key, s.timerAtMs);
       }
       for (const row of poison) metrics.poison.inc({ reason: row.reason.split(':')[0] ?? '' });
+      if (skipped > 0) metrics.duplicatesSkipped.inc(skipped);
     }
     return async () => {
       if (fresh) {
@@ -284,12 +312,16 @@ export class PartitionLoop {
     };
   }
 
-  /** At most once a second: published rows are dropped outside the batch statement. */
+  /**
+   * At most once a second, outside the batch statement: published outbox rows are dropped, and
+   * applied-command records older than APPLIED_KEEP_SEQS stream messages are forgotten.
+   */
   private async pruneOutboxNow(): Promise<void> {
     const nowMs = Date.now();
     if (nowMs - this.prunedAtMs < OUTBOX_PRUNE_INTERVAL_MS) return;
     this.prunedAtMs = nowMs;
     await pruneOutbox(this.deps.db, this.partition);
+    await pruneApplied(this.deps.db, this.partition, this.checkpoint - APPLIED_KEEP_SEQS);
   }
 
   private async publish(rows: Parameters<typeof publishOutbox>[1]): Promise<void> {

@@ -1,7 +1,7 @@
 // Every SQL statement of the runtime: the fenced checkpoint claim, snapshot loads, the one batch
-// transaction (checkpoint, snapshots, outbox, poison) and the read side (DbStateReader). State is
-// written as JSONB through the bigint-safe codec and read back as text through it, so money never
-// passes through a JS number.
+// transaction (checkpoint, snapshots, outbox, poison, applied commands) and the read side
+// (DbStateReader). State is written as JSONB through the bigint-safe codec and read back as text
+// through it, so money never passes through a JS number.
 
 import { and, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { ActorRef } from '../actors/actor.ts';
@@ -54,7 +54,11 @@ export type BatchWrite = {
   readonly poison: readonly PoisonRow[];
   /** Outbox rows at or below this source sequence were published after the previous batch. */
   readonly publishedThroughSeq: number;
+  /** Nats-Msg-Ids of the outbox-published commands this batch applies, with their stream seq. */
+  readonly applied: readonly AppliedCommand[];
 };
+
+export type AppliedCommand = { readonly msgId: string; readonly seq: number };
 
 /**
  * Writes the new owner's fencing token (only ever upwards) and returns the checkpoint sequence,
@@ -145,6 +149,10 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
   const snaps = snapshotColumns(batch.snapshots);
   const out = outboxColumns(batch.outbox);
   const poison = poisonColumns(batch.poison);
+  const applied = {
+    msgIds: batch.applied.map((a) => a.msgId),
+    seqs: batch.applied.map((a) => a.seq),
+  };
   const result = await executeNamed(
     tx,
     'mkondo_write_batch',
@@ -182,13 +190,43 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
         as u(q, subj, r, pay), cp
       on conflict do nothing
       returning 1
+    ), ap as (
+      insert into applied_commands (partition, msg_id, seq)
+      select cp.partition, m, q
+      from unnest(${param(applied.msgIds)}::text[], ${param(applied.seqs)}::bigint[]) as u(m, q), cp
+      on conflict do nothing
+      returning 1
     )
     select (select count(*) from cp) as advanced, (select count(*) from snaps) as snaps,
-           (select count(*) from ob) as outbox, (select count(*) from po) as poison`,
+           (select count(*) from ob) as outbox, (select count(*) from po) as poison,
+           (select count(*) from ap) as applied`,
   );
   if (Number(result.rows[0]?.['advanced'] ?? 0) === 0) {
     throw new FencedError(`partition ${batch.partition} fenced`);
   }
+}
+
+/** Which of `msgIds` this partition already applied (recorded by an earlier batch). */
+export async function loadApplied(
+  db: Db,
+  partition: number,
+  msgIds: readonly string[],
+): Promise<Set<string>> {
+  if (msgIds.length === 0) return new Set();
+  const { rows } = await executeNamed(
+    db,
+    'mkondo_load_applied',
+    sql`select msg_id from applied_commands
+        where partition = ${partition} and msg_id = any(${param([...msgIds])}::text[])`,
+  );
+  return new Set(rows.map((row) => String(row['msg_id'])));
+}
+
+/** Forgets applied commands recorded before stream sequence `belowSeq`. */
+export async function pruneApplied(db: Db, partition: number, belowSeq: number): Promise<void> {
+  await db.execute(
+    sql`delete from applied_commands where partition = ${partition} and seq < ${belowSeq}`,
+  );
 }
 
 /** Removes outbox rows already published (at or below the checkpoint's published_seq). */

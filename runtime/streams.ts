@@ -26,9 +26,11 @@ export type StreamOptions = {
   readonly replicas?: number;
   /** Memory storage is for tests only. */
   readonly storage?: 'file' | 'memory';
+  /** JetStream's Nats-Msg-Id duplicate window; shorter only in tests. */
+  readonly duplicateWindowMs?: number;
 };
 
-const DUPLICATE_WINDOW_NS = 2 * 60 * 1_000_000_000;
+const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
 export async function ensureStreams(jsm: JetStreamManager, options: StreamOptions = {}) {
   const specs = [
@@ -43,7 +45,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
       max_age: (options.maxAgeMs ?? 0) * 1_000_000,
       max_bytes: options.maxBytes ?? -1,
-      duplicate_window: DUPLICATE_WINDOW_NS,
+      duplicate_window: (options.duplicateWindowMs ?? DUPLICATE_WINDOW_MS) * 1_000_000,
       num_replicas: options.replicas ?? 1,
     };
     try {

@@ -75,3 +75,24 @@ export const poisonMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.partition, t.seq] })],
 );
+
+/**
+ * Commands from other actors' outboxes already applied, by Nats-Msg-Id, per receiving partition.
+ * An outbox row can be published twice (a crash between publishing it and recording it published);
+ * JetStream drops the copy only within its two-minute duplicate window, so the runtime records
+ * what it applied and skips a later copy. `seq` is the CMD stream sequence that applied it: rows
+ * are pruned by how far the stream has moved on since (runtime APPLIED_KEEP_SEQS), never by wall
+ * clock, so an outage of any length does not age them out before the copies arrive.
+ */
+export const appliedCommands = pgTable(
+  'applied_commands',
+  {
+    partition: integer('partition').notNull(),
+    msgId: text('msg_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partition, t.msgId] }),
+    index('applied_commands_partition_seq').on(t.partition, t.seq),
+  ],
+);

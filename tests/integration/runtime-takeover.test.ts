@@ -129,6 +129,7 @@ describe('partition ownership', () => {
           outbox: [],
           poison: [],
           publishedThroughSeq: 0,
+          applied: [],
         }),
       );
       await assert.rejects(stale, FencedError);
