@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CrashStage } from '../../runtime/index.ts';
-import { DbStateReader } from '../../runtime/index.ts';
 import {
   assertCrashFreeOutcome,
   outputsNotAheadOfDb,
   publishAdds,
-  type Services,
   spawnWorker,
   startServices,
   stopWorker,
+  tallyCount,
   waitFor,
 } from '../fixtures/runtime-harness.ts';
 
@@ -26,11 +25,6 @@ const STAGES: CrashStage[] = [
   'mid-publish',
   'after-publish',
 ];
-
-async function tallyCount(services: Services): Promise<number> {
-  const reader = new DbStateReader(services.opened.db);
-  return (await reader.get<{ count: number }>({ type: 'tally', key: 'all' }))?.count ?? 0;
-}
 
 describe('a worker killed in the middle of a batch', () => {
   for (const stage of STAGES) {

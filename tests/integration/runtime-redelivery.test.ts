@@ -6,23 +6,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { DbStateReader } from '../../runtime/index.ts';
 import {
   publishAdds,
   readStream,
-  type Services,
   spawnWorker,
   startServices,
   stopWorker,
+  tallyCount,
   waitFor,
 } from '../fixtures/runtime-harness.ts';
 
 const DUPLICATE_WINDOW_MS = 500;
-
-async function tallyCount(services: Services): Promise<number> {
-  const reader = new DbStateReader(services.opened.db);
-  return (await reader.get<{ count: number }>({ type: 'tally', key: 'all' }))?.count ?? 0;
-}
 
 describe('a command re-published after the duplicate window', () => {
   it('is applied once: the copy is skipped by the receiving partition', async () => {

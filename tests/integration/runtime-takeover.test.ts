@@ -22,6 +22,7 @@ import {
   spawnWorker,
   startServices,
   stopWorker,
+  tallyCount,
   type WorkerProcess,
   waitFor,
 } from '../fixtures/runtime-harness.ts';
@@ -39,11 +40,6 @@ async function leaseHolders(services: Services): Promise<Map<number, string>> {
 
 async function heldBy(services: Services, workerId: string): Promise<number> {
   return [...(await leaseHolders(services)).values()].filter((w) => w === workerId).length;
-}
-
-async function tallyCount(services: Services): Promise<number> {
-  const reader = new DbStateReader(services.opened.db);
-  return (await reader.get<{ count: number }>({ type: 'tally', key: 'all' }))?.count ?? 0;
 }
 
 async function withServices(run: (services: Services) => Promise<void>): Promise<void> {
