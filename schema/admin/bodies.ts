@@ -1,6 +1,6 @@
-// valibot schemas for the Admin API bodies, matching central-ledger's Joi rules (names of 2..30,
-// ISO currency codes, the settlement-model enums, funds in/out actions). Amounts are validated
-// here as text and parsed into bigint minor units by the routes with parseAdminAmount.
+// valibot schemas for the Admin API bodies, matching central-ledger's Joi rules (names of 2 to 30
+// characters, ISO currency codes, the settlement-model enums, funds in/out actions). Amounts are
+// validated here as text and parsed into bigint minor units by the routes with parseAdminAmount.
 
 import * as v from 'valibot';
 
