@@ -15,7 +15,9 @@ export function decideGet(
 ): TransferDecision {
   const id = `get/${cmd.source}/${ctx.nowMs}`;
   if (state.phase === 'absent') {
-    return refuse(cmd, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND), id);
+    // central-ledger's wording; the golden-path get_transfers collection asserts it exactly.
+    const detail = 'Provided Transfer ID was not found on the server.';
+    return refuse(cmd, fspiopError(FspiopCode.TRANSFER_ID_NOT_FOUND, detail), id);
   }
   const { payerFsp, payeeFsp } = state.terms;
   if (!sameFsp(cmd.source, payerFsp) && !sameFsp(cmd.source, payeeFsp)) {

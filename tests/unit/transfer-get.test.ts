@@ -51,7 +51,11 @@ describe('Transfer actor: GET', () => {
     );
     const unknown = body(when([], get('payerfsp')).effects);
     assert.deepEqual(unknown.body, {
-      errorInformation: { errorCode: '3208', errorDescription: 'Transfer ID not found' },
+      errorInformation: {
+        errorCode: '3208',
+        errorDescription:
+          'Transfer ID not found - Provided Transfer ID was not found on the server.',
+      },
     });
   });
 });
