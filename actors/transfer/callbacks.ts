@@ -61,12 +61,9 @@ export function hubError(
   version?: string,
 ): Callback {
   return {
-    ...base(to, transferId, id),
-    ...(version === undefined ? {} : { version }),
+    ...hubPut(to, transferId, { errorInformation: error }, id, version),
     endpointType: TRANSFER_ERROR,
-    method: 'PUT',
     path: `/transfers/${transferId}/error`,
-    body: { errorInformation: error },
   };
 }
 
@@ -88,7 +85,10 @@ export function hubPut(
   };
 }
 
-/** A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. */
+/**
+ * A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. PATCH exists
+ * from v1.1, so the version is always given (versionForPayee).
+ */
 export function hubPatch(
   to: string,
   transferId: string,
@@ -96,15 +96,7 @@ export function hubPatch(
   id: string,
   version: string,
 ): Callback {
-  return {
-    ...base(to, transferId, id),
-    // PATCH exists from v1.1; it answers the payee's RESERVED fulfil, so it speaks its version.
-    version,
-    endpointType: TRANSFER_PUT,
-    method: 'PATCH',
-    path: `/transfers/${transferId}`,
-    body,
-  };
+  return { ...hubPut(to, transferId, body, id, version), method: 'PATCH' };
 }
 
 /** The TransfersIDPutResponse body describing a transfer's current state (GET, duplicates). */
