@@ -33,6 +33,7 @@ import {
   accountSeqMax,
   findAccount,
   hasCurrency,
+  newParticipant,
   type ParticipantState,
   type RegisteredParticipant,
 } from './state.ts';
@@ -111,20 +112,7 @@ export function decideCreate(
 }
 
 function resolveNew(name: string, participantId: number, isProxy: boolean, nowMs: number) {
-  const state: RegisteredParticipant = {
-    phase: 'registered',
-    name,
-    participantId,
-    isActive: true,
-    isProxy,
-    createdAtMs: nowMs,
-    accountSeq: 0,
-    accounts: {},
-    limits: {},
-    endpoints: {},
-    reservations: {},
-    recent: [],
-  };
+  const state = newParticipant({ name, participantId, isProxy, createdAtMs: nowMs });
   const prefix = [
     { type: 'ParticipantRegistered' as const, name, participantId, isProxy, atMs: nowMs },
   ];

@@ -7,6 +7,7 @@ import type { Account } from './ledger.ts';
 import type { ParticipantEvent } from './messages.ts';
 import {
   accountById,
+  newParticipant,
   type ParticipantState,
   type RegisteredParticipant,
   remember,
@@ -19,20 +20,8 @@ export function evolveParticipant(
 ): ParticipantState {
   if (event.type === 'ParticipantRegistered') {
     invariant(state.phase === 'absent', `participant ${event.name} registered twice`);
-    return {
-      phase: 'registered',
-      name: event.name,
-      participantId: event.participantId,
-      isActive: true,
-      isProxy: event.isProxy,
-      createdAtMs: event.atMs,
-      accountSeq: 0,
-      accounts: {},
-      limits: {},
-      endpoints: {},
-      reservations: {},
-      recent: [],
-    };
+    const { name, participantId, isProxy, atMs } = event;
+    return newParticipant({ name, participantId, isProxy, createdAtMs: atMs });
   }
   invariant(state.phase === 'registered', `${event.type} before the participant exists`);
   return evolveRegistered(state, event);

@@ -41,6 +41,26 @@ export type ParticipantState = { readonly phase: 'absent' } | RegisteredParticip
 
 export const initialParticipantState: ParticipantState = { phase: 'absent' };
 
+/** A participant as registered: active, with no accounts, limits, endpoints or reservations yet. */
+export function newParticipant(p: {
+  readonly name: string;
+  readonly participantId: number;
+  readonly isProxy: boolean;
+  readonly createdAtMs: number;
+}): RegisteredParticipant {
+  return {
+    phase: 'registered',
+    ...p,
+    isActive: true,
+    accountSeq: 0,
+    accounts: {},
+    limits: {},
+    endpoints: {},
+    reservations: {},
+    recent: [],
+  };
+}
+
 /** The hub participant's numeric id, as seeded in Mojaloop. */
 export const HUB_PARTICIPANT_ID = 1;
 /** Accounts per participant: the id is participantId * 100 + sequence. */

@@ -7,6 +7,7 @@ import type { Account } from '../../actors/participant/ledger.ts';
 import { accountValueMinor } from '../../actors/participant/ledger.ts';
 import {
   HUB_PARTICIPANT_ID,
+  newParticipant,
   type ParticipantState,
   type RegisteredParticipant,
 } from '../../actors/participant/state.ts';
@@ -20,20 +21,12 @@ import { type AdminDeps, adminError, flag, isoDate } from './http.ts';
 
 /** The hub exists before its first command, as Mojaloop seeds it. */
 function seededHub(name: string): RegisteredParticipant {
-  return {
-    phase: 'registered',
+  return newParticipant({
     name,
     participantId: HUB_PARTICIPANT_ID,
-    isActive: true,
     isProxy: false,
     createdAtMs: 0,
-    accountSeq: 0,
-    accounts: {},
-    limits: {},
-    endpoints: {},
-    reservations: {},
-    recent: [],
-  };
+  });
 }
 
 export async function findParticipant(
