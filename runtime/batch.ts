@@ -41,6 +41,8 @@ export type Decoded = {
   readonly env: Envelope;
   readonly def: AnyActor;
   readonly id: string;
+  /** Nats-Msg-Id when the command was published from an outbox (re-publishable), else undefined. */
+  readonly msgId: string | undefined;
 };
 
 export type Reply = { readonly subject: string; readonly payload: string };
@@ -110,7 +112,8 @@ export function decodeBatch(
     } else if (partitionOf(env.type, env.key, ctx.partitions) !== ctx.partition) {
       poison.push(poisonRow(msg, 'key does not belong to this partition'));
     } else {
-      decoded.push({ seq: msg.seq, msg, env, def, id: actorId(env.type, env.key) });
+      const id = actorId(env.type, env.key);
+      decoded.push({ seq: msg.seq, msg, env, def, id, msgId: outboxMsgId(msg) });
     }
   }
   return decoded;
@@ -137,7 +140,7 @@ export function withoutApplied(
   const applied: AppliedCommand[] = [];
   const inBatch = new Set<string>();
   for (const item of items) {
-    const msgId = outboxMsgId(item.msg);
+    const { msgId } = item;
     if (msgId !== undefined) {
       if (seen.has(msgId) || inBatch.has(msgId)) continue;
       inBatch.add(msgId);

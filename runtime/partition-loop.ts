@@ -17,7 +17,6 @@ import {
   type BatchContext,
   type Cached,
   decodeBatch,
-  outboxMsgId,
   withoutApplied,
 } from './batch.ts';
 import { type Db, retryOnSerialization, withRetry } from './db.ts';
@@ -244,8 +243,7 @@ export class PartitionLoop {
     const candidates: string[] = [];
     const missing: string[] = [];
     for (const item of decoded) {
-      const msgId = outboxMsgId(item.msg);
-      if (msgId !== undefined) candidates.push(msgId);
+      if (item.msgId !== undefined) candidates.push(item.msgId);
       if (this.cache.get(item.id) === undefined) missing.push(item.env.key);
     }
     const [seen, loaded] = await Promise.all([

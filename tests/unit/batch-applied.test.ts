@@ -13,7 +13,7 @@ function decoded(seq: number, msgId?: string): Decoded {
   if (msgId !== undefined) headers.set('Nats-Msg-Id', msgId);
   const msg = { seq, headers } as unknown as JsMsg;
   const env = { type: 'tally', key: 'all', nowMs: 0, command: { kind: 'count' } };
-  return { seq, msg, env, def: {} as AnyActor, id: `tally\u0000all` };
+  return { seq, msg, env, def: {} as AnyActor, id: `tally\u0000all`, msgId: outboxMsgId(msg) };
 }
 
 describe('withoutApplied', () => {
