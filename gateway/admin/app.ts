@@ -7,10 +7,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { logger } from '../../ops/logger.ts';
 import { fspiopError } from '../../schema/fspiop/errors.ts';
+import { errorResponse, FspiopHttpError } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
 import { fundsRoutes } from './funds.ts';
-import { type AdminDeps, AdminHttpError, renderError } from './http.ts';
+import type { AdminDeps } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
 import { participantsRoutes } from './participants.ts';
 import { positionsRoutes } from './positions.ts';
@@ -47,11 +48,11 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.route('/', settlementModelsRoutes(deps));
   app.route('/', oraclesRoutes(deps));
 
-  app.notFound((c) => renderError(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => errorResponse(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
-    if (err instanceof AdminHttpError) return renderError(c, err.error);
+    if (err instanceof FspiopHttpError) return errorResponse(c, err.error);
     logger.error({ err, path: c.req.path }, 'admin request failed');
-    return renderError(c, fspiopError('2001'));
+    return errorResponse(c, fspiopError('2001'));
   });
   return app;
 }

@@ -3,17 +3,11 @@
 // as central-services-error-handling maps Joi errors), and the deps every route receives.
 
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory, StateReader } from '../../runtime/bus.ts';
-import {
-  errorBody,
-  type FspiopCode,
-  type FspiopError,
-  fspiopError,
-  httpStatusFor,
-} from '../../schema/fspiop/errors.ts';
+import type { FspiopCode, FspiopError } from '../../schema/fspiop/errors.ts';
+import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
 
 export type AdminDeps = {
@@ -29,24 +23,13 @@ export type AdminDeps = {
   readonly health?: readonly ServiceProbe[];
 };
 
-export class AdminHttpError extends Error {
-  override readonly name = 'AdminHttpError';
-  constructor(readonly error: FspiopError) {
-    super(error.errorDescription);
-  }
-}
-
-export function adminError(code: FspiopCode, detail?: string): AdminHttpError {
-  return new AdminHttpError(fspiopError(code, detail));
-}
-
-export function renderError(c: Context, error: FspiopError): Response {
-  return c.json(errorBody(error), httpStatusFor(error.errorCode) as ContentfulStatusCode);
+export function adminError(code: FspiopCode, detail?: string): FspiopHttpError {
+  return new FspiopHttpError(code, detail);
 }
 
 /** Unwraps an actor's admin reply, throwing its error for the app's error handler. */
 export function expectOk<R extends { ok: boolean }>(reply: R): Extract<R, { ok: true }> {
-  if (!reply.ok) throw new AdminHttpError((reply as unknown as { error: FspiopError }).error);
+  if (!reply.ok) throw new FspiopHttpError((reply as unknown as { error: FspiopError }).error);
   return reply as Extract<R, { ok: true }>;
 }
 
@@ -65,7 +48,7 @@ export async function parseBody<S extends v.GenericSchema>(
   throw issueError(result.issues[0]);
 }
 
-function issueError(issue: v.BaseIssue<unknown> | undefined): AdminHttpError {
+function issueError(issue: v.BaseIssue<unknown> | undefined): FspiopHttpError {
   if (!issue) return adminError('3100', 'invalid body');
   const path = v.getDotPath(issue) ?? 'body';
   if (issue.input === undefined) return adminError('3102', `"${path}" is required`);

@@ -12,7 +12,8 @@ import {
   IsActiveBody,
   ParticipantCreateBody,
 } from '../../schema/admin/bodies.ts';
-import { type AdminDeps, AdminHttpError, expectOk, parseBody } from './http.ts';
+import { FspiopHttpError } from '../fspiop/problem.ts';
+import { type AdminDeps, expectOk, parseBody } from './http.ts';
 import { chooseParticipantId } from './ids.ts';
 import {
   allParticipants,
@@ -49,7 +50,7 @@ async function accountTypesFor(deps: AdminDeps, currency: string): Promise<Ledge
   const models = await allSettlementModels(deps);
   let applicable = models.filter((m) => m.currency === currency);
   if (applicable.length === 0) applicable = models.filter((m) => m.currency === undefined);
-  if (applicable.length === 0) throw new AdminHttpError(SETTLEMENT_MODEL_MISSING);
+  if (applicable.length === 0) throw new FspiopHttpError(SETTLEMENT_MODEL_MISSING);
   const types = applicable.flatMap((m) => [m.ledgerAccountType, m.settlementAccountType]);
   return [...new Set(types)];
 }

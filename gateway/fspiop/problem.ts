@@ -1,5 +1,5 @@
-// Synchronous FSPIOP error answers. Validation helpers throw FspiopHttpError; the app's error
-// handler renders it as `{errorInformation}` with the status derived from the code (§1.5), so
+// Synchronous FSPIOP error answers, on the FSPIOP and the Admin API alike. Validation helpers
+// throw FspiopHttpError; each app's error handler renders it as `{errorInformation}` with the status derived from the code (§1.5), so
 // every rejection at the edge has the same shape and nothing invalid is ever published.
 
 import type { Context } from 'hono';
@@ -17,8 +17,9 @@ export class FspiopHttpError extends Error {
   override readonly name = 'FspiopHttpError';
   readonly error: FspiopError;
 
-  constructor(code: FspiopCode, detail?: string, extensionList?: ExtensionList) {
-    const error = fspiopError(code, detail, extensionList);
+  /** From a code (and detail), or from an error an actor already answered with. */
+  constructor(code: FspiopCode | FspiopError, detail?: string, extensionList?: ExtensionList) {
+    const error = typeof code === 'string' ? fspiopError(code, detail, extensionList) : code;
     super(error.errorDescription);
     this.error = error;
   }
