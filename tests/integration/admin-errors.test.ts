@@ -2,7 +2,8 @@
 // ADMIN_TOKEN: every request but /health needs the operator's bearer, and every refusal answers
 // central-ledger's status and code (3000 duplicate, 3003 hub accounts, 3200 unknown participant,
 // 3100/3101/3102 bodies, 3002 unknown path). A refused request changes nothing: the whole Admin
-// read-back is identical before and after each batch.
+// read-back is identical before and after each batch. Last, which participant names are taken
+// (the golden path's e2e-sim-fxp1) and which refused.
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import {
   accountOf,
   adminSnapshot,
   errorOf,
+  expectStatus,
   fundsInBody,
   httpAdmin,
   provisionDfsp,
@@ -264,5 +266,28 @@ describe('Admin API over HTTP: refusals change nothing', () => {
       currency: 'USD',
     });
     assert.equal(settlement.value, -100);
+  });
+});
+
+// Last: it adds a participant (and moves the hub's balances), which the snapshots above leave out.
+describe('Admin API over HTTP: participant names', () => {
+  it("onboards participants named like the golden path's e2e-sim-fxp1", async () => {
+    await provisionDfsp(admin, {
+      name: 'e2e-sim-fxp1',
+      currency: 'USD',
+      netDebitCap: 1000,
+      fundsIn: '10',
+      fundsInTransferId: randomUUID(),
+      endpointBase: 'http://e2e-sim-fxp1.test',
+      email: 'ops@e2e-sim-fxp1.test',
+    });
+    const created = await expectStatus(admin, 200, 'GET', '/participants/e2e-sim-fxp1');
+    assert.equal(created.name, 'e2e-sim-fxp1');
+    assert.equal(created.isActive, 1);
+    for (const name of ['-e2e', 'e2e-', 'e2e sim', 'e2e/sim', 'x']) {
+      const refused = await admin('POST', '/participants', { name, currency: 'USD' });
+      assert.equal(refused.status, 400, name);
+      assert.equal(refused.body.errorInformation.errorCode, '3101', name);
+    }
   });
 });

@@ -386,24 +386,4 @@ describe('Admin API over HTTP: MojaloopSims_Onboarding', () => {
       .sort();
     assert.deepEqual(ids, [4, 5, 6]);
   });
-
-  it("onboards participants named like the golden path's e2e-sim-fxp1", async () => {
-    await provisionDfsp(admin, {
-      name: 'e2e-sim-fxp1',
-      currency: 'USD',
-      netDebitCap: 1000,
-      fundsIn: '10',
-      fundsInTransferId: '0190d7a8-0000-7000-8000-00000000a0f1',
-      endpointBase: 'http://e2e-sim-fxp1.test',
-      email: 'ops@e2e-sim-fxp1.test',
-    });
-    const created = await get('/participants/e2e-sim-fxp1');
-    assert.equal(created.name, 'e2e-sim-fxp1');
-    assert.equal(created.isActive, 1);
-    for (const name of ['-e2e', 'e2e-', 'e2e sim', 'e2e/sim', 'x']) {
-      const refused = await admin('POST', '/participants', { name, currency: 'USD' });
-      assert.equal(refused.status, 400, name);
-      assert.equal(refused.body.errorInformation.errorCode, '3101', name);
-    }
-  });
 });
