@@ -10,6 +10,7 @@ import type {
   ReleaseReservation,
   ReserveFunds,
 } from '../participant/messages.ts';
+import type { TransferTerms } from './state.ts';
 
 export type ExtensionList = { readonly extension: readonly { key: string; value: string }[] };
 
@@ -26,20 +27,13 @@ export type PayeeFacts = {
   readonly positionAccountActive: boolean;
 } | null;
 
-export type PrepareTransfer = {
+/** The transfer's terms (what the state keeps) and what the request adds to them. */
+export type PrepareTransfer = TransferTerms & {
   readonly kind: 'PrepareTransfer';
-  readonly transferId: string;
   /** FSPIOP-Source of the request. */
   readonly source: string;
   /** sha256 of the exact body text (duplicate check). */
   readonly requestHash: string;
-  readonly payerFsp: string;
-  readonly payeeFsp: string;
-  readonly currency: string;
-  readonly amountMinor: bigint;
-  readonly condition: string;
-  readonly expiresAtMs: number;
-  readonly extensionList?: ExtensionList;
   readonly payee: PayeeFacts;
   readonly relay: Relay;
 };
