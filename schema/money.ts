@@ -57,7 +57,12 @@ export function formatAmount(minor: bigint): string {
   return `${negative ? '-' : ''}${integer}${trimmed ? `.${trimmed}` : ''}`;
 }
 
-/** Renders minor units as a JSON number for Admin API answers that carry numbers (value, NDC). */
+/**
+ * Renders minor units as a JSON number for Admin API answers that carry numbers (value, NDC), as
+ * central-ledger does. Only at that edge: a decimal of at most 15 significant digits (amounts
+ * below 10^11 at 4 decimals) survives the double and JSON.stringify prints it back digit for
+ * digit; all arithmetic stays in bigint minor units.
+ */
 export function amountAsNumber(minor: bigint): number {
   return Number(formatAmount(minor));
 }
