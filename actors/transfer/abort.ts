@@ -6,7 +6,7 @@
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
-import type { DecideContext, Effect } from '../actor.ts';
+import type { DecideContext } from '../actor.ts';
 import type { Callback } from '../callback.ts';
 import { hubError, hubPatch } from './callbacks.ts';
 import { callbackEffect, type TransferDecision, toParticipant } from './decision.ts';
@@ -33,7 +33,14 @@ export function abortReserved(
   const { transferId, payerFsp, payeeFsp } = state.terms;
   const { error, id } = options;
   const completedTimestamp = formatDateTime(ctx.nowMs);
-  const patch = { completedTimestamp, transferState: 'ABORTED' };
+  const notice = options.payee;
+  const toPayee: Callback[] = [];
+  if (notice.kind === 'patch') {
+    const patch = { completedTimestamp, transferState: 'ABORTED' };
+    toPayee.push(hubPatch(payeeFsp, transferId, patch, `${id}/patch`, notice.version));
+  } else if (notice.kind === 'error') {
+    toPayee.push(hubError(payeeFsp, transferId, error, `${id}/payee`));
+  }
   return {
     events: [
       {
@@ -46,20 +53,9 @@ export function abortReserved(
     ],
     effects: [
       callbackEffect(hubError(payerFsp, transferId, error, `${id}/payer`)),
-      ...payeeNotice(options.payee, (notice) =>
-        notice.kind === 'patch'
-          ? hubPatch(payeeFsp, transferId, patch, `${id}/patch`, notice.version)
-          : hubError(payeeFsp, transferId, error, `${id}/payee`),
-      ),
+      ...toPayee.map(callbackEffect),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'rejected', error },
   };
-}
-
-function payeeNotice(
-  notice: PayeeNotice,
-  build: (notice: Exclude<PayeeNotice, { kind: 'none' }>) => Callback,
-): Effect[] {
-  return notice.kind === 'none' ? [] : [callbackEffect(build(notice))];
 }
