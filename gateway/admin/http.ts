@@ -7,6 +7,8 @@ import * as v from 'valibot';
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory, StateReader } from '../../runtime/bus.ts';
 import type { FspiopCode, FspiopError } from '../../schema/fspiop/errors.ts';
+import { requestText } from '../fspiop/body.ts';
+import type { EdgeLimits } from '../fspiop/edge.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
 
@@ -21,6 +23,8 @@ export type AdminDeps = {
   readonly nowMs?: () => number;
   /** Dependencies reported by GET /health (broker, datastore); none in in-process tests. */
   readonly health?: readonly ServiceProbe[];
+  /** Body limit and request timeout; default EDGE_DEFAULTS. */
+  readonly edge?: EdgeLimits;
 };
 
 export function adminError(code: FspiopCode, detail?: string): FspiopHttpError {
@@ -39,7 +43,7 @@ export async function parseBody<S extends v.GenericSchema>(
 ): Promise<v.InferOutput<S>> {
   let json: unknown;
   try {
-    json = JSON.parse(await c.req.text());
+    json = JSON.parse(await requestText(c));
   } catch {
     throw adminError('3101', 'Invalid JSON body');
   }

@@ -5,7 +5,7 @@
 // registrations of that id type; without it the registration is only recorded and the built-in
 // oracle answers (TTK registers oracles at simulators mkondo does not run).
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { ActorRef } from '../../actors/actor.ts';
@@ -26,6 +26,7 @@ import {
   httpStatusFor,
 } from '../../schema/fspiop/errors.ts';
 import { PARTY_ID_TYPES } from '../../schema/fspiop/parties.ts';
+import { requestText } from '../fspiop/body.ts';
 
 /** Structural subset of AdminDeps (gateway/admin/app.ts) that this module uses. */
 export type OracleAdminDeps = {
@@ -54,10 +55,10 @@ function fail(error: FspiopError): Response {
   });
 }
 
-async function readTerms(request: Request): Promise<OracleTerms | Response> {
+async function readTerms(c: Context): Promise<OracleTerms | Response> {
   let json: unknown;
   try {
-    json = await request.json();
+    json = JSON.parse(await requestText(c));
   } catch {
     return fail(fspiopError('3101', 'request body is not valid JSON'));
   }
@@ -111,7 +112,7 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.post('/oracles', async (c) => {
-    const terms = await readTerms(c.req.raw);
+    const terms = await readTerms(c);
     if (terms instanceof Response) return terms;
     const reply = await deps.bus.request<OracleRegistryReply>(
       REGISTRY,
@@ -122,7 +123,7 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.put('/oracles/:id', async (c) => {
-    const terms = await readTerms(c.req.raw);
+    const terms = await readTerms(c);
     if (terms instanceof Response) return terms;
     const command = { kind: 'UpdateOracle', oracleId: c.req.param('id'), terms };
     return replyResponse(

@@ -1,11 +1,10 @@
 // Header validation for every FSPIOP route (fspiop.md §1.2–§1.4), as one Hono middleware per
 // resource. Order follows the reference: Accept, Content-Type, Date, FSPIOP-Source,
-// FSPIOP-Destination, then the body limit. Missing ⇒ 3102, malformed ⇒ 3101, unsupported
-// version ⇒ 406/3001 with the supported versions in the extension list, too large ⇒ 3104.
+// FSPIOP-Destination (the body limit is the edge's, edge.ts). Missing ⇒ 3102, malformed ⇒ 3101,
+// unsupported version ⇒ 406/3001 with the supported versions in the extension list.
 // Descriptions name the header in lower case, as TTK asserts.
 
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { FspiopResource } from '../../actors/callback.ts';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import {
@@ -15,10 +14,7 @@ import {
   parseContentType,
   SUPPORTED_VERSIONS_EXTENSION,
 } from './media.ts';
-import { errorResponse, FspiopHttpError } from './problem.ts';
-
-/** Max body bytes the API allows (spec: 5 MB). */
-export const BODY_BYTES_MAX = 5 * 1024 * 1024;
+import { FspiopHttpError } from './problem.ts';
 
 /** FspId is 1..32 characters. */
 const FSP_ID_LENGTH_MAX = 32;
@@ -92,28 +88,11 @@ function checkFspId(
   return trimmed;
 }
 
-function checkContentLength(value: string | undefined): void {
-  if (value === undefined) return;
-  if (!/^\d+$/.test(value.trim())) throw malformed('content-length');
-  if (Number(value) > BODY_BYTES_MAX) {
-    throw new FspiopHttpError(FspiopCode.TOO_LARGE_PAYLOAD, `body exceeds ${BODY_BYTES_MAX} bytes`);
-  }
-}
-
 /** Validates the FSPIOP headers of a request to `resource` and stores them as `c.var.fspiop`. */
 export function fspiopHeaders(
   resource: FspiopResource,
   options: FspiopHeaderOptions = {},
 ): MiddlewareHandler<FspiopEnv> {
-  const limit = bodyLimit({
-    maxSize: BODY_BYTES_MAX,
-    onError: (c) =>
-      errorResponse(
-        c,
-        new FspiopHttpError(FspiopCode.TOO_LARGE_PAYLOAD, `body exceeds ${BODY_BYTES_MAX} bytes`)
-          .error,
-      ),
-  });
   return async (c, next) => {
     const header = (name: string) => c.req.header(name);
     checkAccept(header('accept'), c.req.method, resource);
@@ -127,11 +106,10 @@ export function fspiopHeaders(
       'fspiop-destination',
       options.destinationRequired === true,
     );
-    checkContentLength(header('content-length'));
     c.set(
       'fspiop',
       destination === undefined ? { ...media, source } : { ...media, source, destination },
     );
-    return limit(c, next);
+    await next();
   };
 }
