@@ -6,11 +6,11 @@
 // escapes and every store keeps. Pure functions, shared by the FSPIOP and the Admin API.
 
 /** C0 controls, DEL and C1 controls: Unicode category Cc. */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROL = /\p{Cc}/u;
 /** The same without tab, line feed and carriage return. */
-const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_BUT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
 /** Header values: HTTP allows horizontal tab between tokens. */
-const CONTROL_BUT_TAB = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
+const CONTROL_BUT_TAB = /(?!\t)\p{Cc}/u;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
