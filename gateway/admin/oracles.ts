@@ -90,6 +90,13 @@ function present(oracle: OracleRecord) {
   };
 }
 
+/** Oracle ids are the registry's counter (1, 2, ...); anything else names no oracle. */
+function oracleId(text: string): string | Response {
+  return /^[1-9][0-9]{0,9}$/.test(text)
+    ? text
+    : fail(fspiopError('3101', '/params/ID must be a positive integer'));
+}
+
 function replyResponse(reply: OracleRegistryReply, success: ContentfulStatusCode | 204): Response {
   if (reply.kind === 'refused') return fail(reply.error);
   return new Response(null, { status: success });
@@ -125,7 +132,9 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   app.put('/oracles/:id', async (c) => {
     const terms = await readTerms(c);
     if (terms instanceof Response) return terms;
-    const command = { kind: 'UpdateOracle', oracleId: c.req.param('id'), terms };
+    const id = oracleId(c.req.param('id'));
+    if (id instanceof Response) return id;
+    const command = { kind: 'UpdateOracle', oracleId: id, terms };
     return replyResponse(
       await deps.bus.request<OracleRegistryReply>(REGISTRY, command, options()),
       204,
@@ -133,7 +142,9 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.delete('/oracles/:id', async (c) => {
-    const command = { kind: 'DeleteOracle', oracleId: c.req.param('id') };
+    const id = oracleId(c.req.param('id'));
+    if (id instanceof Response) return id;
+    const command = { kind: 'DeleteOracle', oracleId: id };
     return replyResponse(
       await deps.bus.request<OracleRegistryReply>(REGISTRY, command, options()),
       204,

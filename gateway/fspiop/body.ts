@@ -77,6 +77,8 @@ export function describeIssue(issue: Issue, root: string): string {
     case 'min_length':
     case 'max_length':
       return `${where} ${issue.message}`;
+    case 'check':
+      return `${where} ${issue.message}`;
     case 'strict_object':
       return `${where} must NOT have additional properties`;
     default:

@@ -6,6 +6,7 @@
 
 import type { MiddlewareHandler } from 'hono';
 import type { FspiopResource } from '../../actors/callback.ts';
+import { FSP_ID_PATTERN } from '../../schema/fspiop/common.ts';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import {
   isRfc1123Date,
@@ -15,9 +16,6 @@ import {
   SUPPORTED_VERSIONS_EXTENSION,
 } from './media.ts';
 import { FspiopHttpError } from './problem.ts';
-
-/** FspId is 1..32 characters. */
-const FSP_ID_LENGTH_MAX = 32;
 
 /** What the middleware learned about the request, for the route handlers. */
 export type FspiopRequest = MediaType & {
@@ -84,7 +82,7 @@ function checkFspId(
     return undefined;
   }
   const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > FSP_ID_LENGTH_MAX) throw malformed(header);
+  if (!FSP_ID_PATTERN.test(trimmed)) throw malformed(header);
   return trimmed;
 }
 
