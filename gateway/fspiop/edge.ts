@@ -33,6 +33,22 @@ export const EDGE_DEFAULTS: EdgeLimits = {
   requestTimeoutMs: REQUEST_TIMEOUT_MS_DEFAULT,
 };
 
+/** Room for the envelope and the relayed headers (at most Node's 16 KiB) around a body. */
+const ENVELOPE_BYTES_MAX = 64 * 1024;
+
+/**
+ * Why a body limit is unsafe for a broker's max_payload, or undefined: a command carries its body
+ * JSON-escaped, which can double it, so a body the edge accepts must never fail at publish.
+ */
+export function bodyLimitFault(bodyBytesMax: number, maxPayloadBytes: number): string | undefined {
+  const needed = 2 * bodyBytesMax + ENVELOPE_BYTES_MAX;
+  if (needed <= maxPayloadBytes) return undefined;
+  return (
+    `HTTP_BODY_BYTES_MAX=${bodyBytesMax} needs a NATS max_payload of at least ${needed} bytes ` +
+    `(the server's is ${maxPayloadBytes}): lower it or raise max_payload`
+  );
+}
+
 function isJson(c: Context): boolean {
   const type = c.req.header('content-type');
   return type === undefined || /json/i.test(type);
