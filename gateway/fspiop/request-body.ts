@@ -4,6 +4,7 @@
 // connection reset under it (EPIPE) instead of the answer. The text must be UTF-8; it is kept
 // for the routes, which relay it byte for byte and hash it.
 
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import { FspiopHttpError } from './problem.ts';
@@ -35,6 +36,31 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, read: numb
   await reader.cancel().catch(() => undefined);
 }
 
+/**
+ * A GET or HEAD can still carry bytes after its headers, which the Request does not expose: they
+ * are read and dropped (never used), else closing the socket over them resets the connection.
+ */
+async function dropUnexposedBody(c: Context): Promise<void> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming === undefined || incoming.readableEnded || incoming.destroyed) return;
+  let bytes = 0;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      incoming.off('data', count);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_BYTES_MAX) done();
+    };
+    incoming.on('data', count);
+    incoming.once('end', done);
+    incoming.once('error', done);
+    incoming.once('close', done);
+    incoming.resume();
+  });
+}
+
 async function readBytes(request: Request, bodyBytesMax: number): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -60,6 +86,7 @@ async function readBytes(request: Request, bodyBytesMax: number): Promise<Uint8A
 
 /** Reads the whole body (3104 past the limit, 3101 if not UTF-8) and keeps it for the routes. */
 export async function readRequestBody(c: Context, bodyBytesMax: number): Promise<string> {
+  if (c.req.raw.body === null) await dropUnexposedBody(c);
   const bytes = await readBytes(c.req.raw, bodyBytesMax);
   const text = decodeUtf8(bytes);
   if (text === undefined) {
