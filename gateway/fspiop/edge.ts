@@ -55,8 +55,9 @@ function isJson(c: Context): boolean {
 }
 
 async function checkRequest(c: Context, limits: EdgeLimits, names: ParamNames): Promise<void> {
-  checkRequestText(c, names);
+  // The body is read first: whatever the answer, the client must be able to read it.
   const text = await readRequestBody(c, limits.bodyBytesMax);
+  checkRequestText(c, names);
   if (text.length === 0) return;
   const fault = isJson(c) ? jsonFault(text, '/requestBody') : plainTextFault(text);
   if (fault) {
