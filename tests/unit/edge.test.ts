@@ -128,6 +128,16 @@ describe('edge: text anywhere in a request', () => {
       '3101',
       'Malformed syntax - /requestBody/name must not contain control characters',
     ]);
+    const asText = await admin.request('/participants/payerfsp/endpoints', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"type":"\\ud800FSPIOP_CALLBACK_URL_QUOTES","value":"http://dfsp"}',
+    });
+    assert.deepEqual(await errorOf(asText), [
+      400,
+      '3101',
+      'Malformed syntax - /requestBody/type must not contain lone UTF-16 surrogates',
+    ]);
     assert.deepEqual(sw.published, []);
   });
 
