@@ -53,6 +53,7 @@ const ConfigSchema = v.object({
   LEASE_TTL_MS: integer('5000', 500, 600000),
   BATCH_SIZE_MAX: integer('256', 1, 10000),
   ACTOR_CACHE_MAX: integer('10000', 10, 10000000),
+  PARTITION_STALL_MS: integer('30000', 100, 86400000),
   WORKER_ID: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')),
   ),

@@ -41,7 +41,7 @@ export function hubSettings(config: Config): HubSettings {
   };
 }
 
-async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
   const pgliteDir = join(config.DATA_DIR, 'pglite');
   if (config.DATABASE_URL === undefined) mkdirSync(pgliteDir, { recursive: true });
   return openDatabase(config.DATABASE_URL, pgliteDir);
@@ -126,6 +126,7 @@ export async function runRoles(
       leaseTtlMs: config.LEASE_TTL_MS,
       batchSizeMax: config.BATCH_SIZE_MAX,
       actorCacheMax: config.ACTOR_CACHE_MAX,
+      stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
     });
