@@ -29,6 +29,7 @@ export type WorldPlan = {
 export type World = {
   readonly switch: RunningSwitch;
   readonly databaseUrl: string;
+  readonly natsUrl: string;
   readonly currency: string;
   readonly hubName: string;
   readonly sims: Readonly<Record<string, DfspSim>>;
@@ -77,6 +78,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     return {
       switch: running,
       databaseUrl: db.url,
+      natsUrl: nats.url,
       currency,
       hubName,
       sims,
