@@ -73,7 +73,7 @@ describe('notifier over a real nats-server', () => {
       nc,
       directory,
       hub: { hubName: 'Hub' },
-      retryMax: 1,
+      retryHorizonMs: 500,
       http: { connectTimeoutMs: 500, requestTimeoutMs: 2_000 },
       log: SILENT,
     });
@@ -126,15 +126,18 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/transfers');
     assert.equal(request.body, body);
-    // A ULID transferId is valid only in 2.0: the 1.1 label is mediated to 2.0, body unchanged.
+    // A ULID id in a 1.1 message travels as 1.1: Content-Type and Accept as the payer wrote them.
     assert.equal(
       request.headers['content-type'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1.1',
     );
     assert.equal(
       request.headers['accept'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1',
     );
+    // ml-api-adapter's createCallbackHeaders names this hop on every forwarded transfer message.
+    assert.equal(request.headers['fspiop-uri'], '/transfers');
+    assert.equal(request.headers['fspiop-http-method'], 'POST');
     assert.equal(request.headers['date'], 'Tue, 19 May 2026 08:12:31 GMT');
     assert.equal(request.headers['fspiop-source'], 'payerfsp');
     assert.equal(request.headers['fspiop-destination'], 'payeefsp');
@@ -283,7 +286,7 @@ describe('notifier with a stalled DFSP', () => {
       perDfspInFlightMax: 1,
       perDfspQueueMax: 0,
       deferMs: 50,
-      retryMax: 0,
+      retryHorizonMs: 0,
       log: SILENT,
     });
   });
