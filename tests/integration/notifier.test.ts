@@ -339,3 +339,72 @@ describe('notifier with a stalled DFSP', () => {
     assert.equal(fastHits.length, 2);
   });
 });
+
+describe('notifier consumer created afresh', () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  let dfsp: Server;
+  let notifier: Notifier | undefined;
+  const paths: string[] = [];
+
+  before(async () => {
+    nats = await startNats();
+    nc = await connect({ servers: nats.url });
+    await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
+    dfsp = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        paths.push(req.url ?? '');
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => dfsp.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    await notifier?.stop();
+    await nc?.close();
+    await nats?.stop();
+    await new Promise((resolve) => dfsp?.close(resolve));
+  });
+
+  it('starts one retry horizon back instead of replaying all of OUT', async () => {
+    const root = `http://127.0.0.1:${(dfsp.address() as AddressInfo).port}`;
+    const entry = {
+      name: 'payerfsp',
+      isActive: true,
+      currencies: {},
+      endpoints: { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` },
+    };
+    const directory: Directory = {
+      lookup: <T>(_type: string, key: string) => (key === 'payerfsp' ? entry : undefined) as T,
+      entries: () => [],
+    };
+    const put = (transferId: string): Callback => ({
+      to: 'payerfsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+      params: { transferId },
+      method: 'PUT',
+      path: `/transfers/${transferId}`,
+      resource: 'transfers',
+      body: { transferState: 'COMMITTED' },
+      id: transferId,
+    });
+    const js = jetstream(nc);
+    // Older than the horizon when the consumer is created: no longer owed.
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('old')));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('new')));
+    notifier = await startNotifier({
+      nc,
+      directory,
+      hub: { hubName: 'Hub' },
+      retryHorizonMs: 2_000,
+      log: SILENT,
+    });
+    await until(() => paths.includes('/transfers/new'));
+    const info = await (await jetstreamManager(nc)).consumers.info(OUT_STREAM, NOTIFIER_CONSUMER);
+    assert.equal(info.num_pending, 0);
+    assert.deepEqual(paths, ['/transfers/new']);
+  });
+});
