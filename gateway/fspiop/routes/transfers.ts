@@ -149,9 +149,11 @@ function prepareCommand(
 export function payeeFacts(deps: FspiopDeps, payeeFsp: string, currency: string): PayeeFacts {
   const entry = deps.directory.lookup<ParticipantDirectoryEntry>(PARTICIPANT_ACTOR_TYPE, payeeFsp);
   if (entry === undefined) return null;
+  const account = entry.currencies[currency];
   return {
     isActive: entry.isActive,
-    positionAccountActive: entry.currencies[currency]?.positionAccountActive === true,
+    positionAccountActive: account?.positionAccountActive === true,
+    positionAccountExists: account !== undefined,
   };
 }
 
