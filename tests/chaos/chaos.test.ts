@@ -1,0 +1,60 @@
+// The chaos suite (`make chaos`, not part of `make test`: it runs for minutes). Real processes on a
+// 3-node NATS cluster with R3 streams and buckets and the suite's own PostgreSQL, under steady
+// transfer load, through every fault of ops/chaos/faults.ts. After each fault heals, every
+// accepted transfer must get exactly one final callback; at the end, with nothing in flight,
+// the money invariants must hold (DESIGN.md §7). CHAOS_LONG=1 adds the two-minute worker pause;
+// CHAOS_ONLY=<text> runs the faults whose name contains it; CHAOS_KEEP=1 keeps the logs.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ChaosRun, chaosTable, runChaos } from '../../ops/chaos/index.ts';
+import { CURRENCY, DFSPS, HUB_NAME } from '../../ops/chaos/load.ts';
+import { checkInvariants } from '../helpers/invariants.ts';
+
+const env = process.env;
+let run: ChaosRun;
+
+before(async () => {
+  run = await runChaos({
+    long: env['CHAOS_LONG'] === '1',
+    ratePerSecond: Number(env['CHAOS_RATE'] ?? 10),
+    leaseTtlMs: 2000,
+    partitions: 8,
+    settleMs: 5000,
+    drainTimeoutMs: 90_000,
+    ...(env['CHAOS_ONLY'] ? { only: env['CHAOS_ONLY'] } : {}),
+    log: (line) => process.stdout.write(`# ${line}\n`),
+  });
+  process.stdout.write(`${chaosTable(run.rows).replace(/^/gm, '# ')}\n`);
+});
+after(async () => {
+  await run?.close();
+});
+
+describe('the switch under faults', () => {
+  it('gives every accepted transfer exactly one final callback after each fault', () => {
+    const lost = run.rows.filter((r) => r.missing > 0 || r.duplicated > 0 || !r.drained);
+    assert.deepEqual(
+      lost.map((r) => `${r.fault}: lost ${r.missing}, dup ${r.duplicated}`),
+      [],
+    );
+  });
+
+  it('keeps every process running', () => {
+    assert.deepEqual(
+      run.rows.flatMap((r) => r.crashed),
+      [],
+    );
+  });
+
+  it('holds the money invariants once nothing is in flight', async () => {
+    const violations = await checkInvariants({
+      databaseUrl: run.databaseUrl,
+      adminUrl: run.adminUrl,
+      names: [HUB_NAME, ...DFSPS],
+      currency: CURRENCY,
+      timeoutMs: 90_000,
+    });
+    assert.deepEqual(violations, []);
+  });
+});
