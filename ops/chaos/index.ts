@@ -74,7 +74,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
       (f) => (o.long || !f.long) && (o.only === undefined || f.name.includes(o.only)),
     );
     for (const fault of selected) rows.push(await runFault(ctx, fault, o));
-    await load.stop();
+    load.stopSending();
+    await sleep(o.settleMs);
+    await load.drain(o.drainTimeoutMs);
     return { rows, dir, databaseUrl: postgres.url, adminUrl: sw.adminUrl, sw, load, close };
   } catch (error) {
     await close();

@@ -39,6 +39,8 @@ export type Load = {
   window(fromMs: number, toMs: number, healedMs: number): WindowStats;
   /** Waits until every accepted flow has a final callback (or the timeout passes). */
   drain(timeoutMs: number): Promise<boolean>;
+  /** Stops starting transfers; the simulated DFSPs keep answering until stop(). */
+  stopSending(): void;
   stop(): Promise<void>;
 };
 
@@ -130,6 +132,7 @@ export async function startLoad(o: {
       }
       return false;
     },
+    stopSending: () => clearInterval(timer),
     async stop() {
       clearInterval(timer);
       await simulator.close();
