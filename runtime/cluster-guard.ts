@@ -77,9 +77,21 @@ export async function refuseMissingCommandStream(jsm: JetStreamManager, db: Db):
   );
 }
 
+/** How far the NATS and database clocks may disagree before a rewritten sequence is believed. */
+const CLOCK_SKEW_MS = 5000;
+
+async function latestCheckpoint(db: Db): Promise<{ seq: number; atMs: number }> {
+  const { rows } = (await db.execute(
+    sql`select seq::text as seq, (extract(epoch from updated_at) * 1000)::bigint::text as at_ms
+        from partition_checkpoints order by seq desc limit 1`,
+  )) as unknown as { rows: Array<{ seq: string; at_ms: string }> };
+  return { seq: Number(rows[0]?.seq ?? 0), atMs: Number(rows[0]?.at_ms ?? 0) };
+}
+
 /**
  * Undefined when the CMD stream is the one the checkpoints count in and holds every sequence they
- * reached; otherwise why not. Records the stream's identity (its creation time) on first use.
+ * reached, as they reached it; otherwise why not. Records the stream's identity (its creation
+ * time) on first use. Throws when the stream has no leader: nothing can be judged then.
  */
 export async function commandStreamProblem(
   jsm: JetStreamManager,
@@ -87,8 +99,12 @@ export async function commandStreamProblem(
 ): Promise<string | undefined> {
   // The checkpoint first: it never passes the stream's last sequence, so read in this order a
   // healthy stream can only look ahead of it, however fast the workers consume in between.
-  const checkpoint = await maxOfCheckpoints(db, 'seq');
+  const checkpoint = await latestCheckpoint(db);
   const info = await jsm.streams.info(CMD_STREAM);
+  // Without a leader a replica answers with its own, possibly lagging, state.
+  if (info.cluster !== undefined && !info.cluster.leader) {
+    throw new Error(`the ${CMD_STREAM} stream has no leader`);
+  }
   const recorded = await recordOnce(db, CMD_CREATED_SETTING, info.created);
   if (recorded !== info.created) {
     return (
@@ -96,13 +112,34 @@ export async function commandStreamProblem(
       `the stream created ${recorded})`
     );
   }
-  if (checkpoint > info.state.last_seq) {
+  if (checkpoint.seq > info.state.last_seq) {
     return (
       `the ${CMD_STREAM} stream lost its tail: its last sequence is ${info.state.last_seq}, ` +
-      `below the checkpoint ${checkpoint}`
+      `below the checkpoint ${checkpoint.seq}`
     );
   }
-  return undefined;
+  return rewrittenSequence(jsm, checkpoint, info.state.first_seq);
+}
+
+/**
+ * A tail lost under load is refilled by new publishes within moments, reusing its sequences: the
+ * message now at the checkpoint's sequence was then stored after the checkpoint had passed it.
+ */
+async function rewrittenSequence(
+  jsm: JetStreamManager,
+  checkpoint: { seq: number; atMs: number },
+  firstSeq: number,
+): Promise<string | undefined> {
+  if (checkpoint.seq === 0 || checkpoint.seq < firstSeq) return undefined;
+  const stored = await jsm.streams
+    .getMessage(CMD_STREAM, { seq: checkpoint.seq })
+    .catch(() => null);
+  if (!stored || stored.time.getTime() <= checkpoint.atMs + CLOCK_SKEW_MS) return undefined;
+  return (
+    `the ${CMD_STREAM} stream lost its tail and reused its sequences: sequence ` +
+    `${checkpoint.seq} was stored at ${stored.time.toISOString()}, after the checkpoint passed ` +
+    `it at ${new Date(checkpoint.atMs).toISOString()}`
+  );
 }
 
 /** Throws DeploymentMismatchError when commandStreamProblem finds one. */
@@ -118,24 +155,28 @@ export async function checkCommandStream(jsm: JetStreamManager, db: Db): Promise
 export type StreamWatch = { problem(): string | undefined; stop(): void };
 
 /**
- * Re-checks the CMD stream every `intervalMs` while the process runs; the first problem found is
- * kept (a process never resumes on its own) and reported once through `onProblem`.
+ * Re-checks the CMD stream every `intervalMs` while the process runs. A problem seen on
+ * `confirmations` checks in a row (a new stream leader may briefly answer before it has applied
+ * everything it holds) is kept (a process never resumes on its own) and reported once.
  */
 export function watchCommandStream(input: {
   readonly jsm: JetStreamManager;
   readonly db: Db;
   readonly intervalMs: number;
+  readonly confirmations?: number;
   readonly onProblem: (problem: string) => void;
   readonly onCheckFailed: (error: unknown) => void;
 }): StreamWatch {
   let found: string | undefined;
+  let seen = 0;
   let checking = false;
   const timer = setInterval(() => {
     if (found !== undefined || checking) return;
     checking = true;
     commandStreamProblem(input.jsm, input.db)
       .then((problem) => {
-        if (problem === undefined || found !== undefined) return;
+        seen = problem === undefined ? 0 : seen + 1;
+        if (problem === undefined || seen < (input.confirmations ?? 3)) return;
         found = problem;
         input.onProblem(problem);
       }, input.onCheckFailed)

@@ -76,7 +76,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     for (const fault of selected) rows.push(await runFault(ctx, fault, o));
     load.stopSending();
     await sleep(o.settleMs);
-    await load.drain(o.drainTimeoutMs);
+    await load.drain(load.nowMs(), o.drainTimeoutMs);
     return { rows, dir, databaseUrl: postgres.url, adminUrl: sw.adminUrl, sw, load, close };
   } catch (error) {
     await close();
@@ -95,7 +95,7 @@ async function runFault(ctx: FaultContext, fault: Fault, o: ChaosOptions): Promi
   const healedMs = load.nowMs();
   await sleep(o.settleMs);
   const toMs = load.nowMs();
-  const drained = await load.drain(o.drainTimeoutMs);
+  const drained = await load.drain(toMs, o.drainTimeoutMs);
   const row = {
     fault: fault.name,
     ...load.window(fromMs, toMs, healedMs),

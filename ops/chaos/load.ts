@@ -37,8 +37,8 @@ export type Load = {
   nowMs(): number;
   /** Flows started in [fromMs, toMs) and their outcomes; recovery is measured from healedMs. */
   window(fromMs: number, toMs: number, healedMs: number): WindowStats;
-  /** Waits until every accepted flow has a final callback (or the timeout passes). */
-  drain(timeoutMs: number): Promise<boolean>;
+  /** Waits until every flow accepted before `untilMs` has a final callback, or the timeout. */
+  drain(untilMs: number, timeoutMs: number): Promise<boolean>;
   /** Stops starting transfers; the simulated DFSPs keep answering until stop(). */
   stopSending(): void;
   stop(): Promise<void>;
@@ -124,13 +124,17 @@ export async function startLoad(o: {
       const counts = { started, accepted, committed, failed, missing, duplicated };
       return { ...counts, recoveryMs, longestStallMs };
     },
-    async drain(timeoutMs) {
+    async drain(untilMs, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (tracker.anomalies().missing === 0) return true;
+      const owed = () =>
+        [...tracker.flows.values()].some(
+          (flow) => flow.dueMs < untilMs && flow.prepareAccepted && flow.finals === 0,
+        );
+      while (owed()) {
+        if (Date.now() > deadline) return false;
         await sleep(500);
       }
-      return false;
+      return true;
     },
     stopSending: () => clearInterval(timer),
     async stop() {

@@ -40,6 +40,14 @@ describe('the switch under faults', () => {
     );
   });
 
+  it('tells the payee of every committed transfer', () => {
+    const { total } = run.load.tracker;
+    assert.ok(
+      total.payeeNotifications >= total.committed,
+      `${total.payeeNotifications} payee confirmations for ${total.committed} commits`,
+    );
+  });
+
   it('keeps every process running', () => {
     assert.deepEqual(
       run.rows.flatMap((r) => r.crashed),

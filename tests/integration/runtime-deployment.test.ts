@@ -16,6 +16,7 @@ import {
   DeploymentMismatchError,
   realignCommandStream,
   refuseMissingCommandStream,
+  watchCommandStream,
 } from '../../runtime/cluster-guard.ts';
 import { KvLeaseStore, leasesBucket } from '../../runtime/lease-store.ts';
 import { configureNamespace } from '../../runtime/names.ts';
@@ -120,8 +121,43 @@ describe('CMD stream identity', () => {
     assert.match(await realignCommandStream(jsm, opened.db), /moved from last sequence 0 to 3/);
     await checkCommandStream(jsm, opened.db);
     assert.equal((await js.publish('cmd.x.1.k', 'b')).seq, 4, 'no partition skips it');
+    await setCheckpoint(1, 4, 600);
+    await opened.db.execute(
+      sql`update partition_checkpoints set updated_at = now() - interval '1 hour'`,
+    );
+    await assert.rejects(checkCommandStream(jsm, opened.db), mismatch(/reused its sequences/));
     await setCheckpoint(2, 9, 601);
     await assert.rejects(checkCommandStream(jsm, opened.db), mismatch(/lost its tail.* 4, .* 9/));
+  });
+});
+
+describe('CMD stream watch', () => {
+  it('reports once that a running process lost its CMD stream', async () => {
+    const { jsm, opened } = services;
+    await realignCommandStream(jsm, opened.db);
+    const problems: string[] = [];
+    const watch = watchCommandStream({
+      jsm,
+      db: opened.db,
+      intervalMs: 50,
+      onProblem: (problem) => problems.push(problem),
+      onCheckFailed: () => {},
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(problems, [], 'a healthy stream is no problem');
+      await jsm.streams.delete(CMD_STREAM);
+      await ensureStreams(jsm, {});
+      for (let i = 0; i < 200 && problems.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(problems.length, 1);
+      assert.match(problems[0] ?? '', /^the CMD stream was recreated/);
+      assert.equal(watch.problem(), problems[0]);
+    } finally {
+      watch.stop();
+    }
   });
 });
 
