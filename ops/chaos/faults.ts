@@ -2,7 +2,7 @@
 // Workers: SIGKILL (restarted after the hold), SIGSTOP past the lease TTL (and past two minutes in
 // the long run), a network partition from NATS or from the database. NATS: a node killed and
 // restarted with its disk, including the node that leads the lease bucket. PostgreSQL restarted.
-// A payee DFSP unreachable for longer than the notifier's retry budget.
+// A payee DFSP unreachable for 30 s.
 
 import type { Load } from './load.ts';
 import type { NatsCluster } from './nats-cluster.ts';
@@ -101,7 +101,7 @@ export function faults(leaseTtlMs: number): Fault[] {
       },
     },
     {
-      name: 'payee DFSP down 30 s (past the retry budget)',
+      name: 'DFSPs down 30 s',
       holdMs: 30_000,
       async inject(ctx) {
         ctx.load.dfspLink.down();
