@@ -4,9 +4,11 @@
 // final callback, or the drain times out). Returns one row per fault for the table, and the
 // running system to the caller, which checks the money invariants before calling close().
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareVersions } from '../nats-version.ts';
 import { type Fault, type FaultContext, faults } from './faults.ts';
 import { type Load, startLoad, type WindowStats } from './load.ts';
 import { type NatsCluster, startNatsCluster } from './nats-cluster.ts';
@@ -38,6 +40,7 @@ export type ChaosRun = {
   readonly dir: string;
   readonly databaseUrl: string;
   readonly adminUrl: string;
+  readonly natsUrls: readonly string[];
   readonly sw: ChaosSwitch;
   readonly load: Load;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
       partitions: o.partitions,
       leaseTtlMs: o.leaseTtlMs,
       workers: 3,
+      notifiers: notifierCount(o.log),
     });
     cleanups.push(() => sw.stop());
     const load = await startLoad({ ...sw, ratePerSecond: o.ratePerSecond });
@@ -77,11 +81,33 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     load.stopSending();
     await sleep(o.settleMs);
     await load.drain(load.nowMs(), o.drainTimeoutMs);
-    return { rows, dir, databaseUrl: postgres.url, adminUrl: sw.adminUrl, sw, load, close };
+    const urls = cluster.urls;
+    return {
+      rows,
+      dir,
+      databaseUrl: postgres.url,
+      adminUrl: sw.adminUrl,
+      natsUrls: urls,
+      sw,
+      load,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/**
+ * Two notifiers, except on a NATS server older than 2.10: there a second notifier cannot start,
+ * because creating the existing consumer with a new start time is refused ("start time can not
+ * be updated") rather than answered "already exists" (reported to the notifier's owner).
+ */
+function notifierCount(log: (line: string) => void): number {
+  const version = execFileSync('nats-server', ['--version'], { encoding: 'utf8' }).split('v')[1];
+  if (compareVersions(version ?? '0', '2.10.0') >= 0) return 2;
+  log(`nats-server ${version?.trim()}: one notifier (a second cannot start before NATS 2.10)`);
+  return 1;
 }
 
 async function runFault(ctx: FaultContext, fault: Fault, o: ChaosOptions): Promise<FaultRow> {

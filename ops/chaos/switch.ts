@@ -34,6 +34,7 @@ export type SwitchSettings = {
   readonly partitions: number;
   readonly leaseTtlMs: number;
   readonly workers: number;
+  readonly notifiers: number;
 };
 
 export async function startChaosSwitch(s: SwitchSettings): Promise<ChaosSwitch> {
@@ -56,6 +57,26 @@ export async function startChaosSwitch(s: SwitchSettings): Promise<ChaosSwitch> 
   await new Promise((resolve) => migrate.child.once('exit', resolve));
   if (migrate.child.exitCode !== 0) throw new Error(`migrate failed:\n${logTail(migrate)}`);
   const others: Proc[] = [];
+  const workers: ChaosWorker[] = [];
+  try {
+    return await startRoles(s, base, others, workers);
+  } catch (error) {
+    await Promise.all([
+      ...workers.map((w) => stopProc(w.proc, 'SIGKILL')),
+      ...others.map((p) => stopProc(p, 'SIGKILL')),
+    ]);
+    for (const w of workers) for (const proxy of w.proxies) await proxy.close();
+    throw error;
+  }
+}
+
+async function startRoles(
+  s: SwitchSettings,
+  base: NodeJS.ProcessEnv,
+  others: Proc[],
+  workers: ChaosWorker[],
+): Promise<ChaosSwitch> {
+  const natsUrl = (ports: readonly number[]) => ports.map((p) => `nats://127.0.0.1:${p}`).join(',');
   const role = async (name: string, command: string, env: NodeJS.ProcessEnv) => {
     const opsPort = await freePort();
     const proc = launch(s.dir, name, 'node', [BIN, command], { ...env, OPS_PORT: String(opsPort) });
@@ -66,12 +87,11 @@ export async function startChaosSwitch(s: SwitchSettings): Promise<ChaosSwitch> 
   others.push(gateway.proc);
   await waitReady(gateway.proc, gateway.opsPort);
   const waits: Promise<void>[] = [];
-  for (const n of [1, 2]) {
+  for (let n = 1; n <= s.notifiers; n++) {
     const notifier = await role(`notifier-${n}`, 'notifier', base);
     others.push(notifier.proc);
     waits.push(waitReady(notifier.proc, notifier.opsPort));
   }
-  const workers: ChaosWorker[] = [];
   const dbPort = Number(new URL(s.databaseUrl).port);
   for (let i = 1; i <= s.workers; i++) {
     const proxies = [];
@@ -92,8 +112,8 @@ export async function startChaosSwitch(s: SwitchSettings): Promise<ChaosSwitch> 
   await Promise.all(waits);
   const stopped = new Set<Proc>();
   return {
-    fspiopUrl: `http://127.0.0.1:${fspiopPort}`,
-    adminUrl: `http://127.0.0.1:${adminPort}`,
+    fspiopUrl: `http://127.0.0.1:${base['FSPIOP_PORT']}`,
+    adminUrl: `http://127.0.0.1:${base['ADMIN_PORT']}`,
     workers,
     others,
     async restartWorker(worker) {

@@ -7,6 +7,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { type ChaosRun, chaosTable, runChaos } from '../../ops/chaos/index.ts';
 import { CURRENCY, DFSPS, HUB_NAME } from '../../ops/chaos/load.ts';
 import { checkInvariants } from '../helpers/invariants.ts';
@@ -46,6 +48,23 @@ describe('the switch under faults', () => {
       total.payeeNotifications >= total.committed,
       `${total.payeeNotifications} payee confirmations for ${total.committed} commits`,
     );
+  });
+
+  it('keeps three replicas of every stream and KV bucket', async () => {
+    const nc = await connect({ servers: [...run.natsUrls] });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const replicas: Record<string, number> = {};
+      for await (const info of jsm.streams.list())
+        replicas[info.config.name] = info.config.num_replicas;
+      const names = ['CMD', 'EVT', 'OUT', 'KV_leases', 'KV_workers', 'KV_dir-participant'];
+      assert.deepEqual(
+        names.map((name) => `${name}: ${replicas[name]}`),
+        names.map((name) => `${name}: 3`),
+      );
+    } finally {
+      await nc.close();
+    }
   });
 
   it('keeps every process running', () => {
