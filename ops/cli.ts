@@ -56,6 +56,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       await runPoisonCommand(loadConfig(), args);
     },
   },
+  'realign-streams': {
+    summary: 'after a lost or recreated CMD stream: move it past the checkpoints (RELIABILITY.md)',
+    usage: `mkondo realign-streams\n\nWith gateways and workers stopped: moves the CMD stream's sequence past every\npartition checkpoint and records it as the stream the checkpoints count in, so workers\nstart again. Messages left at or below the highest checkpoint are discarded and listed.\n${COMMON}`,
+    run: async () => {
+      const { realignStreams } = await import('./deployment.ts');
+      await realignStreams(loadConfig(), logger);
+    },
+  },
   migrate: {
     summary: 'applies the database migrations and exits',
     usage: `mkondo migrate\n\nApplies schema/db/migrations to DATABASE_URL (or the PGlite database under\nDATA_DIR) and exits. ${COMMON}`,

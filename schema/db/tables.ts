@@ -103,3 +103,14 @@ export const appliedCommands = pgTable(
     index('applied_commands_partition_seq').on(t.partition, t.seq),
   ],
 );
+
+/**
+ * Facts about the deployment that every process must agree with, recorded by the first process
+ * to start: the partition count (`partitions`) and the identity of the CMD stream the checkpoints
+ * count in (`cmd_stream_created`). A process that disagrees refuses to start (runtime/cluster-guard).
+ */
+export const switchSettings = pgTable('switch_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
