@@ -54,6 +54,14 @@ export function transferRoutes(deps: FspiopDeps): Hono {
 
   routes.post('/transfers', headers, async (c) => {
     const { text, value } = await parseBody(c, TransfersPostRequest);
+    // The payee is named twice; a relay to one while the body names the other is refused.
+    const { destination } = c.var.fspiop;
+    if (destination !== undefined && destination !== value.payeeFsp) {
+      throw new FspiopHttpError(
+        FspiopCode.GENERIC_VALIDATION_ERROR,
+        'FSPIOP-Destination header should match Payee FSP',
+      );
+    }
     await send(c, prepareCommand(deps, c.var.fspiop.source, text, value, captureRelay(c, text)));
     return c.body(null, 202);
   });
