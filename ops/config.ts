@@ -4,6 +4,7 @@
 
 import { hostname } from 'node:os';
 import * as v from 'valibot';
+import { refuseUnsafeProduction, SECURITY_SETTINGS } from './security-config.ts';
 
 const port = (fallback: string) =>
   v.pipe(
@@ -70,6 +71,7 @@ const ConfigSchema = v.object({
   CALLBACK_RETRY_MAX: integer('5', 0, 100),
   JWS_SIGNING_KEY_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path'))),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  ...SECURITY_SETTINGS,
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
   LOG_LEVEL: v.optional(
@@ -107,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = result.output;
   if (config.FSPIOP_PORT === config.ADMIN_PORT) {
     throw new ConfigError('invalid configuration:\n  ADMIN_PORT: must differ from FSPIOP_PORT');
+  }
+  const unsafe = refuseUnsafeProduction(config);
+  if (unsafe.length > 0) {
+    throw new ConfigError(`MKONDO_ENV=production refuses to start:\n  ${unsafe.join('\n  ')}`);
   }
   return { ...config, WORKER_ID: config.WORKER_ID ?? `${hostname()}-${process.pid}` };
 }

@@ -28,6 +28,7 @@ import type { Config } from './config.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
+import { fspiopSecurityOf, fspiopTls } from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -81,8 +82,9 @@ function listen(
   app: { fetch: (request: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls?: ReturnType<typeof fspiopTls>,
 ): Stoppable & { server: ServerType } {
-  const server = serve({ fetch: app.fetch, hostname: host, port });
+  const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
   return {
     name: `http:${port}`,
     server,
@@ -157,7 +159,7 @@ export async function runRoles(
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryMax: config.CALLBACK_RETRY_MAX,
       ...(config.JWS_SIGNING_KEY_PATH
-        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
+        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH, config.JWS_SIGNING_KEY_ID) }
         : {}),
       log: logger.child({ role: 'notifier' }),
     });
@@ -167,7 +169,8 @@ export async function runRoles(
   if (roles.includes('gateway') && directory) {
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes });
+    const security = fspiopSecurityOf(config);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, security });
     const admin = createAdminApp({
       bus,
       reader,
@@ -176,7 +179,7 @@ export async function runRoles(
       health: probes,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     });
-    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
+    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }

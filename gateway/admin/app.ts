@@ -10,6 +10,7 @@ import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { errorResponse, FspiopHttpError } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { credentialRoutes } from './credentials.ts';
 import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
@@ -43,6 +44,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
 
   // Static paths (/participants/limits) are registered before /participants/:name.
   app.route('/', positionsRoutes(deps));
+  app.route('/', credentialRoutes(deps));
   app.route('/', fundsRoutes(deps));
   app.route('/', participantsRoutes(deps));
   app.route('/', settlementModelsRoutes(deps));

@@ -9,6 +9,7 @@ import { logger } from '../../ops/logger.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { fspiopSecurity } from './auth.ts';
 import type { FspiopDeps } from './deps.ts';
 import { errorResponse, FspiopHttpError } from './problem.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
@@ -19,6 +20,7 @@ export type { FspiopDeps } from './deps.ts';
 export function createFspiopApp(deps: FspiopDeps): Hono {
   const app = new Hono();
   app.use('*', httpSpans('fspiop'));
+  if (deps.security) app.use('*', fspiopSecurity(deps, deps.security));
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));

@@ -10,7 +10,7 @@ import type { ParticipantDirectoryEntry } from '../../actors/participant/directo
 import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { Directory } from '../bus.ts';
 import { buildHeaders, renderBody } from './headers.ts';
-import type { HubSigner } from './jws.ts';
+import { canonicalJson, type HubSigner } from './jws.ts';
 import { type LaneStatus, Lanes } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -143,8 +143,9 @@ export class NotifierCore {
   async #signed(callback: Callback, request: HttpRequest): Promise<HttpRequest> {
     const { signer } = this.#options;
     if (!signer || callback.relay || request.body === undefined) return request;
-    const signature = await signer.sign(request.headers, request.body);
-    return { ...request, headers: { ...request.headers, 'fspiop-signature': signature } };
+    const body = canonicalJson(request.body);
+    const signature = await signer.sign(request.headers, body);
+    return { ...request, body, headers: { ...request.headers, 'fspiop-signature': signature } };
   }
 
   async #send(callback: Callback, request: HttpRequest): Promise<DeliveryOutcome> {
