@@ -28,7 +28,7 @@ import type { Config } from './config.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
-import { fspiopSecurityOf, fspiopTls } from './security-wiring.ts';
+import { adminSecurityOf, fspiopSecurityOf, fspiopTls } from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -177,7 +177,7 @@ export async function runRoles(
       directory,
       hub,
       health: probes,
-      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      security: adminSecurityOf(config, opened.db),
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));

@@ -5,8 +5,13 @@
 
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerOptions } from 'node:https';
+import type { AdminSecurity } from '../gateway/admin/access.ts';
+import { AdminRecords } from '../gateway/admin/audit-store.ts';
+import { operatorAuthenticator } from '../gateway/admin/operators.ts';
 import type { FspiopSecurity } from '../gateway/fspiop/auth.ts';
+import type { Db } from '../runtime/db.ts';
 import type { Config } from './config.ts';
+import { makerCheckerOn } from './security-config.ts';
 
 export function fspiopSecurityOf(config: Config): FspiopSecurity {
   return {
@@ -35,4 +40,22 @@ export function fspiopTls(
       minVersion: 'TLSv1.2',
     },
   };
+}
+
+export function adminSecurityOf(config: Config, db: Db): AdminSecurity {
+  const operators = operatorAuthenticator({
+    ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+    ...(config.ADMIN_OPERATORS_PATH ? { operatorsPath: config.ADMIN_OPERATORS_PATH } : {}),
+    ...(config.ADMIN_OIDC_ISSUER && config.ADMIN_OIDC_JWKS_URL
+      ? {
+          oidc: {
+            issuer: config.ADMIN_OIDC_ISSUER,
+            jwksUrl: config.ADMIN_OIDC_JWKS_URL,
+            rolesClaim: config.ADMIN_OIDC_ROLES_CLAIM,
+            ...(config.ADMIN_OIDC_AUDIENCE ? { audience: config.ADMIN_OIDC_AUDIENCE } : {}),
+          },
+        }
+      : {}),
+  });
+  return { operators, records: new AdminRecords(db), makerChecker: makerCheckerOn(config) };
 }

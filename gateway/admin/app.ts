@@ -10,6 +10,7 @@ import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { errorResponse, FspiopHttpError } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { installAdminAccess } from './access.ts';
 import { credentialRoutes } from './credentials.ts';
 import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
@@ -34,6 +35,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.get('/v2/health', (c) => healthAnswer(c, deps.health ?? []));
 
+  if (deps.security) installAdminAccess(app, deps.security);
   const { adminToken } = deps;
   if (adminToken) {
     app.use('*', async (c, next) => {

@@ -9,6 +9,7 @@ import type { CommandBus, Directory, StateReader } from '../../runtime/bus.ts';
 import type { FspiopCode, FspiopError } from '../../schema/fspiop/errors.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
+import type { AdminSecurity } from './access.ts';
 
 export type AdminDeps = {
   readonly bus: CommandBus;
@@ -16,6 +17,8 @@ export type AdminDeps = {
   /** The gateway's participant directory, refreshed after each write; optional in tests. */
   readonly directory?: Directory;
   readonly hub: HubSettings;
+  /** Operators, roles, maker-checker and the audit record (gateway/admin/access.ts). */
+  readonly security?: AdminSecurity;
   /** When set, every request but /health needs `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
   readonly nowMs?: () => number;
