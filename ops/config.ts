@@ -112,7 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const unsafe = refuseUnsafeProduction(config);
   if (unsafe.length > 0) {
-    throw new ConfigError(`MKONDO_ENV=production refuses to start:\n  ${unsafe.join('\n  ')}`);
+    const heading =
+      config.MKONDO_ENV === 'production'
+        ? 'MKONDO_ENV=production refuses to start'
+        : 'invalid configuration';
+    throw new ConfigError(`${heading}:\n  ${unsafe.join('\n  ')}`);
   }
   return { ...config, WORKER_ID: config.WORKER_ID ?? `${hostname()}-${process.pid}` };
 }
