@@ -28,6 +28,7 @@ import type { Config } from './config.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
+import { allowedRanges } from './security-config.ts';
 import { adminSecurityOf, fspiopSecurityOf, fspiopTls } from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
@@ -158,6 +159,7 @@ export async function runRoles(
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryMax: config.CALLBACK_RETRY_MAX,
+      http: { allowedRanges: allowedRanges(config) },
       ...(config.JWS_SIGNING_KEY_PATH
         ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH, config.JWS_SIGNING_KEY_ID) }
         : {}),

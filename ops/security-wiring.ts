@@ -11,7 +11,7 @@ import { operatorAuthenticator } from '../gateway/admin/operators.ts';
 import type { FspiopSecurity } from '../gateway/fspiop/auth.ts';
 import type { Db } from '../runtime/db.ts';
 import type { Config } from './config.ts';
-import { makerCheckerOn } from './security-config.ts';
+import { allowedRanges, makerCheckerOn } from './security-config.ts';
 
 export function fspiopSecurityOf(config: Config): FspiopSecurity {
   return {
@@ -57,5 +57,10 @@ export function adminSecurityOf(config: Config, db: Db): AdminSecurity {
         }
       : {}),
   });
-  return { operators, records: new AdminRecords(db), makerChecker: makerCheckerOn(config) };
+  return {
+    operators,
+    records: new AdminRecords(db),
+    makerChecker: makerCheckerOn(config),
+    allowedRanges: allowedRanges(config),
+  };
 }

@@ -7,13 +7,17 @@
 
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { TargetRange } from '../../runtime/notifier/url.ts';
 import { errorBody, fspiopError } from '../../schema/fspiop/errors.ts';
 import { approvalRoutes } from './approvals.ts';
 import type { AdminRecords, Approval } from './audit-store.ts';
 import { hasRole, type Operator, type OperatorAuthenticator } from './operators.ts';
+import { refusedRegistration } from './targets.ts';
 
 export type AdminSecurity = {
   readonly operators: OperatorAuthenticator;
+  /** Non-public ranges an endpoint or oracle URL may name (CALLBACK_ALLOWED_RANGES). */
+  readonly allowedRanges: readonly TargetRange[];
   readonly records: AdminRecords;
   readonly makerChecker: boolean;
   readonly nowMs?: () => number;
@@ -110,6 +114,11 @@ export function installAdminAccess(app: Hono, security: AdminSecurity): void {
     if (!permitted(operator, c.req.method, c.req.path)) {
       await record(403, `3000 role ${operator.roles.join(' ')} may not ${c.req.method}`);
       return deny(c, 403, `Forbidden: ${operator.name} may not ${c.req.method} ${c.req.path}`);
+    }
+    const target = refusedRegistration(c.req.method, c.req.path, request, security.allowedRanges);
+    if (target !== undefined) {
+      await record(400, `3100 ${target}`);
+      return c.json(errorBody(fspiopError('3100', `${target} (CALLBACK_ALLOWED_RANGES)`)), 400);
     }
     c.set('operator' as never, operator as never);
     if (!approved && security.makerChecker && needsApproval(c.req.method, c.req.path)) {

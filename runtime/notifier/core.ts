@@ -16,7 +16,7 @@ import { notifierMetrics } from './metrics.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AttemptResult, backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from './retry.ts';
 import type { HttpRequest, Transport } from './transport.ts';
-import { resolveUrl } from './url.ts';
+import { redactUrl, resolveUrl } from './url.ts';
 
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly status: number; readonly attempts: number }
@@ -186,9 +186,10 @@ export class NotifierCore {
       dfsp,
       endpointType: callback.endpointType,
       method: callback.method,
-      path: callback.path,
-      url: prepared?.request.url,
-      outcome,
+      path: redactUrl(callback.path),
+      url: prepared ? redactUrl(prepared.request.url) : undefined,
+      outcome:
+        outcome.kind === 'invalid_url' ? { ...outcome, url: redactUrl(outcome.url) } : outcome,
     };
     if (outcome.kind === 'delivered') this.#options.log.debug(details, 'callback delivered');
     else if (outcome.kind === 'to_hub') this.#options.log.debug(details, 'callback to hub dropped');

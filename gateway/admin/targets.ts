@@ -1,0 +1,34 @@
+// Registration-time check of callback and oracle URLs (README "Security"): a DFSP endpoint or an
+// oracle must be an http(s) URL without credentials, and a literal address in it must be public
+// unless CALLBACK_ALLOWED_RANGES allows its range (development allows loopback). Host names are
+// judged again at delivery, against the addresses they resolve to then.
+
+import { refusedTarget, type TargetRange } from '../../runtime/notifier/url.ts';
+
+function urlIn(path: string, body: unknown): string | undefined {
+  const record = (body ?? {}) as { value?: unknown; endpoint?: { value?: unknown } };
+  const value = path.startsWith('/oracles') ? record.endpoint?.value : record.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Why this Admin request registers a refused target, or undefined (also for non-registrations). */
+export function refusedRegistration(
+  method: string,
+  path: string,
+  body: string | null,
+  allowed: readonly TargetRange[],
+): string | undefined {
+  const registers =
+    (method === 'POST' && /^\/participants\/[^/]+\/endpoints$/.test(path)) ||
+    ((method === 'POST' || method === 'PUT') && /^\/oracles(\/[^/]+)?$/.test(path));
+  if (!registers || body === null) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined; // the route answers malformed JSON
+  }
+  const url = urlIn(path, parsed);
+  const reason = url === undefined ? undefined : refusedTarget(url, allowed);
+  return reason === undefined ? undefined : `callback target refused: ${reason}`;
+}
