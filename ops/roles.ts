@@ -29,7 +29,12 @@ import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
 import { allowedRanges } from './security-config.ts';
-import { adminSecurityOf, fspiopSecurityOf, fspiopTls } from './security-wiring.ts';
+import {
+  adminSecurityOf,
+  fspiopSecurityOf,
+  fspiopTls,
+  natsSecurityOptions,
+} from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -67,6 +72,7 @@ async function connectNats(config: Config): Promise<NatsConnection> {
     // Every JetStream publish is a request; with async traces on, each one captures two Error
     // stacks up front. That was 7.5 % of a switch process's CPU under load (--cpu-prof).
     noAsyncTraces: true,
+    ...natsSecurityOptions(config),
   });
   const version = nc.info?.version ?? '0.0.0';
   const verdict = judgeNatsVersion(version, config.MKONDO_ENV === 'production');

@@ -59,6 +59,11 @@ export const SECURITY_SETTINGS = {
       ),
     ),
   ),
+  NATS_CREDS_PATH: path(),
+  NATS_NKEY_SEED_PATH: path(),
+  NATS_TLS_CA_PATH: path(),
+  NATS_TLS_CERT_PATH: path(),
+  NATS_TLS_KEY_PATH: path(),
   FSPIOP_RATE_PER_DFSP: wholeNumber('0', 1_000_000),
   FSPIOP_BURST_PER_DFSP: wholeNumber('0', 10_000_000),
 };

@@ -5,6 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerOptions } from 'node:https';
+import {
+  type ConnectionOptions,
+  credsAuthenticator,
+  nkeyAuthenticator,
+} from '@nats-io/transport-node';
 import type { AdminSecurity } from '../gateway/admin/access.ts';
 import { AdminRecords } from '../gateway/admin/audit-store.ts';
 import { operatorAuthenticator } from '../gateway/admin/operators.ts';
@@ -63,4 +68,22 @@ export function adminSecurityOf(config: Config, db: Db): AdminSecurity {
     makerChecker: makerCheckerOn(config),
     allowedRanges: allowedRanges(config),
   };
+}
+
+/** NATS credentials (a creds file with JWT and nkey seed, or an nkey seed) and TLS files. */
+export function natsSecurityOptions(config: Config): Partial<ConnectionOptions> {
+  const options: Partial<ConnectionOptions> = {};
+  if (config.NATS_CREDS_PATH) {
+    options.authenticator = credsAuthenticator(readFileSync(config.NATS_CREDS_PATH));
+  } else if (config.NATS_NKEY_SEED_PATH) {
+    const seed = readFileSync(config.NATS_NKEY_SEED_PATH, 'utf8').trim();
+    options.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
+  }
+  const files = {
+    ...(config.NATS_TLS_CA_PATH ? { caFile: config.NATS_TLS_CA_PATH } : {}),
+    ...(config.NATS_TLS_CERT_PATH ? { certFile: config.NATS_TLS_CERT_PATH } : {}),
+    ...(config.NATS_TLS_KEY_PATH ? { keyFile: config.NATS_TLS_KEY_PATH } : {}),
+  };
+  if (Object.keys(files).length > 0) options.tls = files;
+  return options;
 }

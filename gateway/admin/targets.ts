@@ -5,10 +5,19 @@
 
 import { refusedTarget, type TargetRange } from '../../runtime/notifier/url.ts';
 
+/** The URL a registration names; e-mail endpoints (`*_EMAIL`) name none. */
 function urlIn(path: string, body: unknown): string | undefined {
-  const record = (body ?? {}) as { value?: unknown; endpoint?: { value?: unknown } };
-  const value = path.startsWith('/oracles') ? record.endpoint?.value : record.value;
-  return typeof value === 'string' ? value : undefined;
+  const record = (body ?? {}) as {
+    type?: unknown;
+    value?: unknown;
+    endpoint?: { value?: unknown };
+  };
+  if (path.startsWith('/oracles')) {
+    const value = record.endpoint?.value;
+    return typeof value === 'string' ? value : undefined;
+  }
+  const isUrl = typeof record.type === 'string' && record.type.includes('URL');
+  return isUrl && typeof record.value === 'string' ? record.value : undefined;
 }
 
 /** Why this Admin request registers a refused target, or undefined (also for non-registrations). */
