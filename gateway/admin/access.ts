@@ -6,9 +6,9 @@
 // in the request env (which no HTTP client can set), so it is validated exactly like a direct one.
 
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { TargetRange } from '../../runtime/notifier/url.ts';
 import { errorBody, fspiopError } from '../../schema/fspiop/errors.ts';
+import { bodyTextOf } from '../fspiop/request-body.ts';
 import { approvalRoutes } from './approvals.ts';
 import type { AdminRecords, Approval } from './audit-store.ts';
 import { hasRole, type Operator, type OperatorAuthenticator } from './operators.ts';
@@ -46,7 +46,6 @@ export function needsApproval(method: string, path: string): boolean {
 
 const READS = new Set(['GET', 'HEAD']);
 const AUDITED_REQUEST_CHARS_MAX = 65_536;
-const ADMIN_BODY_BYTES_MAX = 1024 * 1024;
 
 export function permitted(operator: Operator, method: string, path: string): boolean {
   if (READS.has(method)) return operator.roles.length > 0;
@@ -71,27 +70,21 @@ async function outcomeOf(response: Response): Promise<string> {
   }
 }
 
-/** The body text (bounded), leaving the request readable for the routes. */
-async function requestText(c: Context): Promise<string | null> {
-  if (c.req.raw.body === null) return null;
-  const text = await c.req.text();
-  c.req.raw = new Request(c.req.raw, { body: text });
-  return text;
+/** The body text the edge read (within its limit); null when there is none. */
+function requestText(c: Context): string | null {
+  const text = bodyTextOf(c);
+  return text === undefined || text === '' ? null : text;
 }
 
 export function installAdminAccess(app: Hono, security: AdminSecurity): void {
   const now = () => (security.nowMs ?? Date.now)();
-  const limit = bodyLimit({
-    maxSize: ADMIN_BODY_BYTES_MAX,
-    onError: (c) => c.json(errorBody(fspiopError('3104')), 400),
-  });
   const gate: MiddlewareHandler = async (c, next) => {
     if (c.req.path === '/health' || c.req.path === '/v2/health') return next();
     const approved = (c.env as Partial<ApprovedEnv> | undefined)?.approved?.approval;
     const operator: Operator | undefined = approved
       ? { name: approved.requestedBy, roles: ['operator'] }
       : await security.operators.authenticate(c.req.header('authorization'));
-    const request = await requestText(c);
+    const request = requestText(c);
     const path = c.req.path + (new URL(c.req.url).search || '');
     const record = async (status: number, outcome: string) =>
       security.records.appendAudit(
@@ -132,11 +125,6 @@ export function installAdminAccess(app: Hono, security: AdminSecurity): void {
     await next();
     await record(c.res.status, await outcomeOf(c.res));
   };
-  app.use('*', (c, next) =>
-    limit(c, async () => {
-      const answer = await gate(c, next);
-      if (answer instanceof Response) c.res = answer;
-    }),
-  );
+  app.use('*', gate);
   app.route('/', approvalRoutes(app, security));
 }

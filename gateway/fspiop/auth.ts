@@ -8,7 +8,6 @@
 
 import type { TLSSocket } from 'node:tls';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import {
   CREDENTIAL_ACTOR_TYPE,
   type CredentialDirectoryEntry,
@@ -16,9 +15,9 @@ import {
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import { RequestBudgets } from './budget.ts';
 import type { FspiopDeps } from './deps.ts';
-import { BODY_BYTES_MAX } from './headers.ts';
 import { verifyFspiopSignature } from './jws-verify.ts';
-import { errorResponse, FspiopHttpError } from './problem.ts';
+import { FspiopHttpError } from './problem.ts';
+import { bodyTextOf } from './request-body.ts';
 
 export type FspiopSecurity = {
   readonly authMode: 'none' | 'mtls' | 'header';
@@ -90,8 +89,10 @@ function checkRegistrationOwner(source: string, body: string): void {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Reads the body once (bounded), leaving it readable for the routes. */
+/** The body the edge read (within its limit), else read here and left readable for the routes. */
 async function bodyText(c: Context): Promise<string> {
+  const kept = bodyTextOf(c);
+  if (kept !== undefined) return kept;
   const text = await c.req.text();
   c.req.raw = new Request(c.req.raw, { body: text });
   return text;
@@ -111,11 +112,6 @@ export function fspiopSecurity(deps: FspiopDeps, security: FspiopSecurity): Midd
           ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
         })
       : undefined;
-  const limit = bodyLimit({
-    maxSize: BODY_BYTES_MAX,
-    onError: (c) =>
-      errorResponse(c, new FspiopHttpError(FspiopCode.TOO_LARGE_PAYLOAD, 'body too large').error),
-  });
   const check = async (c: Context, source: string) => {
     const entry = deps.directory.lookup<CredentialDirectoryEntry>(CREDENTIAL_ACTOR_TYPE, source);
     if (security.authMode !== 'none') {
@@ -142,15 +138,13 @@ export function fspiopSecurity(deps: FspiopDeps, security: FspiopSecurity): Midd
     const source = c.req.header('fspiop-source')?.trim();
     // Without a source the route's header validation answers 3102; nothing is published.
     if (source === undefined || c.req.path === '/health') return next();
-    return limit(c, async () => {
-      await check(c, source);
-      if (budgets && !budgets.take(source)) {
-        throw new FspiopHttpError(
-          FspiopCode.SERVICE_CURRENTLY_UNAVAILABLE,
-          `${source} is over its request budget`,
-        );
-      }
-      await next();
-    });
+    await check(c, source);
+    if (budgets && !budgets.take(source)) {
+      throw new FspiopHttpError(
+        FspiopCode.SERVICE_CURRENTLY_UNAVAILABLE,
+        `${source} is over its request budget`,
+      );
+    }
+    await next();
   };
 }

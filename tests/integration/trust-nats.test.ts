@@ -103,11 +103,13 @@ describe('NATS authorization per role (k8s/nats/auth.conf)', () => {
       body,
     });
     assert.equal(answer.status, 202);
-    const committed = await world.sims['payerfsp']?.waitFor(
+    const payer = world.sims['payerfsp'];
+    assert.ok(payer);
+    const committed = await payer.waitFor(
       (r) => r.method === 'PUT' && r.path === `/transfers/${body['transferId']}`,
       20_000,
     );
-    assert.equal((committed?.body as { transferState: string }).transferState, 'COMMITTED');
+    assert.equal((committed.body as { transferState: string }).transferState, 'COMMITTED');
     const url = world.switch.adminUrl;
     await waitUntil('positions', async () => (await positionOf(url, 'payerfsp', 'USD')) === 40);
     assert.equal(await positionOf(url, 'payeefsp', 'USD'), -40);
