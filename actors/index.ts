@@ -2,6 +2,7 @@
 
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
+import { credentialActor } from './credential/index.ts';
 import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { participantActor } from './participant/index.ts';
 import { partyActor } from './party/index.ts';
@@ -19,4 +20,5 @@ export const ACTORS: readonly AnyActor[] = [
   transferActor,
   participantActor,
   settlementModelActor,
+  credentialActor,
 ];

@@ -30,6 +30,13 @@ import { prepareDeployment, watchDeployment } from './deployment.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
+import { allowedRanges } from './security-config.ts';
+import {
+  adminSecurityOf,
+  fspiopSecurityOf,
+  fspiopTls,
+  natsSecurityOptions,
+} from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -67,6 +74,7 @@ async function connectNats(config: Config): Promise<NatsConnection> {
     // Every JetStream publish is a request; with async traces on, each one captures two Error
     // stacks up front. That was 7.5 % of a switch process's CPU under load (--cpu-prof).
     noAsyncTraces: true,
+    ...natsSecurityOptions(config),
   });
   const version = nc.info?.version ?? '0.0.0';
   const verdict = judgeNatsVersion(version, config.MKONDO_ENV === 'production');
@@ -83,8 +91,9 @@ function listen(
   app: { fetch: (request: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls?: ReturnType<typeof fspiopTls>,
 ): Stoppable & { server: ServerType } {
-  const server = serve({ fetch: app.fetch, hostname: host, port });
+  const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
   return {
     name: `http:${port}`,
     server,
@@ -179,8 +188,9 @@ export async function runRoles(
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,
+      http: { allowedRanges: allowedRanges(config) },
       ...(config.JWS_SIGNING_KEY_PATH
-        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
+        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH, config.JWS_SIGNING_KEY_ID) }
         : {}),
       log: logger.child({ role: 'notifier' }),
     });
@@ -191,7 +201,8 @@ export async function runRoles(
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
     const edge = edgeLimits(config, nc);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge });
+    const security = fspiopSecurityOf(config);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge, security });
     const admin = createAdminApp({
       bus,
       reader,
@@ -199,9 +210,9 @@ export async function runRoles(
       hub,
       health: probes,
       edge,
-      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      security: adminSecurityOf(config, opened.db),
     });
-    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
+    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }
