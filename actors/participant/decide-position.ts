@@ -6,6 +6,7 @@
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { type DecideContext, invariant } from '../actor.ts';
 import { nothing, type ParticipantDecision, sendTo } from './decide-common.ts';
+import { settleOnCommit, settleOnCredit } from './decide-settlement.ts';
 import { accountValueMinor, checkLiquidity } from './ledger.ts';
 import type {
   CommitReservation,
@@ -61,6 +62,7 @@ export function decideReserve(
         accountId: position.id,
         amountMinor: cmd.amountMinor,
         purpose: 'TRANSFER',
+        payeeFsp: cmd.payeeFsp,
         atMs: ctx.nowMs,
       },
     ],
@@ -114,8 +116,10 @@ export function decideFinishReservation(
   // Already finished, rejected, or never reserved here: nothing to move.
   if (reservation?.purpose !== 'TRANSFER') return nothing;
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
+  const settled =
+    type === 'ReservationCommitted' ? settleOnCommit(state, cmd.transferId, reservation, ctx) : [];
   return {
-    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }],
+    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled],
     effects: [],
     reply: undefined,
   };
@@ -143,6 +147,7 @@ export function decideCredit(
         deltaMinor: -cmd.amountMinor,
         atMs: ctx.nowMs,
       },
+      ...settleOnCredit(state, cmd.transferId, position, cmd.amountMinor, ctx),
     ],
     effects: [],
     reply: undefined,

@@ -5,6 +5,10 @@
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
+import type {
+  ParticipantSettlementCommand,
+  ParticipantSettlementEvent,
+} from './settlement-messages.ts';
 
 // --- from the Transfer actor ---------------------------------------------------------------
 
@@ -121,7 +125,7 @@ export type PositionCommand =
   | CommitReservation
   | CreditPosition
   | ReleaseReservation;
-export type ParticipantCommand = AdminCommand | PositionCommand;
+export type ParticipantCommand = AdminCommand | PositionCommand | ParticipantSettlementCommand;
 
 /**
  * Admin replies: `ok`, or a Mojaloop error the admin route renders with its HTTP status. A funds
@@ -172,6 +176,7 @@ export type ParticipantEvent =
       readonly accountId: number;
       readonly amountMinor: bigint;
       readonly purpose: ReservationPurpose;
+      readonly payeeFsp?: string;
       readonly atMs: number;
     }
   | {
@@ -188,6 +193,7 @@ export type ParticipantEvent =
       readonly accountId: number;
       readonly deltaMinor: bigint;
       readonly atMs: number;
-    };
+    }
+  | ParticipantSettlementEvent;
 
 export type ReservationPurpose = 'TRANSFER' | 'FUNDS_OUT';

@@ -10,6 +10,7 @@ import { fspiopError } from '../../schema/fspiop/errors.ts';
 import { errorResponse, FspiopHttpError } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { settlementRoutes } from '../settlement/app.ts';
 import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
@@ -47,6 +48,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.route('/', participantsRoutes(deps));
   app.route('/', settlementModelsRoutes(deps));
   app.route('/', oraclesRoutes(deps));
+  app.route('/v2', settlementRoutes(deps));
 
   app.notFound((c) => errorResponse(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
