@@ -70,12 +70,18 @@ async function answer(
   return c.json(settlementView(settlement, await readWindows(deps), options));
 }
 
+/** The settlement after a change from `before`, once the change's effects are visible. */
+async function settled(deps: AdminDeps, before: OpenSettlementState) {
+  const after = await requireSettlement(deps, before.settlementId);
+  await awaitPostings(deps, postingsBetween(before, after, deps.hub.hubName));
+  await awaitWindows(deps, after);
+  return after;
+}
+
 async function stepAccounts(deps: AdminDeps, id: number, updates: readonly AccountUpdate[]) {
   const before = await requireSettlement(deps, id);
   const reply = await settlementCommand(deps, id, { kind: 'UpdateSettlementAccounts', updates });
-  const after = await requireSettlement(deps, id);
-  await awaitPostings(deps, postingsBetween(before, after, deps.hub.hubName));
-  await awaitWindows(deps, after);
+  await settled(deps, before);
   const errors = new Map<number, AccountError>();
   for (const r of reply.refused) errors.set(r.accountId, r.error);
   return errors;
@@ -158,6 +164,7 @@ export function settlementsRoutes(deps: AdminDeps): Hono {
     const body = await parseBody(c, SettlementUpdateBody);
     await requireSettlement(deps, id);
     if ('state' in body) {
+      const before = await requireSettlement(deps, id);
       const abort = { kind: 'AbortSettlement' as const, reason: body.reason };
       const ref = body.externalReference;
       await settlementCommand(
@@ -165,7 +172,7 @@ export function settlementsRoutes(deps: AdminDeps): Hono {
         id,
         ref === undefined ? abort : { ...abort, externalReference: ref },
       );
-      return answer(c, deps, await requireSettlement(deps, id));
+      return answer(c, deps, await settled(deps, before));
     }
     const updates = body.participants.flatMap((p) => updatesOf(p.id, p.accounts));
     const errors = await stepAccounts(deps, id, updates);
