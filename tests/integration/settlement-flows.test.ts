@@ -1,26 +1,21 @@
 // The Settlement API's other paths end to end: an abort after RESERVED and a re-settlement of the
-// same window; steps the API refuses; continuous gross settlement under an IMMEDIATE GROSS model;
-// a model created after the participants (their accounts follow it); the settlement report as
-// JSON and CSV; and a window close racing commits, each commit landing in exactly one window.
+// same window, and the steps, ids and bodies the API refuses (per account, as central-settlement
+// answers them, or as a 3100/3101 for the whole request).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkInvariants } from '../helpers/invariants.ts';
-import { accountsOf, admin } from '../helpers/onboard.ts';
+import { accountsOf } from '../helpers/onboard.ts';
 import type { World } from '../helpers/transfer-world.ts';
 import {
   accountIn,
-  addCurrency,
   balances,
   closeOpenWindow,
-  createModel,
   netsOf,
-  type SettlementAnswer,
   settlementApi,
   startSettlementWorld,
   stepAll,
   transfer,
-  type WindowAnswer,
 } from './settlement-fixtures.ts';
 
 const [A, B, C] = ['dfspa', 'dfspb', 'dfspc'] as const;
@@ -41,7 +36,7 @@ function usdSettlement(windowId: number) {
   });
 }
 
-describe('Settlement API: abort, refusals, gross settlement, reports and racing closes', () => {
+describe('Settlement API: abort, re-settlement and refusals', () => {
   before(async () => {
     world = await startSettlementWorld([A, B, C]);
     for (const name of [A, B, C]) {
