@@ -36,7 +36,7 @@ Scenarios:
   d  position actor alone: ReserveFunds + CommitReservation for one DFSP, published straight
      to the CMD stream; target >= 20,000 ops/s
   e  settlement window close: fill the open window with 100,000 commits (reserve + commit pairs
-     published to the CMD stream), then close it while transfers run at 50/s; p99 before,
+     published to the CMD stream), then close it while transfers run at 25/s; p99 before,
      during and after the close; target p99 during <= 2 x p99 before
 
 Options:

@@ -20,7 +20,7 @@ const AMOUNT_MINOR = 10_000n; // 1 unit at the fixed scale of 4
 const SEED_TRANSFERS = 100_000;
 const SEED_BACKLOG = 4_000;
 const PUBLISH_WINDOW = 512;
-const STEADY_RATE = 50;
+const STEADY_RATE = 25;
 /** Transfers due this close to the close (either side) count as "during". */
 const DURING_MARGIN_MS = 1_000;
 
@@ -103,7 +103,7 @@ export async function scenarioE(h: Harness): Promise<ScenarioResult> {
       onDone?.();
     });
   const rate = o.rate ?? (o.smoke ? 20 : STEADY_RATE);
-  const durationS = o.smoke ? 6 : 20;
+  const durationS = o.smoke ? 6 : 14;
   const close = (async () => {
     await sleep((1 + durationS / 2) * 1000);
     const t0 = performance.now();
