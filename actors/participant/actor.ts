@@ -24,6 +24,7 @@ import { decideCredit, decideFinishReservation, decideReserve } from './decide-p
 import {
   decideApplySettlementModels,
   decideCloseWindow,
+  decideCreditInterchangeFee,
   decidePostSettlementTransfer,
 } from './decide-settlement.ts';
 import { PARTICIPANT_ACTOR_TYPE, type ParticipantDirectoryEntry } from './directory.ts';
@@ -73,6 +74,8 @@ export function decideParticipant(
       return decideCloseWindow(state, command);
     case 'PostSettlementTransfer':
       return decidePostSettlementTransfer(state, command, ctx);
+    case 'CreditInterchangeFee':
+      return decideCreditInterchangeFee(state, command, ctx);
     default:
       return assertNever(command);
   }

@@ -63,6 +63,9 @@ export function decideReserve(
         amountMinor: cmd.amountMinor,
         purpose: 'TRANSFER',
         payeeFsp: cmd.payeeFsp,
+        ...(cmd.interchangeFeeMinor === undefined
+          ? {}
+          : { interchangeFeeMinor: cmd.interchangeFeeMinor }),
         atMs: ctx.nowMs,
       },
     ],
@@ -117,10 +120,12 @@ export function decideFinishReservation(
   if (reservation?.purpose !== 'TRANSFER') return nothing;
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
   const settled =
-    type === 'ReservationCommitted' ? settleOnCommit(state, cmd.transferId, reservation, ctx) : [];
+    type === 'ReservationCommitted'
+      ? settleOnCommit(state, cmd.transferId, reservation, ctx)
+      : { events: [], effects: [] };
   return {
-    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled],
-    effects: [],
+    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled.events],
+    effects: settled.effects,
     reply: undefined,
   };
 }

@@ -2,7 +2,7 @@
 // in, the nets it records there, continuous gross settlement, and settlement transfers. The
 // window of a commit is decided here, with the commit (see actors/settlement-window/actor.ts).
 
-import { type DecideContext, invariant } from '../actor.ts';
+import { type DecideContext, type Effect, invariant } from '../actor.ts';
 import type { PostSettlementTransfer } from '../contracts/settlement-participant.ts';
 import {
   type CloseParticipantWindow,
@@ -10,11 +10,11 @@ import {
   type ParticipantWindowClosed,
   settlementWindowRef,
 } from '../contracts/window-participant.ts';
-import { accountTypesFor, isGrossSettled } from '../settlement-model/rules.ts';
+import { accountTypesFor, isGrossSettled, modelsFor } from '../settlement-model/rules.ts';
 import { accepted, isHub, notFound, nothing, type ParticipantDecision } from './decide-common.ts';
 import type { Account } from './ledger.ts';
 import type { ParticipantEvent } from './messages.ts';
-import type { ApplySettlementModels } from './settlement-messages.ts';
+import type { ApplySettlementModels, CreditInterchangeFee } from './settlement-messages.ts';
 import {
   accountIdFor,
   accountList,
@@ -22,7 +22,10 @@ import {
   type ParticipantState,
   type RegisteredParticipant,
   type Reservation,
+  recall,
 } from './state.ts';
+
+const PARTICIPANT = 'participant';
 
 export function decideApplySettlementModels(
   state: ParticipantState,
@@ -33,12 +36,16 @@ export function decideApplySettlementModels(
   const currencies = [...new Set(accountList(state).map((a) => a.currency))];
   const accounts = missingAccounts(state, cmd, currencies, ctx.nowMs);
   const grossCurrencies = currencies.filter((c) => isGrossSettled(cmd.models, c)).sort();
+  const feeCurrencies = currencies
+    .filter((c) => modelsFor(cmd.models, c, 'INTERCHANGE_FEE').length > 0)
+    .sort();
   const joins = state.settlement === undefined && !isHub(ctx);
   const events: ParticipantEvent[] = [];
   if (accounts.length > 0) events.push({ type: 'AccountsOpened', accounts });
   events.push({
     type: 'SettlementTermsSet',
     grossCurrencies,
+    feeCurrencies,
     ...(joins ? { windowId: cmd.settlementWindowId } : {}),
   });
   const join: JoinSettlementWindows = {
@@ -97,29 +104,85 @@ export function decideCloseWindow(
   };
 }
 
-/** Events a payer's commit adds: its net in the open window, or gross settlement at once. */
+type Settled = { readonly events: ParticipantEvent[]; readonly effects: Effect[] };
+
+/**
+ * What a payer's commit adds: gross settlement at once (IMMEDIATE GROSS currency), or its net in
+ * the open window; and the transfer's interchange fee when a fee model covers the currency.
+ */
 export function settleOnCommit(
   s: RegisteredParticipant,
   transferId: string,
   reservation: Reservation,
   ctx: DecideContext,
-): ParticipantEvent[] {
+): Settled {
   const position = s.accounts[String(reservation.accountId)];
   invariant(position, `reservation ${transferId} names no account`);
   const { currency } = position;
   if (s.settlement?.grossCurrencies.includes(currency)) {
-    return grossSettle(s, transferId, position, reservation.amountMinor, ctx);
+    return {
+      events: grossSettle(s, transferId, position, reservation.amountMinor, ctx),
+      effects: [],
+    };
   }
-  invariant(reservation.payeeFsp !== undefined, `reservation ${transferId} names no payee`);
-  return [
-    {
-      type: 'WindowNetRecorded',
-      ledgerAccountType: 'POSITION',
-      currency,
-      payee: reservation.payeeFsp,
-      amountMinor: reservation.amountMinor,
-    },
+  const payee = reservation.payeeFsp;
+  invariant(payee !== undefined, `reservation ${transferId} names no payee`);
+  const net = { type: 'WindowNetRecorded' as const, currency, payee };
+  const events: ParticipantEvent[] = [
+    { ...net, ledgerAccountType: 'POSITION', amountMinor: reservation.amountMinor },
   ];
+  const fee = reservation.interchangeFeeMinor;
+  const feeAccount = findAccount(s, currency, 'INTERCHANGE_FEE');
+  if (!fee || !feeAccount || !s.settlement?.feeCurrencies?.includes(currency)) {
+    return { events, effects: [] };
+  }
+  events.push(
+    { ...net, ledgerAccountType: 'INTERCHANGE_FEE', amountMinor: fee },
+    feePosting(transferId, feeAccount, fee, ctx),
+  );
+  const credit: CreditInterchangeFee = {
+    kind: 'CreditInterchangeFee',
+    transferId,
+    currency,
+    amountMinor: fee,
+  };
+  return {
+    events,
+    effects: [{ kind: 'send', to: { type: PARTICIPANT, key: payee }, command: credit }],
+  };
+}
+
+function feePosting(
+  transferId: string,
+  account: Account,
+  deltaMinor: bigint,
+  ctx: DecideContext,
+): ParticipantEvent {
+  return {
+    type: 'BalancePosted',
+    postingId: `fee:${transferId}`,
+    accountId: account.id,
+    deltaMinor,
+    atMs: ctx.nowMs,
+  };
+}
+
+/** The payee's side of an interchange fee: its INTERCHANGE_FEE account is owed the fee. */
+export function decideCreditInterchangeFee(
+  state: ParticipantState,
+  cmd: CreditInterchangeFee,
+  ctx: DecideContext,
+): ParticipantDecision {
+  invariant(state.phase === 'registered', `fee credit to unknown ${ctx.actorId}`);
+  if (recall(state.recent, `fee:${cmd.transferId}`)) return nothing;
+  const account = findAccount(state, cmd.currency, 'INTERCHANGE_FEE');
+  // The payer books a fee only under a fee model, which opens this account on every participant.
+  invariant(account, `${state.name} has no ${cmd.currency} INTERCHANGE_FEE account`);
+  return {
+    events: [feePosting(cmd.transferId, account, -cmd.amountMinor, ctx)],
+    effects: [],
+    reply: undefined,
+  };
 }
 
 /** Events a payee's credit adds: gross settlement at once when its currency is CGS. */

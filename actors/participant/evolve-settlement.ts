@@ -20,6 +20,7 @@ export function evolveParticipantSettlement(
         settlement: {
           ...settlement,
           grossCurrencies: event.grossCurrencies,
+          feeCurrencies: event.feeCurrencies,
           ...(event.windowId === undefined ? {} : { windowId: event.windowId }),
         },
       };

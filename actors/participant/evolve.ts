@@ -61,8 +61,14 @@ function evolveRegistered(
         reservedMinor: a.reservedMinor + event.amountMinor,
         changedAtMs: event.atMs,
       }));
-      const { accountId, amountMinor, purpose, payeeFsp } = event;
-      const reservation = { accountId, amountMinor, purpose, ...(payeeFsp ? { payeeFsp } : {}) };
+      const { accountId, amountMinor, purpose, payeeFsp, interchangeFeeMinor: fee } = event;
+      const reservation = {
+        accountId,
+        amountMinor,
+        purpose,
+        ...(payeeFsp ? { payeeFsp } : {}),
+        ...(fee === undefined ? {} : { interchangeFeeMinor: fee }),
+      };
       return {
         ...reserved,
         reservations: { ...s.reservations, [event.transferId]: reservation },

@@ -19,6 +19,8 @@ export type ReserveFunds = {
   readonly payeeFsp: string;
   readonly currency: string;
   readonly amountMinor: bigint;
+  /** Interchange fee the payer owes the payee, booked at commit when a fee model applies. */
+  readonly interchangeFeeMinor?: bigint;
 };
 export type CommitReservation = { readonly kind: 'CommitReservation'; readonly transferId: string };
 export type CreditPosition = {
@@ -177,6 +179,7 @@ export type ParticipantEvent =
       readonly amountMinor: bigint;
       readonly purpose: ReservationPurpose;
       readonly payeeFsp?: string;
+      readonly interchangeFeeMinor?: bigint;
       readonly atMs: number;
     }
   | {

@@ -14,10 +14,19 @@ export type ApplySettlementModels = {
   readonly settlementWindowId: number;
 };
 
+/** Payer's Participant → payee's: book the payee's side of a committed transfer's fee. */
+export type CreditInterchangeFee = {
+  readonly kind: 'CreditInterchangeFee';
+  readonly transferId: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+};
+
 export type ParticipantSettlementCommand =
   | ApplySettlementModels
   | CloseParticipantWindow
-  | PostSettlementTransfer;
+  | PostSettlementTransfer
+  | CreditInterchangeFee;
 
 /** What a participant keeps for settlement (absent until the first ApplySettlementModels). */
 export type ParticipantSettlement = {
@@ -25,6 +34,8 @@ export type ParticipantSettlement = {
   readonly windowId?: number;
   /** Currencies settled gross at once (IMMEDIATE GROSS model): not recorded in windows. */
   readonly grossCurrencies: readonly string[];
+  /** Currencies with an INTERCHANGE_FEE model: fees are booked and recorded in windows. */
+  readonly feeCurrencies?: readonly string[];
   /** Nets of `windowId` so far, from this participant's commits as payer. */
   readonly nets: WindowNets;
   /** Settlement postings applied (idempotency; a few per settlement). */
@@ -35,6 +46,7 @@ export type ParticipantSettlementEvent =
   | {
       readonly type: 'SettlementTermsSet';
       readonly grossCurrencies: readonly string[];
+      readonly feeCurrencies: readonly string[];
       readonly windowId?: number;
     }
   | {

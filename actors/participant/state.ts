@@ -16,6 +16,8 @@ export type Reservation = {
   readonly purpose: ReservationPurpose;
   /** For a TRANSFER: the payee, whose side of the net the payer records at commit. */
   readonly payeeFsp?: string;
+  /** For a TRANSFER with an interchange fee: the fee, booked at commit. */
+  readonly interchangeFeeMinor?: bigint;
 };
 
 export type Outcome =

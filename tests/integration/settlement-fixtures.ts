@@ -4,6 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { fspiop, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
+
+export { walletIlpPacket } from '../helpers/ilp-packet.ts';
+
 import { accountsOf, adminExpect, fundsIn } from '../helpers/onboard.ts';
 import { startWorld, type World, waitUntil } from '../helpers/transfer-world.ts';
 
@@ -81,7 +84,7 @@ export async function addCurrency(
 /** Sends one transfer and waits until the payer heard COMMITTED. */
 export async function transfer(
   world: World,
-  terms: { payer: string; payee: string; amount: string; currency: string },
+  terms: { payer: string; payee: string; amount: string; currency: string; ilpPacket?: string },
 ): Promise<string> {
   const pair = ilpPair();
   fulfilments.set(pair.condition, pair.fulfilment);
@@ -92,6 +95,7 @@ export async function transfer(
     currency: terms.currency,
     condition: pair.condition,
   });
+  if (terms.ilpPacket !== undefined) body['ilpPacket'] = terms.ilpPacket;
   const id = String(body['transferId']);
   const answer = await fspiop(world.switch.fspiopUrl, {
     method: 'POST',

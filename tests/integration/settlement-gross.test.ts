@@ -15,7 +15,9 @@ import {
   netsOf,
   settlementApi,
   startSettlementWorld,
+  stepAll,
   transfer,
+  walletIlpPacket,
 } from './settlement-fixtures.ts';
 
 const [A, B, C] = ['dfspa', 'dfspb', 'dfspc'] as const;
@@ -90,13 +92,46 @@ describe('Settlement API: gross settlement, later models, reports and racing clo
     ]);
   });
 
+  it('books a wallet-to-wallet interchange fee and settles it under its own model', async () => {
+    const ilpPacket = walletIlpPacket(A, B);
+    await transfer(world, { payer: A, payee: B, amount: '100', currency: 'USD', ilpPacket });
+    assert.equal((await balances(world, A, 'USD'))['INTERCHANGE_FEE'], 0.6);
+    assert.equal((await balances(world, B, 'USD'))['INTERCHANGE_FEE'], -0.6);
+    const windowId = await closeOpenWindow(world);
+    const fees = await settlementApi(world, 200, 'POST', '/settlements', {
+      settlementModel: 'INTERCHANGEFEE',
+      reason: 'fees',
+      settlementWindows: [{ id: windowId }],
+    });
+    // A and B hold USD POSITION, SETTLEMENT, then TZS ones, then the fee accounts.
+    const feeAccount = (name: string) => (ids[name] ?? 0) * 100 + 5;
+    assert.deepEqual(
+      fees.participants.map((p) => p.accounts.map((a) => [a.id, a.netSettlementAmount.amount])),
+      [[[feeAccount(A), 0.6]], [[feeAccount(B), -0.6]]].sort(
+        (x, y) => (x[0]?.[0] ?? 0) - (y[0]?.[0] ?? 0),
+      ),
+    );
+    for (const step of [
+      'PS_TRANSFERS_RECORDED',
+      'PS_TRANSFERS_RESERVED',
+      'PS_TRANSFERS_COMMITTED',
+    ]) {
+      await stepAll(world, fees.id, step);
+    }
+    assert.equal((await balances(world, A, 'USD'))['INTERCHANGE_FEE'], 0);
+    assert.equal((await balances(world, B, 'USD'))['INTERCHANGE_FEE'], 0);
+    assert.equal((await balances(world, world.hubName, 'USD'))['HUB_MULTILATERAL_SETTLEMENT'], 0);
+    await stepAll(world, fees.id, 'SETTLED');
+    await invariantsHold('USD');
+  });
+
   it('reports a settlement per participant as JSON and CSV', async () => {
     await transfer(world, { payer: C, payee: A, amount: '12.5', currency: 'USD' });
     const windowId = await closeOpenWindow(world);
     const s = await settlementApi(world, 200, 'POST', '/settlements', {
       settlementModel: 'DEFAULTDEFERREDNET',
       reason: 'report',
-      settlementWindows: [{ id: windowId - 1 }, { id: windowId }],
+      settlementWindows: [{ id: windowId - 2 }, { id: windowId }],
     });
     const report = await settlementApi<{ participants: unknown[] }>(
       world,

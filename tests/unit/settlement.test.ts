@@ -10,10 +10,12 @@ import { decideSettlement } from '../../actors/settlement/actor.ts';
 import { evolveSettlement } from '../../actors/settlement/evolve.ts';
 import type { SettlementCommand } from '../../actors/settlement/messages.ts';
 import type { SettlementState } from '../../actors/settlement/state.ts';
+import { transactionFactsOf } from '../../actors/settlement-model/ilp-transaction.ts';
 import {
   perMilleRounded,
   walletToWalletP2pFee,
 } from '../../actors/settlement-model/interchange-fee.ts';
+import { walletIlpPacket } from '../helpers/ilp-packet.ts';
 
 const hub = { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true };
 const ctx: DecideContext = { actorId: '1', nowMs: 5_000, hub };
@@ -165,5 +167,24 @@ describe('Interchange fee rule', () => {
       undefined,
     );
     assert.equal(walletToWalletP2pFee(p2p, 8000n, 'USD'), undefined);
+  });
+});
+
+describe('Transaction facts from an ILP packet', () => {
+  it('reads scenario, initiator and both account types from a Prepare', () => {
+    assert.deepEqual(transactionFactsOf(walletIlpPacket('payerfsp', 'payeefsp')), {
+      scenario: 'TRANSFER',
+      initiator: 'PAYER',
+      initiatorType: 'CONSUMER',
+      payerAccountType: 'Wallet',
+      payeeAccountType: 'Wallet',
+    });
+  });
+
+  it('yields nothing for a packet that is not a Prepare or is cut short', () => {
+    const packet = Buffer.from(walletIlpPacket('a', 'b'), 'base64url');
+    assert.equal(transactionFactsOf(Buffer.from('not ilp').toString('base64')), undefined);
+    assert.equal(transactionFactsOf(packet.subarray(0, 40).toString('base64')), undefined);
+    assert.equal(transactionFactsOf(''), undefined);
   });
 });
