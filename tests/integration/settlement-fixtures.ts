@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { fspiop, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
+import { checkInvariants } from '../helpers/invariants.ts';
 
 export { walletIlpPacket } from '../helpers/ilp-packet.ts';
 
@@ -227,4 +228,23 @@ export function netsOf(settlement: SettlementAnswer): Record<string, [string, nu
     0,
   );
   return Object.fromEntries(rows);
+}
+
+/** Participant ids by name; account ids are participantId * 100 + sequence. */
+export async function participantIds(world: World, names: readonly string[]) {
+  const ids: Record<string, number> = {};
+  for (const name of names) {
+    const [first] = await accountsOf(world.switch.adminUrl, name);
+    ids[name] = Math.floor((first?.id ?? 0) / 100);
+  }
+  return ids;
+}
+
+/** DESIGN.md §7 invariants for each currency, once nothing is in flight. */
+export async function invariantsHold(world: World, currencies: readonly string[]) {
+  for (const currency of currencies) {
+    const { databaseUrl, names } = world;
+    const check = { databaseUrl, adminUrl: world.switch.adminUrl, names, currency };
+    assert.deepEqual(await checkInvariants(check), []);
+  }
 }

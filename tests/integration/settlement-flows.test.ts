@@ -4,14 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkInvariants } from '../helpers/invariants.ts';
-import { accountsOf } from '../helpers/onboard.ts';
 import type { World } from '../helpers/transfer-world.ts';
 import {
   accountIn,
   balances,
   closeOpenWindow,
+  invariantsHold,
   netsOf,
+  participantIds,
   settlementApi,
   startSettlementWorld,
   stepAll,
@@ -21,12 +21,6 @@ import {
 const [A, B, C] = ['dfspa', 'dfspb', 'dfspc'] as const;
 let world: World;
 const ids: Record<string, number> = {};
-
-async function invariantsHold(currency: string) {
-  const { databaseUrl, names } = world;
-  const check = { databaseUrl, adminUrl: world.switch.adminUrl, names, currency };
-  assert.deepEqual(await checkInvariants(check), []);
-}
 
 function usdSettlement(windowId: number) {
   return settlementApi(world, 200, 'POST', '/settlements', {
@@ -39,10 +33,7 @@ function usdSettlement(windowId: number) {
 describe('Settlement API: abort, re-settlement and refusals', () => {
   before(async () => {
     world = await startSettlementWorld([A, B, C]);
-    for (const name of [A, B, C]) {
-      const [first] = await accountsOf(world.switch.adminUrl, name);
-      ids[name] = Math.floor((first?.id ?? 0) / 100);
-    }
+    Object.assign(ids, await participantIds(world, [A, B, C]));
   });
 
   after(async () => {
@@ -98,7 +89,7 @@ describe('Settlement API: abort, re-settlement and refusals', () => {
     );
     assert.deepEqual(await balances(world, A, 'USD'), { POSITION: 0, SETTLEMENT: -100000 });
     assert.deepEqual(await balances(world, B, 'USD'), { POSITION: 0, SETTLEMENT: -100000 });
-    await invariantsHold('USD');
+    await invariantsHold(world, ['USD']);
   });
 
   it('refuses skipped steps per account, unknown settlements and bad bodies', async () => {

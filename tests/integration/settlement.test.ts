@@ -5,14 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkInvariants } from '../helpers/invariants.ts';
-import { accountsOf } from '../helpers/onboard.ts';
 import type { World } from '../helpers/transfer-world.ts';
 import {
   addCurrency,
   balances,
   closeOpenWindow,
+  invariantsHold,
   netsOf,
+  participantIds,
   settlementApi,
   startSettlementWorld,
   stepAll,
@@ -23,25 +23,13 @@ import {
 const [A, B, C] = ['dfspa', 'dfspb', 'dfspc'] as const;
 let world: World;
 
-async function invariantsHold() {
-  for (const currency of ['USD', 'EUR']) {
-    const { databaseUrl, names } = world;
-    const check = { databaseUrl, adminUrl: world.switch.adminUrl, names, currency };
-    assert.deepEqual(await checkInvariants(check), []);
-  }
-}
-
 describe('Settlement API: deferred multilateral net settlement', () => {
   const ids: Record<string, number> = {};
 
   before(async () => {
     world = await startSettlementWorld([A, B, C]);
     await addCurrency(world, 'EUR', { name: 'DEFERREDNETEUR' }, [A, B, C]);
-    // Account ids are participantId * 100 + sequence.
-    for (const name of [A, B, C]) {
-      const [first] = await accountsOf(world.switch.adminUrl, name);
-      ids[name] = Math.floor((first?.id ?? 0) / 100);
-    }
+    Object.assign(ids, await participantIds(world, [A, B, C]));
   });
 
   after(async () => {
@@ -108,7 +96,7 @@ describe('Settlement API: deferred multilateral net settlement', () => {
     assert.deepEqual(await balances(world, B, 'USD'), { POSITION: 0, SETTLEMENT: -100000 });
     assert.deepEqual(await balances(world, C, 'USD'), { POSITION: 0, SETTLEMENT: -100000 });
     assert.equal((await balances(world, world.hubName, 'USD'))['HUB_MULTILATERAL_SETTLEMENT'], -70);
-    await invariantsHold();
+    await invariantsHold(world, ['USD', 'EUR']);
 
     const committed = await stepAll(world, usd.id, 'PS_TRANSFERS_COMMITTED');
     assert.equal(committed.state, 'PS_TRANSFERS_COMMITTED');
@@ -152,6 +140,6 @@ describe('Settlement API: deferred multilateral net settlement', () => {
     }
     const hub = await balances(world, world.hubName, 'EUR');
     assert.equal(hub['HUB_MULTILATERAL_SETTLEMENT'], 0);
-    await invariantsHold();
+    await invariantsHold(world, ['USD', 'EUR']);
   });
 });
