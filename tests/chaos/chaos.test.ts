@@ -3,7 +3,8 @@
 // transfer load, through every fault of ops/chaos/faults.ts. After each fault heals, every
 // accepted transfer must get exactly one final callback; at the end, with nothing in flight,
 // the money invariants must hold (DESIGN.md §7). CHAOS_LONG=1 adds the two-minute worker pause;
-// CHAOS_ONLY=<text> runs the faults whose name contains it; CHAOS_KEEP=1 keeps the logs.
+// CHAOS_ONLY=<text> runs the faults whose name contains it, CHAOS_SKIP=<text> the others;
+// CHAOS_KEEP=1 keeps the logs.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +26,7 @@ before(async () => {
     settleMs: 5000,
     drainTimeoutMs: 90_000,
     ...(env['CHAOS_ONLY'] ? { only: env['CHAOS_ONLY'] } : {}),
+    ...(env['CHAOS_SKIP'] ? { skip: env['CHAOS_SKIP'] } : {}),
     log: (line) => process.stdout.write(`# ${line}\n`),
   });
   process.stdout.write(`${chaosTable(run.rows).replace(/^/gm, '# ')}\n`);
