@@ -26,6 +26,8 @@ export type ChaosOptions = {
   readonly drainTimeoutMs: number;
   /** Only faults whose name contains this text (CHAOS_ONLY). */
   readonly only?: string;
+  /** Not the faults whose name contains this text (CHAOS_SKIP). */
+  readonly skip?: string;
   readonly log: (line: string) => void;
 };
 
@@ -75,7 +77,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     const ctx: FaultContext = { cluster, postgres, sw, load, leaseTtlMs: o.leaseTtlMs };
     const rows: FaultRow[] = [];
     const selected = faults(o.leaseTtlMs).filter(
-      (f) => (o.long || !f.long) && (o.only === undefined || f.name.includes(o.only)),
+      (f) =>
+        (o.long || !f.long) &&
+        (o.only === undefined || f.name.includes(o.only)) &&
+        (o.skip === undefined || !f.name.includes(o.skip)),
     );
     for (const fault of selected) rows.push(await runFault(ctx, fault, o));
     load.stopSending();
@@ -104,9 +109,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
  * be updated") rather than answered "already exists" (reported to the notifier's owner).
  */
 function notifierCount(log: (line: string) => void): number {
-  const version = execFileSync('nats-server', ['--version'], { encoding: 'utf8' }).split('v')[1];
-  if (compareVersions(version ?? '0', '2.10.0') >= 0) return 2;
-  log(`nats-server ${version?.trim()}: one notifier (a second cannot start before NATS 2.10)`);
+  const text = execFileSync('nats-server', ['--version'], { encoding: 'utf8' });
+  const version = /v(\d+\.\d+\.\d+)/.exec(text)?.[1] ?? '0.0.0';
+  if (compareVersions(version, '2.10.0') >= 0) return 2;
+  log(`nats-server ${version}: one notifier (a second cannot start before NATS 2.10)`);
   return 1;
 }
 
