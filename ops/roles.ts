@@ -4,6 +4,7 @@
 // accepting requests, let the worker finish its batch and release its leases, drain NATS.
 
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -12,6 +13,7 @@ import type { HubSettings } from '../actors/actor.ts';
 import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
+import { answerClientErrors } from '../gateway/fspiop/client-errors.ts';
 import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
@@ -94,6 +96,7 @@ function listen(
   tls?: ReturnType<typeof fspiopTls>,
 ): Stoppable & { server: ServerType } {
   const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
+  answerClientErrors(server as Server);
   return {
     name: `http:${port}`,
     server,
