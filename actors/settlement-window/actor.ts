@@ -6,7 +6,9 @@
 //   actor, which records the transfer's net (+amount for itself, -amount for the payee) in the
 //   window it holds as open, in its own state, with the commit. A participant's commits and the
 //   close it receives are serialised in its partition, so each commit is before or after the
-//   close there: in exactly one window. Both sides of a transfer land in the payer's window.
+//   close there: in exactly one window. Both sides of a transfer land in the payer's window. A
+//   transfer whose payer heard COMMITTED before the close was asked for is in the closed window:
+//   its CommitReservation entered the payer's partition before that callback left the switch.
 // - Closing is one command here: the OPEN window becomes PROCESSING, the next one opens, and one
 //   CloseParticipantWindow goes to each participant (O(participants), never O(transfers)). Each
 //   participant answers with the nets it recorded (O(counterparties x currencies)) and moves on.
@@ -16,6 +18,9 @@
 // - Participants join when registered, with the window id the gateway read as open; a join for a
 //   window closed meanwhile is answered with a close, so no participant records in a stale window.
 // - Settlements take CLOSED (or ABORTED) contents in one event and get the nets as a message.
+// - Every window stays in this one snapshot (a few hundred bytes per window and currency), so a
+//   hub that closes daily carries years of windows in it; archiving settled windows to a read
+//   model is the next step when that matters.
 
 import {
   type ActorDefinition,

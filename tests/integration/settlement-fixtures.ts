@@ -248,3 +248,25 @@ export async function invariantsHold(world: World, currencies: readonly string[]
     assert.deepEqual(await checkInvariants(check), []);
   }
 }
+
+/**
+ * Asserts the participant's account values in `currency` (only the types given), polling first:
+ * a payer hears COMMITTED once the transfer's commit is durable, and the postings it causes on
+ * the payer's and payee's accounts land a moment later.
+ */
+export async function expectBalances(
+  world: World,
+  name: string,
+  currency: string,
+  expected: Readonly<Record<string, number>>,
+): Promise<void> {
+  const pick = async () => {
+    const all = await balances(world, name, currency);
+    return Object.fromEntries(Object.keys(expected).map((type) => [type, all[type]]));
+  };
+  await waitUntil(`${name} ${currency} balances`, async () => {
+    const now = await pick();
+    return Object.entries(expected).every(([type, value]) => now[type] === value);
+  }).catch(() => undefined);
+  assert.deepEqual(await pick(), expected);
+}

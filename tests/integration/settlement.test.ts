@@ -10,6 +10,7 @@ import {
   addCurrency,
   balances,
   closeOpenWindow,
+  expectBalances,
   invariantsHold,
   netsOf,
   participantIds,
@@ -88,7 +89,7 @@ describe('Settlement API: deferred multilateral net settlement', () => {
     });
 
     await stepAll(world, usd.id, 'PS_TRANSFERS_RECORDED');
-    assert.deepEqual(await balances(world, B, 'USD'), { POSITION: -50, SETTLEMENT: -100000 });
+    await expectBalances(world, B, 'USD', { POSITION: -50, SETTLEMENT: -100000 });
     const reserved = await stepAll(world, usd.id, 'PS_TRANSFERS_RESERVED');
     assert.equal(reserved.state, 'PS_TRANSFERS_RESERVED');
     // Net recipients are reset at RESERVED; the net sender not yet.
