@@ -7,7 +7,9 @@ import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { participantActor } from './participant/index.ts';
 import { partyActor } from './party/index.ts';
 import { quoteActor } from './quote/index.ts';
+import { settlementActor } from './settlement/index.ts';
 import { settlementModelActor } from './settlement-model/index.ts';
+import { settlementWindowActor } from './settlement-window/index.ts';
 import { transactionRequestActor } from './transaction-request/index.ts';
 import { transferActor } from './transfer/index.ts';
 
@@ -21,4 +23,6 @@ export const ACTORS: readonly AnyActor[] = [
   participantActor,
   settlementModelActor,
   credentialActor,
+  settlementWindowActor,
+  settlementActor,
 ];

@@ -54,6 +54,7 @@ const ConfigSchema = v.object({
   LEASE_TTL_MS: integer('5000', 500, 600000),
   BATCH_SIZE_MAX: integer('256', 1, 10000),
   ACTOR_CACHE_MAX: integer('10000', 10, 10000000),
+  PARTITION_STALL_MS: integer('30000', 100, 86400000),
   WORKER_ID: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')),
   ),
@@ -76,6 +77,14 @@ const ConfigSchema = v.object({
   REQUEST_TIMEOUT_MS: integer('10000', 100, 600000),
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
+  // Per stream; past it the stream refuses publishes (discard new) instead of dropping history.
+  STREAM_MAX_BYTES: integer(String(4 * 1024 ** 3), 1024 ** 2, 2 ** 50),
+  STREAM_MAX_MSG_BYTES: integer(String(1024 ** 2), 1024, 64 * 1024 ** 2),
+  NATS_NAMESPACE: v.optional(
+    v.pipe(v.string(), v.regex(/^([A-Za-z0-9-]{1,32})?$/, 'must be 1-32 of A-Z a-z 0-9 -')),
+    '',
+  ),
+  STREAM_WATCH_INTERVAL_MS: integer('5000', 500, 600000),
   LOG_LEVEL: v.optional(
     v.picklist(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],

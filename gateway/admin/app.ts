@@ -12,6 +12,7 @@ import { failureAnswer } from '../fspiop/failures.ts';
 import { errorResponse } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { settlementRoutes } from '../settlement/app.ts';
 import { installAdminAccess } from './access.ts';
 import { credentialRoutes } from './credentials.ts';
 import { fundsRoutes } from './funds.ts';
@@ -56,6 +57,7 @@ export function createAdminApp(given: AdminDeps): Hono {
   app.route('/', participantsRoutes(deps));
   app.route('/', settlementModelsRoutes(deps));
   app.route('/', oraclesRoutes(deps));
+  app.route('/v2', settlementRoutes(deps));
 
   app.notFound((c) => errorResponse(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => failureAnswer('admin', error, c));

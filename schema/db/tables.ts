@@ -105,6 +105,17 @@ export const appliedCommands = pgTable(
 );
 
 /**
+ * Facts about the deployment that every process must agree with, recorded by the first process
+ * to start: the partition count (`partitions`) and the identity of the CMD stream the checkpoints
+ * count in (`cmd_stream_created`). A process that disagrees refuses to start (runtime/cluster-guard).
+ */
+export const switchSettings = pgTable('switch_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/**
  * The Admin API's audit record: one row per request (who, what, when, the request, the outcome).
  * Append-only: the gateway only inserts and reads it; nothing updates or deletes a row.
  */

@@ -34,6 +34,7 @@ export type WorldPlan = {
 export type World = {
   readonly switch: RunningSwitch;
   readonly databaseUrl: string;
+  readonly natsUrl: string;
   readonly currency: string;
   readonly hubName: string;
   readonly sims: Readonly<Record<string, DfspSim>>;
@@ -84,6 +85,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     return {
       switch: running,
       databaseUrl: db.url,
+      natsUrl: nats.url,
       currency,
       hubName,
       sims,

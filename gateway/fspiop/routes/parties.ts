@@ -1,8 +1,9 @@
 // GET /parties/{Type}/{ID}[/{SubId}] and its PUT / PUT …/error callbacks (fspiop.md §8.1).
 // The GET goes to FSPIOP-Destination when given; otherwise the oracle names the owners (an
 // external oracle over HTTP when one is registered with `external: true`, else the built-in
-// oracle held by the PartyLookup actor), and the actor forwards to each active owner or answers
-// 3204. A PUT is relayed to its FSPIOP-Destination, the original requester.
+// oracle held by the PartyLookup actor), and the actor forwards to each active owner, which gets
+// FSPIOP-Destination set to itself as the ALS sets it, or answers 3204. A PUT is relayed to its
+// FSPIOP-Destination, the original requester. A forward that fails comes back as ForwardFailed.
 
 import { Hono } from 'hono';
 import { externalOracleFor } from '../../../actors/oracle-registry/index.ts';
