@@ -25,6 +25,7 @@ export function fspiopSecurityOf(config: Config): FspiopSecurity {
     jwsMode: config.JWS_VERIFY,
     ratePerSecond: config.FSPIOP_RATE_PER_DFSP,
     burst: config.FSPIOP_BURST_PER_DFSP || config.FSPIOP_RATE_PER_DFSP,
+    allowedRanges: allowedRanges(config),
   };
 }
 

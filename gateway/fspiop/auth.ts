@@ -12,6 +12,8 @@ import {
   CREDENTIAL_ACTOR_TYPE,
   type CredentialDirectoryEntry,
 } from '../../actors/credential/index.ts';
+import type { TargetRange } from '../../runtime/notifier/url.ts';
+import { OracleClient } from '../../runtime/oracle/client.ts';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import { RequestBudgets } from './budget.ts';
 import type { FspiopDeps } from './deps.ts';
@@ -27,6 +29,8 @@ export type FspiopSecurity = {
   /** Requests per second per DFSP; absent or 0: no budget. */
   readonly ratePerSecond?: number;
   readonly burst?: number;
+  /** Non-public ranges an external oracle may resolve to (CALLBACK_ALLOWED_RANGES). */
+  readonly allowedRanges?: readonly TargetRange[];
 };
 
 /** What authenticated the caller: a certificate fingerprint and/or a subject common name. */
@@ -147,4 +151,10 @@ export function fspiopSecurity(deps: FspiopDeps, security: FspiopSecurity): Midd
     }
     await next();
   };
+}
+
+/** The external-oracle client, judging oracle addresses as configured (README "Security"). */
+export function oracleClientFor(security: FspiopSecurity | undefined): OracleClient {
+  const allowedRanges = security?.allowedRanges;
+  return new OracleClient(allowedRanges ? { allowedRanges } : {});
 }

@@ -169,7 +169,7 @@ export function guardedLookup(allowed: readonly TargetRange[]) {
       const reason = addresses.map((a) => refusedAddress(a.address, allowed)).find(Boolean);
       const first = addresses[0];
       if (reason !== undefined || first === undefined) {
-        const refusal = new Error(`callback target refused: ${reason ?? 'no address'}`);
+        const refusal = new Error(`target refused: ${reason ?? 'no address'}`);
         return callback(Object.assign(refusal, { code: 'ETARGETREFUSED' }), []);
       }
       if (options.all) return callback(null, addresses);

@@ -77,6 +77,92 @@ function operatorsFile(dir: string): { path: string; tokens: Record<string, stri
   return { path, tokens };
 }
 
+type AdminCall = TrustWorld['admin'];
+type Approved = TrustWorld['approved'];
+
+/** Admin calls as each operator, and the maker-then-checker path, counting every request. */
+function adminClients(adminUrl: string, tokens: Record<string, string>, count: { count: number }) {
+  const admin: AdminCall = async (as, method, path, body) => {
+    count.count += 1;
+    const token = tokens[as];
+    const response = await fetch(`${adminUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return answerOf(response);
+  };
+  const approved: Approved = async (method, path, body) => {
+    const made = await admin('maker', method, path, body);
+    assert.equal(made.status, 202, `${method} ${path}: ${JSON.stringify(made.body)}`);
+    const decided = await admin('checker', 'POST', `/approvals/${made.body.approvalId}/approve`);
+    count.count += 1; // the approved request runs through the Admin API too
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    return {
+      status: decided.body.status,
+      body: decided.body.response ? JSON.parse(decided.body.response) : undefined,
+    };
+  };
+  return { admin, approved };
+}
+
+/** FSPIOP over HTTPS, one connection pool per client certificate (or none). */
+function fspiopClient(fspiopUrl: string, pki: TestPki, agents: Map<unknown, Agent>) {
+  return async (client: IssuedCertificate | undefined, path: string, init: RequestInit) => {
+    let agent = agents.get(client);
+    if (agent === undefined) {
+      const identity = client ? { cert: client.cert, key: client.key } : {};
+      agent = new Agent({ connect: { ca: pki.ca.cert, ...identity } });
+      agents.set(client, agent);
+    }
+    const response = await undiciFetch(`${fspiopUrl}${path}`, {
+      ...(init as object),
+      dispatcher: agent,
+    });
+    return answerOf(response);
+  };
+}
+
+type Onboarding = {
+  readonly admin: AdminCall;
+  readonly approved: Approved;
+  readonly sims: TrustWorld['sims'];
+  readonly certs: TrustWorld['certs'];
+  readonly payerJws: RsaPair;
+};
+
+/** Hub accounts and model directly; limits, endpoints, certificates and keys through approval. */
+async function onboard({ admin, approved, sims, certs, payerJws }: Onboarding): Promise<void> {
+  const expect = async (status: number, answer: Promise<Answer>) =>
+    assert.equal((await answer).status, status);
+  for (const type of ['HUB_MULTILATERAL_SETTLEMENT', 'HUB_RECONCILIATION']) {
+    const body = { type, currency: 'USD' };
+    await expect(201, admin('maker', 'POST', '/participants/Hub/accounts', body));
+  }
+  await expect(201, admin('maker', 'POST', '/settlementModels', DEFAULT_SETTLEMENT_MODEL));
+  for (const name of ['payerfsp', 'payeefsp'] as const) {
+    await expect(201, admin('maker', 'POST', '/participants', { name, currency: 'USD' }));
+    const limits = {
+      currency: 'USD',
+      limit: { type: 'NET_DEBIT_CAP', value: 10000 },
+      initialPosition: 0,
+    };
+    await expect(201, approved('POST', `/participants/${name}/initialPositionAndLimits`, limits));
+    const templates = endpointTemplates(sims[name].url);
+    for (const type of USED_ENDPOINTS) {
+      const endpoint = { type, value: templates[type] };
+      await expect(201, approved('POST', `/participants/${name}/endpoints`, endpoint));
+    }
+    const certificate = { certificate: certs[name].cert };
+    await expect(201, approved('POST', `/participants/${name}/certificates`, certificate));
+  }
+  const key = { publicKey: payerJws.publicKey, kid: 'payerfsp-2026' };
+  await expect(201, approved('POST', '/participants/payerfsp/jwscerts', key));
+}
+
 export async function startTrustWorld(): Promise<TrustWorld> {
   const pki = createTestPki();
   const certs = { payerfsp: pki.client('payerfsp'), payeefsp: pki.client('payeefsp') };
@@ -92,14 +178,13 @@ export async function startTrustWorld(): Promise<TrustWorld> {
     payerfsp: new DfspSim({ name: 'payerfsp' }),
     payeefsp: new DfspSim({ name: 'payeefsp' }),
   };
-  const agents = new Map<IssuedCertificate | undefined, Agent>();
+  const agents = new Map<unknown, Agent>();
   const stop = async () => {
     await running?.stop();
     await Promise.all([...Object.values(sims).map((s) => s.stop()), nats?.stop(), db?.drop()]);
     await Promise.all([...agents.values()].map((a) => a.close()));
     pki.remove();
   };
-  const adminActions = { count: 0 };
   try {
     [nats, db] = await Promise.all([startNats(), freshDatabase()]);
     running = await startSwitch({
@@ -116,91 +201,16 @@ export async function startTrustWorld(): Promise<TrustWorld> {
         ADMIN_MAKER_CHECKER: 'true',
       },
     });
-    const adminUrl = running.adminUrl;
-    const admin = async (as: OperatorName, method: string, path: string, body?: unknown) => {
-      adminActions.count += 1;
-      const token = operators.tokens[as];
-      const response = await fetch(`${adminUrl}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return answerOf(response);
-    };
-    const approved = async (method: string, path: string, body?: unknown) => {
-      const made = await admin('maker', method, path, body);
-      assert.equal(made.status, 202, `${method} ${path}: ${JSON.stringify(made.body)}`);
-      const decided = await admin('checker', 'POST', `/approvals/${made.body.approvalId}/approve`);
-      adminActions.count += 1; // the approved request runs through the Admin API too
-      assert.equal(decided.status, 200, JSON.stringify(decided.body));
-      return {
-        status: decided.body.status,
-        body: decided.body.response ? JSON.parse(decided.body.response) : undefined,
-      };
-    };
+    const adminActions = { count: 0 };
+    const { admin, approved } = adminClients(running.adminUrl, operators.tokens, adminActions);
     const fspiopUrl = running.fspiopUrl.replace('http:', 'https:');
-    const fspiop = async (
-      client: IssuedCertificate | undefined,
-      path: string,
-      init: RequestInit,
-    ) => {
-      let agent = agents.get(client);
-      if (agent === undefined) {
-        const identity = client ? { cert: client.cert, key: client.key } : {};
-        agent = new Agent({ connect: { ca: pki.ca.cert, ...identity } });
-        agents.set(client, agent);
-      }
-      const response = await undiciFetch(`${fspiopUrl}${path}`, {
-        ...(init as object),
-        dispatcher: agent,
-      });
-      return answerOf(response);
-    };
+    const fspiop = fspiopClient(fspiopUrl, pki, agents);
     await Promise.all(Object.values(sims).map((sim) => sim.start()));
-    for (const type of ['HUB_MULTILATERAL_SETTLEMENT', 'HUB_RECONCILIATION']) {
-      const hubAccount = await admin('maker', 'POST', '/participants/Hub/accounts', {
-        type,
-        currency: 'USD',
-      });
-      assert.equal(hubAccount.status, 201);
-    }
-    assert.equal(
-      (await admin('maker', 'POST', '/settlementModels', DEFAULT_SETTLEMENT_MODEL)).status,
-      201,
-    );
-    for (const name of ['payerfsp', 'payeefsp'] as const) {
-      assert.equal(
-        (await admin('maker', 'POST', '/participants', { name, currency: 'USD' })).status,
-        201,
-      );
-      const limits = await approved('POST', `/participants/${name}/initialPositionAndLimits`, {
-        currency: 'USD',
-        limit: { type: 'NET_DEBIT_CAP', value: 10000 },
-        initialPosition: 0,
-      });
-      assert.equal(limits.status, 201);
-      const templates = endpointTemplates(sims[name].url);
-      for (const type of USED_ENDPOINTS) {
-        const endpoint = { type, value: templates[type] };
-        assert.equal(
-          (await approved('POST', `/participants/${name}/endpoints`, endpoint)).status,
-          201,
-        );
-      }
-      const certificate = { certificate: certs[name].cert };
-      assert.equal(
-        (await approved('POST', `/participants/${name}/certificates`, certificate)).status,
-        201,
-      );
-    }
-    const key = { publicKey: payerJws.publicKey, kid: 'payerfsp-2026' };
-    assert.equal((await approved('POST', '/participants/payerfsp/jwscerts', key)).status, 201);
+    await onboard({ admin, approved, sims, certs, payerJws });
+    const databaseUrl = db.url;
     return {
       fspiopUrl,
-      databaseUrl: db.url,
+      databaseUrl,
       pki,
       certs,
       payerJws,

@@ -95,6 +95,19 @@ describe('callback targets', () => {
 });
 
 describe('oracle client', () => {
+  it('refuses an oracle address outside the allowed ranges, literal or resolved', async () => {
+    const client = new OracleClient({ allowedRanges: [] });
+    const target = { partyIdType: 'MSISDN', partyIdentifier: '255700000001' };
+    await assert.rejects(client.lookup('http://127.0.0.1:59999', target), {
+      name: 'OracleError',
+      message: 'oracle unreachable: target refused: 127.0.0.1 is a loopback address',
+    });
+    await assert.rejects(client.lookup('http://localhost:59999', target), {
+      name: 'OracleError',
+      message: /^oracle unreachable: target refused: (127\.0\.0\.1|::1) is a loopback address$/,
+    });
+  });
+
   it('does not follow a redirect', async () => {
     const hits: string[] = [];
     const server = createServer((req, res) => {

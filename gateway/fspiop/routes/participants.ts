@@ -14,12 +14,13 @@ import {
   type PartyReply,
   partyKey,
 } from '../../../actors/party/messages.ts';
-import { OracleClient, OracleError } from '../../../runtime/oracle/client.ts';
+import { type OracleClient, OracleError } from '../../../runtime/oracle/client.ts';
 import { errorBody, type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
 import {
   ParticipantsPostRequest,
   ParticipantsTypeIDSubIDPostRequest,
 } from '../../../schema/fspiop/participants.ts';
+import { oracleClientFor } from '../auth.ts';
 import { parseBody } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
@@ -98,7 +99,7 @@ export function participantsRoutes(
   options: DiscoveryOptions = {},
 ): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  const oracle = options.oracle ?? new OracleClient();
+  const oracle = options.oracle ?? oracleClientFor(deps.security);
   const headers = fspiopHeaders('participants');
   const guard = referenceHeaderRules('participants');
 

@@ -13,7 +13,7 @@ import {
   type PartyReply,
   partyKey,
 } from '../../../actors/party/messages.ts';
-import { OracleClient } from '../../../runtime/oracle/client.ts';
+import type { OracleClient } from '../../../runtime/oracle/client.ts';
 import { ErrorInformationObject } from '../../../schema/fspiop/common.ts';
 import { fspiopError } from '../../../schema/fspiop/errors.ts';
 import {
@@ -23,6 +23,7 @@ import {
   PartySubIdOrType,
   partyIdentifierFault,
 } from '../../../schema/fspiop/parties.ts';
+import { oracleClientFor } from '../auth.ts';
 import { parseBody, validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
@@ -82,7 +83,7 @@ async function owners(deps: FspiopDeps, oracle: OracleClient, party: PartyId, cu
 
 export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  const oracle = options.oracle ?? new OracleClient();
+  const oracle = options.oracle ?? oracleClientFor(deps.security);
   const headers = fspiopHeaders('parties');
   const guard = referenceHeaderRules('parties');
 
