@@ -6,7 +6,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,23 +72,21 @@ export class SdkDfsp {
     this.outboundUrl = `http://127.0.0.1:${outbound}`;
     await waitFor(`${this.name}'s SDK`, sdk, async () => {
       return (await portAnswers('127.0.0.1', inbound)) && portAnswers('127.0.0.1', outbound);
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; its log ends:\n${this.logTail('sdk')}`);
     });
   }
 
-  /** The SDK's log and Redis's, for a failing test's message. */
-  get logDir(): string {
-    return this.dir;
-  }
-
+  /** Stops the SDK, then its Redis (each by its PID), and removes their logs. */
   async stop(): Promise<void> {
-    // The SDK first, then its Redis; each by its PID.
     for (const child of [...this.children].reverse()) await stopChild(child.process);
     await this.backend.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Removes the logs; call after a passing run. */
-  removeLogs(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+  private logTail(label: string): string {
+    const text = readFileSync(join(this.dir, `${label}.log`), 'utf8');
+    return text.slice(-2000);
   }
 
   private async startRedis(port: number): Promise<void> {
@@ -106,7 +104,11 @@ export class SdkDfsp {
       cwd: this.dir,
       env: { PATH: process.env['PATH'] },
     });
-    await waitFor(`${this.name}'s redis-server`, redis, () => portAnswers('127.0.0.1', port));
+    await waitFor(`${this.name}'s redis-server`, redis, () => portAnswers('127.0.0.1', port)).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; its log ends:\n${this.logTail('redis')}`);
+      },
+    );
   }
 
   private sdkEnvironment(redis: number, inbound: number, outbound: number, metrics: number) {
@@ -152,14 +154,20 @@ export class SdkDfsp {
   ): ChildProcess {
     const log = openSync(join(this.dir, `${label}.log`), 'a');
     const child = spawn(command, args, { ...options, stdio: ['ignore', log, log] });
+    // A missing binary (no redis-server on PATH) is an 'error' event, not an exit.
+    child.on('error', (error) => spawnErrors.set(child, error));
     this.children.push({ name: label, process: child });
     return child;
   }
 }
 
+const spawnErrors = new WeakMap<ChildProcess, Error>();
+
 async function waitFor(what: string, child: ChildProcess, ready: () => Promise<boolean>) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
+    const spawnError = spawnErrors.get(child);
+    if (spawnError) throw new Error(`${what} did not start: ${spawnError.message}`);
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     if (await ready()) return;
     await new Promise((r) => setTimeout(r, 100));
