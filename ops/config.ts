@@ -67,7 +67,7 @@ const ConfigSchema = v.object({
   SEND_TRANSFER_CONFIRMATION_TO_PAYEE: flag('true'),
   CALLBACK_VERSION: v.optional(v.picklist(['1.0', '1.1', '2.0'], 'must be 1.0, 1.1 or 2.0'), '1.0'),
   CALLBACK_INFLIGHT_PER_DFSP: integer('32', 1, 10000),
-  CALLBACK_RETRY_MAX: integer('5', 0, 100),
+  CALLBACK_RETRY_HORIZON_S: integer('600', 1, 86_400),
   JWS_SIGNING_KEY_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path'))),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   STREAM_REPLICAS: integer('1', 1, 5),

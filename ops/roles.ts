@@ -152,10 +152,12 @@ export async function runRoles(
     const notifier = await startNotifier({
       nc,
       directory,
+      // Undeliverable relayed messages go back to their actors, which tell the sender.
+      bus: new NatsCommandBus(nc, { partitions: config.PARTITIONS }),
       hub: { hubName: hub.hubName },
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
-      retryMax: config.CALLBACK_RETRY_MAX,
+      retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,
       ...(config.JWS_SIGNING_KEY_PATH
         ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
         : {}),

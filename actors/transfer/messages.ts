@@ -4,6 +4,7 @@
 // gateway stamps the payee's directory facts on PrepareTransfer, so a replay decides the same.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ForwardFailed } from '../contracts/forward-failure.ts';
 import type {
   CommitReservation,
   CreditPosition,
@@ -11,6 +12,8 @@ import type {
   ReserveFunds,
 } from '../participant/messages.ts';
 import type { TransferTerms } from './state.ts';
+
+export const TRANSFER_ACTOR_TYPE = 'transfer';
 
 export type ExtensionList = { readonly extension: readonly { key: string; value: string }[] };
 
@@ -99,7 +102,8 @@ export type TransferCommand =
   | ExpireTransfer
   | FundsReserved
   | ReservationRejected
-  | RecordHubTransfer;
+  | RecordHubTransfer
+  | ForwardFailed;
 
 /** Commands the Transfer actor sends to Participant actors (defined by their receiver). */
 export type ParticipantCommand =

@@ -10,7 +10,6 @@ import { hubError } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
-  requestVersion,
   type TransferDecision,
   toParticipant,
 } from './decision.ts';
@@ -103,11 +102,7 @@ function invalid(
         completedTimestamp: formatDateTime(ctx.nowMs),
       },
     ],
-    effects: [
-      callbackEffect(
-        hubError(cmd.source, cmd.transferId, error, 'prepare/invalid', requestVersion(cmd)),
-      ),
-    ],
+    effects: [callbackEffect(hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'))],
     reply: { kind: 'rejected', error },
   };
 }

@@ -73,7 +73,7 @@ describe('notifier over a real nats-server', () => {
       nc,
       directory,
       hub: { hubName: 'Hub' },
-      retryMax: 1,
+      retryHorizonMs: 500,
       http: { connectTimeoutMs: 500, requestTimeoutMs: 2_000 },
       log: SILENT,
     });
@@ -126,15 +126,18 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/transfers');
     assert.equal(request.body, body);
-    // A ULID transferId is valid only in 2.0: the 1.1 label is mediated to 2.0, body unchanged.
+    // A ULID id in a 1.1 message travels as 1.1: Content-Type and Accept as the payer wrote them.
     assert.equal(
       request.headers['content-type'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1.1',
     );
     assert.equal(
       request.headers['accept'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1',
     );
+    // ml-api-adapter's createCallbackHeaders names this hop on every forwarded transfer message.
+    assert.equal(request.headers['fspiop-uri'], '/transfers');
+    assert.equal(request.headers['fspiop-http-method'], 'POST');
     assert.equal(request.headers['date'], 'Tue, 19 May 2026 08:12:31 GMT');
     assert.equal(request.headers['fspiop-source'], 'payerfsp');
     assert.equal(request.headers['fspiop-destination'], 'payeefsp');
@@ -283,7 +286,7 @@ describe('notifier with a stalled DFSP', () => {
       perDfspInFlightMax: 1,
       perDfspQueueMax: 0,
       deferMs: 50,
-      retryMax: 0,
+      retryHorizonMs: 0,
       log: SILENT,
     });
   });
@@ -334,5 +337,74 @@ describe('notifier with a stalled DFSP', () => {
     clearInterval(release);
     assert.deepEqual([...slowHits].sort(), ['/transfers/s1', '/transfers/s2', '/transfers/s3']);
     assert.equal(fastHits.length, 2);
+  });
+});
+
+describe('notifier consumer created afresh', () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  let dfsp: Server;
+  let notifier: Notifier | undefined;
+  const paths: string[] = [];
+
+  before(async () => {
+    nats = await startNats();
+    nc = await connect({ servers: nats.url });
+    await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
+    dfsp = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        paths.push(req.url ?? '');
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => dfsp.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    await notifier?.stop();
+    await nc?.close();
+    await nats?.stop();
+    await new Promise((resolve) => dfsp?.close(resolve));
+  });
+
+  it('starts one retry horizon back instead of replaying all of OUT', async () => {
+    const root = `http://127.0.0.1:${(dfsp.address() as AddressInfo).port}`;
+    const entry = {
+      name: 'payerfsp',
+      isActive: true,
+      currencies: {},
+      endpoints: { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` },
+    };
+    const directory: Directory = {
+      lookup: <T>(_type: string, key: string) => (key === 'payerfsp' ? entry : undefined) as T,
+      entries: () => [],
+    };
+    const put = (transferId: string): Callback => ({
+      to: 'payerfsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+      params: { transferId },
+      method: 'PUT',
+      path: `/transfers/${transferId}`,
+      resource: 'transfers',
+      body: { transferState: 'COMMITTED' },
+      id: transferId,
+    });
+    const js = jetstream(nc);
+    // Older than the horizon when the consumer is created: no longer owed.
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('old')));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('new')));
+    notifier = await startNotifier({
+      nc,
+      directory,
+      hub: { hubName: 'Hub' },
+      retryHorizonMs: 2_000,
+      log: SILENT,
+    });
+    await until(() => paths.includes('/transfers/new'));
+    const info = await (await jetstreamManager(nc)).consumers.info(OUT_STREAM, NOTIFIER_CONSUMER);
+    assert.equal(info.num_pending, 0);
+    assert.deepEqual(paths, ['/transfers/new']);
   });
 });
