@@ -120,10 +120,7 @@ describe('relayed messages keep the sender’s bytes, headers and JWS', { timeou
     ['1.1', ulid],
     ['2.0', ulid],
   ] as const) {
-    // Today a 1.x message with ULID ids reaches the payee relabelled 2.0 (FINDINGS.md).
-    const pending =
-      version === '1.1' ? { todo: 'needs relay fidelity from branch forward (issue 20)' } : {};
-    test(`a signed ${version} quote and transfer reach each side as written`, pending, async () => {
+    test(`a signed ${version} quote and transfer reach each side as written`, async () => {
       const payerBefore = await positionOf(hub.adminUrl, 'payerfsp', CURRENCY);
       const { fulfilment, condition } = ilpPair();
       const quoteId = newId();

@@ -182,20 +182,18 @@ describe('Mojaloop sdk-scheme-adapter 18.0.2 DFSPs through mkondo', { timeout: 2
     assert.ok(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
   });
 
-  test('a version the payee refuses reaches the payer as an error at once, not a timeout', {
-    todo: 'needs forward-failure callbacks (issue 19)',
-  }, async () => {
+  test('a version the payee refuses reaches the payer as an error at once, not a timeout', async () => {
     const started = Date.now();
     const answer = await pay(payer2, PAYEE_MSISDN, '9');
     const elapsed = Date.now() - started;
     assert.equal(answer.status, 500, JSON.stringify(answer.body));
-    // The payee's SDK answers the forwarded GET /parties with 406 (3001). Mojaloop's
-    // account-lookup-service then sends the requester PUT /parties/…/error with 1001: the
-    // forward fails in central-services-shared's sendRequest (src/util/request.js:
-    // DESTINATION_COMMUNICATION_ERROR, the answer kept in the `cause` extension), and
-    // BasePartiesService.handleError / partiesUtils.createErrorHandlerOnSendingCallback
-    // send it on unchanged (reformatFSPIOPError).
-    assert.equal(mojaloopErrorOf(answer)?.['errorCode'], '1001');
+    // The payee's SDK answers the forwarded GET /parties with 406 and its own 3001; the hub
+    // passes that error on to the requester in PUT /parties/…/error (the rule and its sources
+    // are in actors/contracts/forward-failure.ts; FINDINGS.md F5 notes a reading that differs).
+    assert.deepEqual(mojaloopErrorOf(answer), {
+      errorCode: '3001',
+      errorDescription: 'Unacceptable version requested',
+    });
     assert.ok(elapsed < 5_000, `answered after ${elapsed} ms (the SDK gives up at 20 s)`);
   });
 });
