@@ -26,7 +26,7 @@ test: node_modules/.installed ## lint, typecheck, then every test (unit, conform
 	npx tsc --noEmit
 	node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(TEST_FILES)
 
-interop: node_modules/.installed ## Mojaloop's DFSP connector (sdk-scheme-adapter) paying through mkondo
+interop: node_modules/.installed ## Mojaloop's DFSP connector (SDK) pays through mkondo
 	dir="$$(bash tests/interop/install-sdk.sh)" && MKONDO_INTEROP_SDK_DIR="$$dir" \
 	  node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(INTEROP_FILES)
 
