@@ -70,6 +70,8 @@ const ConfigSchema = v.object({
   CALLBACK_RETRY_HORIZON_S: integer('600', 1, 86_400),
   JWS_SIGNING_KEY_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path'))),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  HTTP_BODY_BYTES_MAX: integer('131072', 1024, 8388608),
+  REQUEST_TIMEOUT_MS: integer('10000', 100, 600000),
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
   LOG_LEVEL: v.optional(

@@ -12,6 +12,7 @@ import type { HubSettings } from '../actors/actor.ts';
 import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
+import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
   DbStateReader,
@@ -169,13 +170,15 @@ export async function runRoles(
   if (roles.includes('gateway') && directory) {
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes });
+    const edge = edgeLimits(config, nc);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge });
     const admin = createAdminApp({
       bus,
       reader,
       directory,
       hub,
       health: probes,
+      edge,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
@@ -197,6 +200,13 @@ export async function runRoles(
   await nc.drain();
   await opened.close();
   logger.info('stopped');
+}
+
+/** The gateway's body limit and timeout; refuses a limit the broker could not carry. */
+function edgeLimits(config: Config, nc: NatsConnection): EdgeLimits {
+  const fault = bodyLimitFault(config.HTTP_BODY_BYTES_MAX, nc.info?.max_payload ?? 1024 * 1024);
+  if (fault) throw new Error(fault);
+  return { bodyBytesMax: config.HTTP_BODY_BYTES_MAX, requestTimeoutMs: config.REQUEST_TIMEOUT_MS };
 }
 
 const PING_TIMEOUT_MS = 2000;

@@ -14,6 +14,7 @@ export const authorizationActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
   requestMethod: 'GET',
   notFoundCode: '3206',
+  relaysEveryAnswer: false,
   newRoundOnChange: true,
   failureError: (failure, receiver, id) =>
     transactionRequestsError(

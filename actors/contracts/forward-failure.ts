@@ -80,7 +80,8 @@ function clientErrorText(status: number): string {
 
 /**
  * quoting-service `httpRequest` (src/lib/http.js): errorInformation → that error, any other 4xx
- * → 3000, network or 5xx → 1001 "Network error: …"; a payee without FSPIOP_CALLBACK_URL_QUOTES
+ * → 3000 with axios's message (the golden path's bug #998 case expects 3000 for a 404), network
+ * or 5xx → 1001 "Network error: …"; a payee without FSPIOP_CALLBACK_URL_QUOTES
  * is 3201 (src/model/quotes.js forwardQuoteRequest). The transaction-requests-service also
  * answers a missing FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE with 3201 and otherwise uses the shared
  * request rules (src/domain/transactionRequests/transactionRequests.js).
@@ -90,7 +91,7 @@ export function quotingError(failure: ForwardFailure, detail: string): FspiopErr
     case 'refused':
       if (failure.error) return failure.error;
       if (failure.status >= 400 && failure.status < 500) {
-        return fspiopError('3000', 'Non-success response in HTTP request');
+        return fspiopError('3000', `Request failed with status code ${failure.status}`);
       }
       return fspiopError('1001', `Network error: status ${failure.status}`);
     case 'unroutable':

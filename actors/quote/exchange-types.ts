@@ -27,6 +27,12 @@ export type ExchangeConfig = {
    */
   readonly newRoundOnChange: boolean;
   /**
+   * Transaction requests: every answer is relayed, a changed one too (the payer DFSP moves the
+   * request from RECEIVED to ACCEPTED or REJECTED), as the stateless
+   * transaction-requests-service forwards every PUT; otherwise a changed answer is 3106.
+   */
+  readonly relaysEveryAnswer: boolean;
+  /**
    * The error the sender of an undelivered message gets, by the rules of the Mojaloop service
    * this resource copies (actors/contracts/forward-failure.ts).
    */

@@ -50,7 +50,7 @@ export function decideExchange(
     case 'RequestExchange':
       return decideRequest(config, state, command, cb);
     case 'AnswerExchange':
-      return decideAnswer(state, command, cb);
+      return decideAnswer(config, state, command, cb);
     case 'QueryExchange':
       return decideQuery(config, state, command, cb);
     case 'ForwardFailed':
@@ -112,7 +112,12 @@ function decideRequest(
   };
 }
 
-function decideAnswer(state: ExchangeState, cmd: AnswerExchange, cb: Callbacks): ExchangeDecision {
+function decideAnswer(
+  config: ExchangeConfig,
+  state: ExchangeState,
+  cmd: AnswerExchange,
+  cb: Callbacks,
+): ExchangeDecision {
   if (cmd.refusal) {
     const effect = cb.hubError(cmd.source, cmd.refusal, cmd.answerHash);
     return { events: deliveredIfActive(state), effects: [effect], reply: refused(cmd.refusal) };
@@ -123,7 +128,7 @@ function decideAnswer(state: ExchangeState, cmd: AnswerExchange, cb: Callbacks):
     return { events: [], effects: [forward], reply: { kind: 'accepted' } };
   }
   if (state.answer) {
-    if (state.answer.answerHash !== cmd.answerHash) {
+    if (state.answer.answerHash !== cmd.answerHash && !config.relaysEveryAnswer) {
       const error = fspiopError('3106', `${cb.resource} ${cb.key} was answered before`);
       return {
         events: [DELIVERED],

@@ -13,6 +13,7 @@ export const quoteActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
   requestMethod: 'POST',
   notFoundCode: '3205',
+  relaysEveryAnswer: false,
   newRoundOnChange: false,
   failureError: (failure, receiver, quoteId) =>
     quotingError(

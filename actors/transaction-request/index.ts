@@ -13,6 +13,7 @@ export const transactionRequestActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
   requestMethod: 'POST',
   notFoundCode: '3206',
+  relaysEveryAnswer: true,
   newRoundOnChange: false,
   failureError: (failure, receiver, id) =>
     transactionRequestsError(

@@ -28,6 +28,8 @@ export type PayeeFacts = {
   readonly isActive: boolean;
   /** Whether the payee's POSITION account in the transfer currency exists and is active. */
   readonly positionAccountActive: boolean;
+  /** Whether that account exists at all (absent on commands recorded before it was stamped). */
+  readonly positionAccountExists?: boolean;
 } | null;
 
 /** The transfer's terms (what the state keeps) and what the request adds to them. */

@@ -68,7 +68,10 @@ export function validatePrepare(cmd: PrepareTransfer, ctx: DecideContext): strin
     return 'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme';
   }
   if (!cmd.payee.positionAccountActive) {
-    return `Participant ${cmd.payeeFsp} ${cmd.currency} account not found or inactive`;
+    // central-ledger's wording (src/handlers/transfers/validator.js); the Active_Inactive
+    // collections look for "account is inactive".
+    const state = cmd.payee.positionAccountExists ? 'is inactive' : 'not found';
+    return `Participant ${cmd.payeeFsp} ${cmd.currency} account ${state}`;
   }
   return undefined;
 }

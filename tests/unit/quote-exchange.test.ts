@@ -78,7 +78,7 @@ describe('Quote actor: a forward the notifier could not deliver', () => {
     assert.deepEqual(errorSent(refused).body, {
       errorInformation: {
         errorCode: '3000',
-        errorDescription: 'Generic client error - Non-success response in HTTP request',
+        errorDescription: 'Generic client error - Request failed with status code 404',
       },
     });
     const down = quoteActor.decide(
@@ -141,6 +141,38 @@ describe('Quote actor: a forward the notifier could not deliver', () => {
       trx,
     );
     assert.equal((errorSent(unroutable).body as ErrorBody).errorInformation.errorCode, '3201');
+  });
+});
+
+describe('Transaction request actor', () => {
+  it('relays a changed answer (RECEIVED, then REJECTED) where a quote answers 3106', () => {
+    const trx = { ...ctx, actorId: 'tr1' };
+    const answer = (state: string, answerHash: string): ExchangeCommand => ({
+      kind: 'AnswerExchange',
+      source: 'payer',
+      destination: 'payee',
+      isError: false,
+      answerHash,
+      relay: {
+        headers: { 'fspiop-source': 'payer' },
+        body: `{"transactionRequestState":"${state}"}`,
+      },
+      path: '/transactionRequests/tr1',
+    });
+    let state = transactionRequestActor.initial;
+    for (const command of [
+      { ...request, path: '/transactionRequests' },
+      answer('RECEIVED', 'a1'),
+    ]) {
+      const decision = transactionRequestActor.decide(state, command, trx);
+      state = decision.events.reduce(transactionRequestActor.evolve, state);
+    }
+    const rejected = transactionRequestActor.decide(state, answer('REJECTED', 'a2'), trx);
+    assert.deepEqual(rejected.reply, { kind: 'resent' });
+    const effect = rejected.effects[0];
+    assert.ok(effect?.kind === 'callback');
+    assert.equal(effect.callback.to, 'payee');
+    assert.equal(effect.callback.relay?.body, '{"transactionRequestState":"REJECTED"}');
   });
 });
 

@@ -73,9 +73,14 @@ describe('Transfer actor: prepare', () => {
       'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme',
     ],
     [
-      'the payee has no active account in the currency',
-      { payee: { isActive: true, positionAccountActive: false } },
-      'Participant payeefsp USD account not found or inactive',
+      'the payee has no account in the currency',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: false } },
+      'Participant payeefsp USD account not found',
+    ],
+    [
+      'the payee account in the currency is inactive',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: true } },
+      'Participant payeefsp USD account is inactive',
     ],
   ];
   for (const [title, overrides, reason] of invalid) {
