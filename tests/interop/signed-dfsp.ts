@@ -1,33 +1,10 @@
 // FSPIOP messages signed and checked the way Mojaloop's DFSP libraries do it: the JWS signer and
 // validator of @mojaloop/sdk-standard-components (what sdk-scheme-adapter uses for
-// FSPIOP-Signature). The package's type declarations name classes its JavaScript does not export
-// (Jws.JwsSigner; the code exports Jws.signer), so the few members used here are typed locally.
+// FSPIOP-Signature), loaded through tests/helpers/sdk-jws.ts.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
-
-type JwsRequest = {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
-};
-type Logger = { isDebugEnabled(): boolean; debug(...args: unknown[]): void };
-type StandardComponents = {
-  Jws: {
-    signer: new (config: { signingKey: string; logger: Logger }) => { sign(r: JwsRequest): void };
-    validator: new (config: {
-      validationKeys: Record<string, string>;
-      logger: Logger;
-    }) => { validate(r: { headers: Record<string, string>; body: unknown }): void };
-  };
-};
-
-const standard = createRequire(import.meta.url)(
-  '@mojaloop/sdk-standard-components',
-) as StandardComponents;
-const quiet: Logger = { isDebugEnabled: () => false, debug: () => undefined };
+import { sdkSign, sdkValidate } from '../helpers/sdk-jws.ts';
 
 /** A DFSP's RSA key pair (PEM), as scheme onboarding hands them out. */
 export function dfspKeys(): { privateKey: string; publicKey: string } {
@@ -71,8 +48,8 @@ export function signedRequest(options: {
   };
   // FSPIOP: a request carries Accept (major version); a callback does not.
   if (options.method === 'POST') headers['accept'] = media + options.version.split('.')[0];
-  const request: JwsRequest = { ...options, headers, body: options.body };
-  new standard.Jws.signer({ signingKey: options.privateKey, logger: quiet }).sign(request);
+  const request = { ...options, headers, body: options.body as unknown };
+  sdkSign(options.privateKey, request);
   return { method: options.method, url: options.url, headers, body: request.body as string };
 }
 
@@ -82,10 +59,7 @@ export function validateAtReceiver(
   headers: Record<string, string>,
   body: unknown,
 ): void {
-  new standard.Jws.validator({ validationKeys: publicKeys, logger: quiet }).validate({
-    headers,
-    body,
-  });
+  sdkValidate(publicKeys, { headers, body });
 }
 
 /**
