@@ -5,8 +5,9 @@ SHELL := /bin/bash
 # Unit and conformance tests first (fast, no services), then integration (real NATS + PostgreSQL).
 TEST_FILES = $(sort $(wildcard tests/unit/*.test.ts)) $(sort $(wildcard tests/conformance/*.test.ts)) \
              $(sort $(wildcard tests/integration/*.test.ts))
+INTEROP_FILES = $(sort $(wildcard tests/interop/*.test.ts))
 
-.PHONY: help install run test check lint typecheck format bench chaos ttk clean
+.PHONY: help install run test interop check lint typecheck format bench chaos ttk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +25,10 @@ test: node_modules/.installed ## lint, typecheck, then every test (unit, conform
 	npx biome check .
 	npx tsc --noEmit
 	node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(TEST_FILES)
+
+interop: node_modules/.installed ## Mojaloop's DFSP connector (SDK) pays through mkondo
+	dir="$$(bash tests/interop/install-sdk.sh)" && MKONDO_INTEROP_SDK_DIR="$$dir" \
+	  node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(INTEROP_FILES)
 
 check: node_modules/.installed ## lint and typecheck only
 	npx biome check .

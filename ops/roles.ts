@@ -4,6 +4,7 @@
 // accepting requests, let the worker finish its batch and release its leases, drain NATS.
 
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -12,6 +13,7 @@ import type { HubSettings } from '../actors/actor.ts';
 import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
+import { answerClientErrors } from '../gateway/fspiop/client-errors.ts';
 import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
@@ -30,6 +32,13 @@ import { prepareDeployment, watchDeployment } from './deployment.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
+import { allowedRanges } from './security-config.ts';
+import {
+  adminSecurityOf,
+  fspiopSecurityOf,
+  fspiopTls,
+  natsSecurityOptions,
+} from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -43,7 +52,7 @@ export function hubSettings(config: Config): HubSettings {
   };
 }
 
-async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
   const pgliteDir = join(config.DATA_DIR, 'pglite');
   if (config.DATABASE_URL === undefined) mkdirSync(pgliteDir, { recursive: true });
   return openDatabase(config.DATABASE_URL, pgliteDir);
@@ -67,6 +76,7 @@ async function connectNats(config: Config): Promise<NatsConnection> {
     // Every JetStream publish is a request; with async traces on, each one captures two Error
     // stacks up front. That was 7.5 % of a switch process's CPU under load (--cpu-prof).
     noAsyncTraces: true,
+    ...natsSecurityOptions(config),
   });
   const version = nc.info?.version ?? '0.0.0';
   const verdict = judgeNatsVersion(version, config.MKONDO_ENV === 'production');
@@ -83,8 +93,10 @@ function listen(
   app: { fetch: (request: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls?: ReturnType<typeof fspiopTls>,
 ): Stoppable & { server: ServerType } {
-  const server = serve({ fetch: app.fetch, hostname: host, port });
+  const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
+  answerClientErrors(server as Server);
   return {
     name: `http:${port}`,
     server,
@@ -129,6 +141,7 @@ export async function runRoles(
       leaseTtlMs: config.LEASE_TTL_MS,
       batchSizeMax: config.BATCH_SIZE_MAX,
       actorCacheMax: config.ACTOR_CACHE_MAX,
+      stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
     });
@@ -178,8 +191,9 @@ export async function runRoles(
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,
+      http: { allowedRanges: allowedRanges(config) },
       ...(config.JWS_SIGNING_KEY_PATH
-        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
+        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH, config.JWS_SIGNING_KEY_ID) }
         : {}),
       log: logger.child({ role: 'notifier' }),
     });
@@ -190,7 +204,8 @@ export async function runRoles(
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
     const edge = edgeLimits(config, nc);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge });
+    const security = fspiopSecurityOf(config);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge, security });
     const admin = createAdminApp({
       bus,
       reader,
@@ -198,9 +213,9 @@ export async function runRoles(
       hub,
       health: probes,
       edge,
-      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      security: adminSecurityOf(config, opened.db),
     });
-    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
+    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }

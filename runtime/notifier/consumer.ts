@@ -87,6 +87,12 @@ export async function ensureNotifierConsumer(
     ack_wait: options.ackWaitMs * 1_000_000,
     max_ack_pending: options.maxAckPending,
   };
+  // Look first: a server asked to add an existing durable with another start time refuses with
+  // "start time can not be updated" (nats-server 2.9) rather than "already exists".
+  if (await consumerExists(jsm, name)) {
+    await jsm.consumers.update(OUT_STREAM, name, limits);
+    return;
+  }
   try {
     await jsm.consumers.add(OUT_STREAM, {
       durable_name: name,
@@ -97,8 +103,19 @@ export async function ensureNotifierConsumer(
       ...limits,
     });
   } catch (error) {
-    if (!/already (exists|in use)/i.test(String((error as Error)?.message))) throw error;
+    // Another notifier created it between the look and the add: keep its position.
+    if (!(await consumerExists(jsm, name))) throw error;
     await jsm.consumers.update(OUT_STREAM, name, limits);
+  }
+}
+
+async function consumerExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.consumers.info(OUT_STREAM, name);
+    return true;
+  } catch (error) {
+    if (/not found/i.test(String((error as Error)?.message))) return false;
+    throw error;
   }
 }
 

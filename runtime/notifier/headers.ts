@@ -9,21 +9,23 @@
 
 import type { Callback, CallbackMethod, FspiopResource } from '../../actors/callback.ts';
 
-/** Headers of a relayed request that are forwarded unchanged (lower-case names). */
+/**
+ * Headers of a relayed request that are forwarded (lower-case names), besides every FSPIOP-*
+ * header (FSPIOP-Proxy and any the API adds included). Hop-by-hop and transport headers (Host,
+ * Content-Length, Connection) and credentials (Authorization) are not the sender's message.
+ */
 export const RELAYED_HEADERS: readonly string[] = [
   'content-type',
   'accept',
   'date',
-  'fspiop-source',
-  'fspiop-destination',
-  'fspiop-signature',
-  'fspiop-uri',
-  'fspiop-http-method',
-  'fspiop-encryption',
   'traceparent',
   'tracestate',
   'x-forwarded-for',
 ];
+
+function isRelayed(name: string): boolean {
+  return name.startsWith('fspiop-') || RELAYED_HEADERS.includes(name);
+}
 
 export type HeaderOptions = {
   readonly hubName: string;
@@ -95,7 +97,7 @@ function relayedHeaders(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(original)) {
     const lower = name.toLowerCase();
-    if (RELAYED_HEADERS.includes(lower)) headers[lower] = value;
+    if (isRelayed(lower)) headers[lower] = value;
   }
   if (!carriesAccept(callback.method)) delete headers['accept'];
   headers['fspiop-destination'] = callback.to;

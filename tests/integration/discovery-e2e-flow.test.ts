@@ -25,6 +25,10 @@ import { startWorld, type World } from '../helpers/transfer-world.ts';
 const PAYER = 'payerfsp';
 const PAYEE = 'payeefsp';
 const OTHER = 'otherfsp';
+const VERSION_REFUSAL = {
+  errorCode: '3001',
+  errorDescription: 'Unacceptable version requested - otherfsp speaks 1.0 and 1.1',
+};
 
 let world: World;
 const sim = (name: string): DfspSim => {
@@ -190,7 +194,16 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       dfsps: [
         { name: PAYER, netDebitCap: '100000', fundsIn: '100000' },
         { name: PAYEE, netDebitCap: '100000', fundsIn: '100000' },
-        { name: OTHER, netDebitCap: '1000', fundsIn: '1000' },
+        {
+          name: OTHER,
+          netDebitCap: '1000',
+          fundsIn: '1000',
+          // Speaks 1.x only: refuses a 2.0 request as the Mojaloop SDK does (406, 3001).
+          refuse: (r) =>
+            r.headers['content-type']?.endsWith('version=2.0')
+              ? { status: 406, body: { errorInformation: VERSION_REFUSAL } }
+              : undefined,
+        },
       ],
     });
   });
@@ -220,6 +233,27 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       await transfer(transactionId, version, pair);
     });
   }
+
+  it("answers the requester with the owner's 3001 when the owner refuses the lookup", async () => {
+    const party = { partyIdType: 'MSISDN', partyIdentifier: msisdn(), fspId: OTHER };
+    await register(party, '1.1');
+    const path = partyPath('parties', party);
+    await accepted(url(), {
+      method: 'GET',
+      path,
+      resource: 'parties',
+      source: PAYER,
+      version: '2.0',
+    });
+    await expectHubError(sim(PAYER), {
+      path: `${path}/error`,
+      to: PAYER,
+      resource: 'parties',
+      code: '3001',
+    });
+    const error = sim(PAYER).received.find((r) => r.path === `${path}/error`);
+    assert.deepEqual(error?.body, { errorInformation: VERSION_REFUSAL });
+  });
 
   it('answers 3204 to the requester when nobody owns the party', async () => {
     const path = `/parties/MSISDN/${msisdn()}`;

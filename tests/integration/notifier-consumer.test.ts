@@ -3,12 +3,11 @@
 // instead of replaying all of OUT (issue 9, finding 10).
 
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Callback } from '../../actors/callback.ts';
 import type { Directory } from '../../runtime/bus.ts';
 import { encodeJson } from '../../runtime/codec.ts';
 import { NOTIFIER_CONSUMER, type Notifier, startNotifier } from '../../runtime/notifier/index.ts';
@@ -16,9 +15,39 @@ import { callbackSubject } from '../../runtime/partition.ts';
 import { ensureStreams, OUT_STREAM } from '../../runtime/streams.ts';
 import { type NatsServer, startNats } from '../helpers/services.ts';
 import { waitUntil } from '../helpers/transfer-world.ts';
+import { put } from '../unit/notifier-fixtures.ts';
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 const until = (probe: () => boolean | Promise<boolean>) => waitUntil('the notifier', probe);
+
+/** A DFSP server that records each request's path and answers through `answer`. */
+function recordingServer(paths: string[], answer: (res: ServerResponse) => void): Server {
+  return createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      paths.push(req.url ?? '');
+      answer(res);
+    });
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Participants by name with a transfers PUT endpoint under their root URL. */
+function directoryOf(roots: ReadonlyMap<string, string>): Directory {
+  return {
+    lookup: <T>(_type: string, key: string) => {
+      const root = roots.get(key);
+      if (root === undefined) return undefined;
+      const endpoints = { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` };
+      return { name: key, isActive: true, currencies: {}, endpoints } as T;
+    },
+    entries: () => [],
+  };
+}
 
 describe('notifier with a stalled DFSP', () => {
   let nats: NatsServer;
@@ -30,42 +59,18 @@ describe('notifier with a stalled DFSP', () => {
   const slowHits: string[] = [];
   const fastHits: string[] = [];
 
-  async function listen(server: Server): Promise<string> {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
   before(async () => {
     nats = await startNats();
     nc = await connect({ servers: nats.url });
     await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
-    slow = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        slowHits.push(req.url ?? '');
-        held.push(() => res.writeHead(200).end());
-      });
-    });
-    fast = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        fastHits.push(req.url ?? '');
-        res.writeHead(200).end();
-      });
-    });
-    const roots = new Map([
-      ['slowfsp', await listen(slow)],
-      ['fastfsp', await listen(fast)],
-    ]);
-    const directory: Directory = {
-      lookup: <T>(_type: string, key: string) => {
-        const root = roots.get(key);
-        if (root === undefined) return undefined;
-        const endpoints = { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` };
-        return { name: key, isActive: true, currencies: {}, endpoints } as T;
-      },
-      entries: () => [],
-    };
+    slow = recordingServer(slowHits, (res) => held.push(() => res.writeHead(200).end()));
+    fast = recordingServer(fastHits, (res) => res.writeHead(200).end());
+    const directory = directoryOf(
+      new Map([
+        ['slowfsp', await listen(slow)],
+        ['fastfsp', await listen(fast)],
+      ]),
+    );
     notifier = await startNotifier({
       nc,
       directory,
@@ -86,19 +91,6 @@ describe('notifier with a stalled DFSP', () => {
     await new Promise((resolve) => slow?.close(resolve));
     await new Promise((resolve) => fast?.close(resolve));
   });
-
-  function put(to: string, transferId: string): Callback {
-    return {
-      to,
-      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-      params: { transferId },
-      method: 'PUT',
-      path: `/transfers/${transferId}`,
-      resource: 'transfers',
-      body: { transferState: 'COMMITTED' },
-      id: transferId,
-    };
-  }
 
   it('delivers to others, defers the overflow and delivers each callback once', async () => {
     const js = jetstream(nc);
@@ -131,6 +123,7 @@ describe('notifier consumer created afresh', () => {
   let nats: NatsServer;
   let nc: NatsConnection;
   let dfsp: Server;
+  let directory: Directory;
   let notifier: Notifier | undefined;
   const paths: string[] = [];
 
@@ -138,14 +131,8 @@ describe('notifier consumer created afresh', () => {
     nats = await startNats();
     nc = await connect({ servers: nats.url });
     await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
-    dfsp = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        paths.push(req.url ?? '');
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => dfsp.listen(0, '127.0.0.1', resolve));
+    dfsp = recordingServer(paths, (res) => res.writeHead(200).end());
+    directory = directoryOf(new Map([['payerfsp', await listen(dfsp)]]));
   });
 
   after(async () => {
@@ -156,32 +143,11 @@ describe('notifier consumer created afresh', () => {
   });
 
   it('starts one retry horizon back instead of replaying all of OUT', async () => {
-    const root = `http://127.0.0.1:${(dfsp.address() as AddressInfo).port}`;
-    const entry = {
-      name: 'payerfsp',
-      isActive: true,
-      currencies: {},
-      endpoints: { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` },
-    };
-    const directory: Directory = {
-      lookup: <T>(_type: string, key: string) => (key === 'payerfsp' ? entry : undefined) as T,
-      entries: () => [],
-    };
-    const put = (transferId: string): Callback => ({
-      to: 'payerfsp',
-      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-      params: { transferId },
-      method: 'PUT',
-      path: `/transfers/${transferId}`,
-      resource: 'transfers',
-      body: { transferState: 'COMMITTED' },
-      id: transferId,
-    });
     const js = jetstream(nc);
     // Older than the horizon when the consumer is created: no longer owed.
-    await js.publish(callbackSubject('payerfsp'), encodeJson(put('old')));
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('payerfsp', 'old')));
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    await js.publish(callbackSubject('payerfsp'), encodeJson(put('new')));
+    await js.publish(callbackSubject('payerfsp'), encodeJson(put('payerfsp', 'new')));
     notifier = await startNotifier({
       nc,
       directory,

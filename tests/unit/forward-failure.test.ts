@@ -9,7 +9,7 @@ import type { DecideContext } from '../../actors/actor.ts';
 import type { ForwardFailed, ForwardFailure } from '../../actors/contracts/forward-failure.ts';
 import { partyActor } from '../../actors/party/index.ts';
 import type { PartyCommand } from '../../actors/party/messages.ts';
-import { ctx, EXPIRES, ID, NOW, PREPARED, RESERVED, when } from './transfer-fixtures.ts';
+import { ctx, EXPIRES, ID, NOW, PREPARED, RELEASE, RESERVED, when } from './transfer-fixtures.ts';
 
 const partyCtx: DecideContext = {
   actorId: 'MSISDN/123',
@@ -107,12 +107,6 @@ describe('PartyLookup actor: a lookup the notifier could not deliver', () => {
 });
 
 describe('Transfer actor: a prepare the notifier could not deliver', () => {
-  const release = {
-    kind: 'send',
-    to: { type: 'participant', key: 'payerfsp' },
-    command: { kind: 'ReleaseReservation', transferId: ID },
-  };
-
   it('aborts, releases and tells the payer at once when the payee refused the prepare', () => {
     const error = { errorCode: '3001', errorDescription: 'Unacceptable version requested' };
     const result = when([PREPARED, RESERVED], failed({ kind: 'refused', status: 406, error }));
@@ -130,7 +124,7 @@ describe('Transfer actor: a prepare the notifier could not deliver', () => {
           body: { errorInformation: error },
         },
       },
-      release,
+      RELEASE,
     ]);
     assert.equal(result.state.phase === 'aborted' && result.state.reason, 'ABORTED_ERROR');
     assert.deepEqual(result.reply, { kind: 'rejected', error });
@@ -146,7 +140,7 @@ describe('Transfer actor: a prepare the notifier could not deliver', () => {
         errorDescription: `Destination communication error - ${reason} for DFSP payeefsp`,
       },
     });
-    assert.deepEqual(result.effects[1], release);
+    assert.deepEqual(result.effects[1], RELEASE);
   });
 
   it('holds the reservation to expiry when the payee may hold the prepare', () => {

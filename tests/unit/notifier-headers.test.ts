@@ -17,9 +17,11 @@ const PAYEE_HEADERS = {
   'fspiop-uri': '/transfers/t-1',
   'fspiop-http-method': 'PUT',
   'fspiop-encryption': 'enc',
+  'fspiop-proxy': 'proxy-a',
   traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
   tracestate: 'mkondo=1',
   'x-forwarded-for': '10.0.0.1',
+  authorization: 'Bearer secret',
   host: 'switch:3000',
   'content-length': '999',
   'user-agent': 'curl/8',
@@ -53,7 +55,7 @@ function hubCallback(fields: Partial<Callback>): Callback {
 }
 
 describe('buildHeaders for a relayed message', () => {
-  it('forwards FSPIOP headers as sent, drops Accept on PUT, recomputes Content-Length', () => {
+  it('forwards every FSPIOP header as sent; drops Accept on PUT, Host and credentials', () => {
     const body = '{"transferState":"COMMITTED","fulfilment":"x"}';
     const callback = relayedPut(PAYEE_HEADERS, body);
     assert.equal(renderBody(callback), body);
@@ -66,6 +68,7 @@ describe('buildHeaders for a relayed message', () => {
       'fspiop-uri': '/transfers/t-1',
       'fspiop-http-method': 'PUT',
       'fspiop-encryption': 'enc',
+      'fspiop-proxy': 'proxy-a',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       tracestate: 'mkondo=1',
       'x-forwarded-for': '10.0.0.1',

@@ -11,6 +11,7 @@ import {
   PREPARE_RELAY,
   PREPARED,
   prepare,
+  RELEASE,
   RESERVED,
   TERMS,
   when,
@@ -192,13 +193,7 @@ describe('Transfer actor: reservation outcome', () => {
     const expired = when([PREPARED], { kind: 'ExpireTransfer' }, ctx(EXPIRES));
     const result = when([PREPARED, ...expired.events], { kind: 'FundsReserved', transferId: ID });
     assert.deepEqual(result.events, []);
-    assert.deepEqual(result.effects, [
-      {
-        kind: 'send',
-        to: { type: 'participant', key: 'payerfsp' },
-        command: { kind: 'ReleaseReservation', transferId: ID },
-      },
-    ]);
+    assert.deepEqual(result.effects, [RELEASE]);
   });
 
   it('ignores a redelivered FundsReserved', () => {
@@ -230,11 +225,7 @@ describe('Transfer actor: expiry', () => {
     assert.deepEqual(result.effects, [
       hubError('payerfsp', '3303', 'Transfer expired', 'expired/payer'),
       hubError('payeefsp', '3303', 'Transfer expired', 'expired/payee'),
-      {
-        kind: 'send',
-        to: { type: 'participant', key: 'payerfsp' },
-        command: { kind: 'ReleaseReservation', transferId: ID },
-      },
+      RELEASE,
     ]);
     assert.equal(result.state.phase === 'aborted' && result.state.reason, 'EXPIRED_RESERVED');
   });
