@@ -14,6 +14,14 @@ export class FencedError extends Error {
   override readonly name = 'FencedError';
 }
 
+/**
+ * The batch statement found the checkpoint or a snapshot not where the step started from (an
+ * earlier write whose outcome looked failed had committed): it wrote nothing; re-read and redo.
+ */
+export class StaleStateError extends Error {
+  override readonly name = 'StaleStateError';
+}
+
 /** A loaded snapshot; its directory entry is unknown until the actor changes again. */
 export type SnapshotRow = {
   readonly state: unknown;
@@ -24,6 +32,8 @@ export type SnapshotRow = {
 export type SnapshotWrite = {
   readonly type: string;
   readonly key: string;
+  /** The version the DB must still hold (0: no snapshot yet); the write is refused otherwise. */
+  readonly baseVersion: number;
   readonly version: number;
   readonly stateJson: string;
   readonly timerAtMs: number | undefined;
@@ -38,16 +48,24 @@ export type OutboxRow = {
   readonly headers: Readonly<Record<string, string>> | null;
 };
 
+/** parked: skipped, changed nothing; halted: stopped its partition; dropped: by an operator. */
+export type PoisonStatus = 'parked' | 'halted' | 'dropped';
+
 export type PoisonRow = {
   readonly seq: number;
   readonly subject: string;
   readonly reason: string;
   readonly payload: string;
+  /** `<type>/<key>` of the actor it was for, when it decoded that far. */
+  readonly actor: string | null;
+  readonly status: PoisonStatus;
 };
 
 export type BatchWrite = {
   readonly partition: number;
   readonly fence: number;
+  /** The checkpoint the step started from: the write applies only if it is still there. */
+  readonly fromSeq: number;
   readonly lastSeq: number;
   readonly snapshots: readonly SnapshotWrite[];
   readonly outbox: readonly OutboxRow[];
@@ -140,10 +158,12 @@ export async function loadOutbox(db: Db, partition: number): Promise<OutboxRow[]
 
 /**
  * The whole batch write as ONE statement, atomic on its own: the fenced checkpoint advance, the
- * snapshot upserts, the outbox rows and the poison records, each of the latter guarded by the
- * checkpoint row the first one returned. One round trip per batch instead of one per table, and
- * each table is modified once, as CockroachDB requires of a statement. Throws FencedError (and
- * nothing is written) when this owner was fenced.
+ * snapshot upserts, the outbox rows, the poison records and the applied commands, each of the
+ * latter guarded by the checkpoint row the first one returned. One round trip per batch instead
+ * of one per table, and each table is modified once, as CockroachDB requires of a statement.
+ * The checkpoint advances only from `fromSeq` and only while every snapshot still has the
+ * version the batch started from, so a write replayed after a commit whose outcome was lost
+ * changes nothing (StaleStateError). Throws FencedError (and writes nothing) when fenced.
  */
 export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> {
   const snaps = snapshotColumns(batch.snapshots);
@@ -161,7 +181,12 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
       update partition_checkpoints
       set seq = ${batch.lastSeq}, published_seq = greatest(published_seq, ${batch.publishedThroughSeq}),
           updated_at = now()
-      where partition = ${batch.partition} and fence = ${batch.fence}
+      where partition = ${batch.partition} and fence = ${batch.fence} and seq = ${batch.fromSeq}
+        and not exists (
+          select 1 from unnest(${param(snaps.types)}::text[], ${param(snaps.keys)}::text[],
+                               ${param(snaps.bases)}::bigint[]) as b(t, k, v)
+          left join actor_snapshots a on a.type = b.t and a.key = b.k
+          where coalesce(a.version, 0) <> b.v)
       returning partition
     ), snaps as (
       insert into actor_snapshots (type, key, partition, version, state, timer_at_ms, updated_at)
@@ -183,12 +208,14 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
       on conflict do nothing
       returning 1
     ), po as (
-      insert into poison_messages (partition, seq, subject, reason, payload)
-      select cp.partition, q, subj, r, pay
+      insert into poison_messages (partition, seq, subject, reason, payload, actor, status)
+      select cp.partition, q, subj, r, pay, act, st
       from unnest(${param(poison.seqs)}::bigint[], ${param(poison.subjects)}::text[],
-                  ${param(poison.reasons)}::text[], ${param(poison.payloads)}::text[])
-        as u(q, subj, r, pay), cp
-      on conflict do nothing
+                  ${param(poison.reasons)}::text[], ${param(poison.payloads)}::text[],
+                  ${param(poison.actors)}::text[], ${param(poison.statuses)}::text[])
+        as u(q, subj, r, pay, act, st), cp
+      on conflict (partition, seq) do update set status = excluded.status,
+        reason = excluded.reason, recorded_at = now()
       returning 1
     ), ap as (
       insert into applied_commands (partition, msg_id, seq)
@@ -197,13 +224,31 @@ export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> 
       on conflict do nothing
       returning 1
     )
-    select (select count(*) from cp) as advanced, (select count(*) from snaps) as snaps,
-           (select count(*) from ob) as outbox, (select count(*) from po) as poison,
-           (select count(*) from ap) as applied`,
+    select (select count(*) from cp) as advanced,
+           (select fence from partition_checkpoints where partition = ${batch.partition}) as fence,
+           (select count(*) from snaps) as snaps, (select count(*) from ob) as outbox,
+           (select count(*) from po) as poison, (select count(*) from ap) as applied`,
   );
-  if (Number(result.rows[0]?.['advanced'] ?? 0) === 0) {
+  const row = result.rows[0];
+  if (Number(row?.['advanced'] ?? 0) > 0) return;
+  if (Number(row?.['fence'] ?? -1) !== batch.fence) {
     throw new FencedError(`partition ${batch.partition} fenced`);
   }
+  throw new StaleStateError(
+    `partition ${batch.partition}: checkpoint or snapshots moved past seq ${batch.fromSeq}`,
+  );
+}
+
+/** Records outbox rows through `seq` as published, if this owner still holds the fence. */
+export async function recordPublished(
+  db: Db,
+  partition: number,
+  fence: number,
+  seq: number,
+): Promise<void> {
+  await db.execute(sql`
+    update partition_checkpoints set published_seq = ${seq}, updated_at = now()
+    where partition = ${partition} and fence = ${fence} and published_seq < ${seq}`);
 }
 
 /** Which of `msgIds` this partition already applied (recorded by an earlier batch). */
@@ -264,6 +309,7 @@ function snapshotColumns(writes: readonly SnapshotWrite[]) {
   const n = writes.length;
   const types = new Array<string>(n);
   const keys = new Array<string>(n);
+  const bases = new Array<number>(n);
   const versions = new Array<number>(n);
   const states = new Array<string>(n);
   const timers = new Array<number | null>(n);
@@ -271,11 +317,12 @@ function snapshotColumns(writes: readonly SnapshotWrite[]) {
     const w = writes[i]!;
     types[i] = w.type;
     keys[i] = w.key;
+    bases[i] = w.baseVersion;
     versions[i] = w.version;
     states[i] = w.stateJson;
     timers[i] = w.timerAtMs ?? null;
   }
-  return { types, keys, versions, states, timers };
+  return { types, keys, bases, versions, states, timers };
 }
 
 function poisonColumns(rows: readonly PoisonRow[]) {
@@ -284,6 +331,8 @@ function poisonColumns(rows: readonly PoisonRow[]) {
     subjects: rows.map((r) => r.subject),
     reasons: rows.map((r) => r.reason),
     payloads: rows.map((r) => r.payload),
+    actors: rows.map((r) => r.actor),
+    statuses: rows.map((r) => r.status),
   };
 }
 

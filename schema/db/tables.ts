@@ -62,7 +62,12 @@ export const outbox = pgTable(
   (t) => [primaryKey({ columns: [t.partition, t.sourceSeq, t.idx] })],
 );
 
-/** Messages the runtime could not apply (undecodable, unknown type, repeated invariant failure). */
+/**
+ * Commands the runtime did not apply (runtime/poison.ts): `parked` ones (undecodable, refused by
+ * an actor or by the database) changed nothing and the partition went on; a `halted` one broke a
+ * money invariant and stopped its partition until an operator decides (`drop`, then `dropped`,
+ * or `retry`). `actor` is `<type>/<key>` when the command decoded that far.
+ */
 export const poisonMessages = pgTable(
   'poison_messages',
   {
@@ -71,6 +76,8 @@ export const poisonMessages = pgTable(
     subject: text('subject').notNull(),
     reason: text('reason').notNull(),
     payload: text('payload').notNull(),
+    actor: text('actor'),
+    status: text('status').notNull().default('parked'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.partition, t.seq] })],

@@ -78,7 +78,7 @@ describe('partition ownership', () => {
 
   it('fences a worker frozen past its lease: it writes nothing, gives partitions up', async () => {
     await withServices(async (services) => {
-      const zombie = spawnWorker(services, { WORKER_ID: 'Z', MKONDO_PAUSE_AT: 'before-persist' });
+      const zombie = spawnWorker(services, { WORKER_ID: 'Z', MKONDO_PAUSE_AT: 'before-write' });
       let successor: WorkerProcess | undefined;
       try {
         await waitFor('Z to own all', async () => (await heldBy(services, 'Z')) === PARTITIONS);
@@ -118,9 +118,17 @@ describe('partition ownership', () => {
         writeBatch(tx, {
           partition: 3,
           fence: 5,
+          fromSeq: 0,
           lastSeq: 42,
           snapshots: [
-            { type: 'counter', key: 'x', version: 1, stateJson: '{}', timerAtMs: undefined },
+            {
+              type: 'counter',
+              key: 'x',
+              baseVersion: 0,
+              version: 1,
+              stateJson: '{}',
+              timerAtMs: undefined,
+            },
           ],
           outbox: [],
           poison: [],
