@@ -2,7 +2,12 @@
 // it takes simulated time, can fail before or after the server acts, and waits while the worker
 // is paused. These are the shapes the loops under test need from the database and JetStream.
 
-import type { BatchWrite, OutboxRow, SnapshotRow } from '../../runtime/snapshot-store.ts';
+import type {
+  BatchWrite,
+  OutboxRow,
+  PoisonRow,
+  SnapshotRow,
+} from '../../runtime/snapshot-store.ts';
 import { FencedError } from '../../runtime/snapshot-store.ts';
 import type { SimDatabase } from './database.ts';
 import type { FaultScheduler } from './faults.ts';
@@ -59,6 +64,19 @@ export class SimDbClient {
       `write p${write.partition} fence ${write.fence} through #${write.lastSeq} ` +
       write.snapshots.map((s) => `${s.key}@v${s.version}`).join(' ');
     return this.call(label, true, () => this.db.writeBatch(write));
+  }
+
+  loadDropped(partition: number, afterSeq: number): Promise<Set<number>> {
+    return this.call('dropped', false, () => this.db.loadDropped(partition, afterSeq));
+  }
+
+  recordPublished(partition: number, fence: number, seq: number): Promise<void> {
+    const label = `record published p${partition} #${seq}`;
+    return this.call(label, true, () => this.db.recordPublished(partition, fence, seq));
+  }
+
+  recordHalt(partition: number, row: PoisonRow): Promise<void> {
+    return this.call(`halt p${partition}`, true, () => this.db.recordHalt(partition, row));
   }
 
   pruneOutbox(partition: number): Promise<void> {

@@ -1,6 +1,8 @@
 // Simulated database: the runtime's tables (partition checkpoints, actor snapshots, outbox,
-// poison, applied commands) with the semantics of the statements in runtime/snapshot-store.ts.
-// The batch write is atomic and fenced exactly like `writeBatch`: all of it lands or none. The
+// poison, applied commands) with the semantics of the statements in runtime/snapshot-store.ts and
+// runtime/poison-store.ts. The batch write is atomic, fenced, and (unless `legacyStatement`, the
+// statement of the old loop) applies only from the checkpoint and snapshot versions it started
+// from, exactly like `writeBatch`: all of it lands or none. The
 // clients decide (through the fault scheduler) whether a call fails before the server acts or
 // fails AMBIGUOUSLY after it (the write landed, the caller sees an error). Every landed write is
 // reported to the observers, which run the per-step checks against what was durable before it.
@@ -13,6 +15,7 @@ import {
   type OutboxRow,
   type PoisonRow,
   type SnapshotRow,
+  StaleStateError,
 } from '../../runtime/snapshot-store.ts';
 
 export type CheckpointRow = { seq: number; fence: number; publishedSeq: number };
@@ -40,6 +43,11 @@ export class SimDatabase {
   readonly applied = new Map<number, Map<string, number>>();
   private readonly observers: WriteObserver[] = [];
   writes = 0;
+  /**
+   * The batch statement as it was before issue 9 (no check of the starting checkpoint and
+   * snapshot versions); set for the old loop, whose findings depend on it.
+   */
+  legacyStatement = false;
 
   observe(observer: WriteObserver): void {
     this.observers.push(observer);
@@ -95,6 +103,9 @@ export class SimDatabase {
     if (row === undefined || row.fence !== batch.fence) {
       throw new FencedError(`partition ${batch.partition} fenced`);
     }
+    if (!this.legacyStatement && !this.startsWhereItLeft(row, batch)) {
+      throw new StaleStateError(`partition ${batch.partition}: moved past ${batch.fromSeq}`);
+    }
     const before = new Map<string, SnapshotRecord | undefined>();
     for (const s of batch.snapshots) {
       const id = actorId(s.type, s.key);
@@ -112,14 +123,41 @@ export class SimDatabase {
       if (!outbox.has(key)) outbox.set(key, o);
     }
     for (const p of batch.poison) {
-      const key = `${batch.partition}/${p.seq}`;
-      if (!this.poison.has(key)) this.poison.set(key, { ...p, partition: batch.partition });
+      this.poison.set(`${batch.partition}/${p.seq}`, { ...p, partition: batch.partition });
     }
     const applied = this.applied.get(batch.partition) ?? new Map<string, number>();
     this.applied.set(batch.partition, applied);
     for (const a of batch.applied) if (!applied.has(a.msgId)) applied.set(a.msgId, a.seq);
     this.writes++;
     for (const observer of this.observers) observer(batch, before);
+  }
+
+  private startsWhereItLeft(row: CheckpointRow, batch: BatchWrite): boolean {
+    if (row.seq !== batch.fromSeq) return false;
+    return batch.snapshots.every(
+      (s) => (this.snapshots.get(actorId(s.type, s.key))?.version ?? 0) === s.baseVersion,
+    );
+  }
+
+  /** runtime/snapshot-store.ts recordPublished: fenced, only upwards. */
+  recordPublished(partition: number, fence: number, seq: number): void {
+    const row = this.checkpoints.get(partition);
+    if (row !== undefined && row.fence === fence && row.publishedSeq < seq) row.publishedSeq = seq;
+  }
+
+  /** Sequences above `afterSeq` an operator dropped (none: the simulation has no operator). */
+  loadDropped(partition: number, afterSeq: number): Set<number> {
+    const dropped = new Set<number>();
+    for (const p of this.poison.values()) {
+      if (p.partition === partition && p.seq > afterSeq && p.status === 'dropped') {
+        dropped.add(p.seq);
+      }
+    }
+    return dropped;
+  }
+
+  recordHalt(partition: number, row: PoisonRow): void {
+    this.poison.set(`${partition}/${row.seq}`, { ...row, status: 'halted', partition });
   }
 
   pruneOutbox(partition: number): void {

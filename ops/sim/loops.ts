@@ -1,33 +1,82 @@
-// The loops the simulator can run, by name: `old` is today's loop re-enacted (./old-loop.ts),
-// kept to show issue 9's findings; the real driver joins here once runtime/ports.ts lands.
+// The loops the simulator can run, by name. `driver` is the production loop: the real
+// PartitionDriver and pure step over the simulated ports (./ports.ts). `old` re-enacts the loop
+// issue 9 was found in (./old-loop.ts), kept to show findings 1-4 through SIM_LOOP=old.
 
+import type { ResidentCache } from '../../runtime/driver.ts';
+import { PartitionDriver } from '../../runtime/driver.ts';
+import { partitionOf } from '../../runtime/partition.ts';
 import { OldPartitionLoop } from './old-loop.ts';
+import { simPorts } from './ports.ts';
+import type { LoopContext } from './worker.ts';
 import { HUB, type LoopMaker } from './world.ts';
 
-/** Old-loop APPLIED_KEEP_SEQS, scaled from 2,000,000 so minutes of simulated load cross it. */
-export const OLD_APPLIED_KEEP_SEQS = 400;
+/**
+ * Applied-command records kept, in CMD stream messages: 2,000,000 in production (about minutes
+ * of traffic), scaled down so that minutes of simulated load cross it as production does.
+ */
+export const SIM_APPLIED_KEEP_SEQS = 400;
 
-export const oldLoop: LoopMaker = (world) => (ctx) =>
-  new OldPartitionLoop(
+/** The actor types whose broken invariant halts a partition, as runtime/worker.ts DEFAULTS. */
+const HALTING_TYPES: ReadonlySet<string> = new Set(['participant', 'transfer']);
+
+const silent = { info() {}, warn() {}, error() {} };
+
+export const driverLoop: LoopMaker = (world) => (ctx) =>
+  new PartitionDriver(
     {
-      sched: world.sched,
-      owner: ctx.owner,
-      db: ctx.db,
-      bus: ctx.bus,
+      ...simPorts({ ...ctx, sched: world.sched }),
       actors: world.actors,
       hub: HUB,
       partitions: world.config.partitions,
       batchSizeMax: world.config.batchSizeMax,
-      appliedKeepSeqs: OLD_APPLIED_KEEP_SEQS,
-      leaseValid: ctx.leaseValid,
+      haltingTypes: HALTING_TYPES,
+      appliedKeepSeqs: SIM_APPLIED_KEEP_SEQS,
+      log: silent,
       onStopped: ctx.onStopped,
     },
     ctx.partition,
     ctx.fence,
-    ctx.cache,
+    residentCache(ctx, world.config.partitions),
   );
 
-export const LOOPS: Readonly<Record<string, LoopMaker>> = { old: oldLoop };
+/** The worker's shared cache as one partition sees it (as runtime/worker.ts builds it). */
+function residentCache(ctx: LoopContext, partitions: number): ResidentCache {
+  const { cache, partition } = ctx;
+  return {
+    get: (id) => cache.get(id),
+    set: (id, value) => cache.set(id, value),
+    forgetPartition: () =>
+      cache.deleteWhere((id) => {
+        const cut = id.indexOf('\u0000');
+        return partitionOf(id.slice(0, cut), id.slice(cut + 1), partitions) === partition;
+      }),
+  };
+}
 
-/** The loop `make sim` runs unless SIM_LOOP says otherwise. */
-export const DEFAULT_LOOP = 'old';
+export const oldLoop: LoopMaker = (world) => {
+  world.db.legacyStatement = true;
+  return (ctx) =>
+    new OldPartitionLoop(
+      {
+        sched: world.sched,
+        owner: ctx.owner,
+        db: ctx.db,
+        bus: ctx.bus,
+        actors: world.actors,
+        hub: HUB,
+        partitions: world.config.partitions,
+        batchSizeMax: world.config.batchSizeMax,
+        appliedKeepSeqs: SIM_APPLIED_KEEP_SEQS,
+        leaseValid: ctx.leaseValid,
+        onStopped: ctx.onStopped,
+      },
+      ctx.partition,
+      ctx.fence,
+      ctx.cache,
+    );
+};
+
+export const LOOPS: Readonly<Record<string, LoopMaker>> = { driver: driverLoop, old: oldLoop };
+
+/** The loop `make sim` runs unless SIM_LOOP says otherwise: the production one. */
+export const DEFAULT_LOOP = 'driver';

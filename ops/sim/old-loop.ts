@@ -1,25 +1,25 @@
-// THE OLD LOOP, kept as a model: a faithful re-enactment of today's runtime/partition-loop.ts
-// driver order (as of commit ad27cc7) over the simulated services, calling today's real
-// decodeBatch / withoutApplied / applyBatch from runtime/batch.ts. It exists so the simulator can
-// show issue 9's findings 1-4 on the code they were found in (`--loop old`); production never
-// runs it. Kept in step with the original line for line: the staleness judged by the batch's
-// last sequence, no cache drop after an unknown commit outcome, the cache read twice, and the
-// publish of a persisted batch without a lease check.
+// THE OLD LOOP, kept as a model: a faithful re-enactment of the driver order of
+// runtime/partition-loop.ts as of commit ad27cc7 (before issue 9's fixes) over the simulated
+// services, with the batch semantics of ./old-batch.ts. It exists so the simulator can show
+// issue 9's findings 1-4 on the loop they were found in (SIM_LOOP=old, which also switches the
+// simulated database to the old batch statement); production never runs it. Kept in step with
+// the original line for line: staleness judged by the batch's last sequence, no cache drop after
+// an unknown commit outcome, the cache read twice, and no lease check before publishing.
 
-import type { JsMsg } from '@nats-io/jetstream';
 import type { AnyActor, HubSettings } from '../../actors/actor.ts';
-import {
-  AbandonBatch,
-  applyBatch,
-  type BatchContext,
-  type Cached,
-  decodeBatch,
-  withoutApplied,
-} from '../../runtime/batch.ts';
+import type { Cached } from '../../runtime/batch.ts';
 import type { Lru } from '../../runtime/lru.ts';
+import type { Delivery } from '../../runtime/ports.ts';
 import { FencedError, type OutboxRow, type PoisonRow } from '../../runtime/snapshot-store.ts';
 import type { SimBusClient, SimDbClient, SimSubscriptionHandle } from './clients.ts';
-import type { Delivery } from './jetstream.ts';
+import type { Delivery as SimDelivery } from './jetstream.ts';
+import {
+  OldAbandonBatch,
+  type OldBatchContext,
+  oldApply,
+  oldDecode,
+  oldWithoutApplied,
+} from './old-batch.ts';
 import { OldTimers } from './old-timers.ts';
 import type { SimScheduler } from './scheduler.ts';
 
@@ -45,30 +45,32 @@ export type OldLoopDeps = {
   readonly onStopped: (error: unknown) => void;
 };
 
-/** A delivery dressed as the JsMsg fields batch.ts reads. */
-function asJsMsg(delivery: Delivery, ack: () => void): JsMsg {
-  const { msg } = delivery;
-  const headers = msg.headers;
-  return {
+/** A delivery with its ack (the JsMsg of the original). */
+type Msg = { readonly delivery: Delivery; ack(): void };
+
+function asMsg(d: SimDelivery, ack: () => void): Msg {
+  const { msg } = d;
+  const delivery: Delivery = {
     seq: msg.seq,
     subject: msg.subject,
     data: msg.data,
-    headers: headers === undefined ? undefined : { get: (name: string) => headers[name] ?? '' },
-    info: { pending: delivery.pending },
-    ack,
-  } as unknown as JsMsg;
+    msgId: msg.headers?.['Nats-Msg-Id'],
+    traceparent: msg.headers?.['traceparent'],
+    pending: d.pending,
+  };
+  return { delivery, ack };
 }
 
 export class OldPartitionLoop {
   private stopping = false;
   private messages: SimSubscriptionHandle | undefined;
   private consumerClosed = false;
-  private queue: JsMsg[] = [];
+  private queue: Msg[] = [];
   private checkpoint = 0;
   private publishedThroughSeq = 0;
   private prunedAtMs = 0;
   private readonly failures = new Map<number, number>();
-  private readonly ctx: BatchContext;
+  private readonly ctx: OldBatchContext;
   private readonly timers: OldTimers;
 
   constructor(
@@ -142,7 +144,7 @@ export class OldPartitionLoop {
         await finishing;
         finishing = Promise.resolve(undefined);
         if (error instanceof FencedError) throw error;
-        await deps.sched.sleep(deps.owner, error instanceof AbandonBatch ? 50 : 500);
+        await deps.sched.sleep(deps.owner, error instanceof OldAbandonBatch ? 50 : 500);
         if (this.stopping) return;
         await this.republishOutbox();
         if (this.stopping) return;
@@ -170,7 +172,7 @@ export class OldPartitionLoop {
     );
     const queue = this.queue;
     const messages = await bus.consume(name, (delivery) => {
-      queue.push(asJsMsg(delivery, () => bus.ack(name, delivery.msg.seq)));
+      queue.push(asMsg(delivery, () => bus.ack(name, delivery.msg.seq)));
       this.wake();
     });
     this.messages = messages;
@@ -184,7 +186,7 @@ export class OldPartitionLoop {
 
   private wake: () => void = () => {};
 
-  private async nextBatch(): Promise<JsMsg[]> {
+  private async nextBatch(): Promise<Msg[]> {
     while (this.queue.length === 0 && !this.stopping && !this.consumerClosed) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -194,11 +196,13 @@ export class OldPartitionLoop {
     return this.queue.splice(0, this.deps.batchSizeMax);
   }
 
-  private async persistBatch(msgs: JsMsg[]): Promise<() => Promise<void>> {
+  private async persistBatch(msgs: Msg[]): Promise<() => Promise<void>> {
     const { deps, partition } = this;
-    const last = msgs[msgs.length - 1]!;
+    const lastMsg = msgs[msgs.length - 1]!;
+    const last = lastMsg.delivery;
     const poison: PoisonRow[] = [];
-    const decoded = decodeBatch(this.ctx, msgs, this.checkpoint, poison);
+    const deliveries = msgs.map((m) => m.delivery);
+    const decoded = oldDecode(this.ctx, deliveries, this.checkpoint, poison);
     const candidates: string[] = [];
     const missing: string[] = [];
     for (const item of decoded) {
@@ -209,19 +213,15 @@ export class OldPartitionLoop {
       deps.db.loadApplied(partition, candidates),
       deps.db.loadSnapshots(partition, missing),
     ]);
-    const { items, applied: appliedIds } = withoutApplied(decoded, seen);
-    const applied = applyBatch(
-      this.ctx,
-      items,
-      (id) => this.cache.get(id) ?? loaded.get(id),
-      poison,
-    );
+    const { items, applied: appliedIds } = oldWithoutApplied(decoded, seen);
+    const applied = oldApply(this.ctx, items, (id) => this.cache.get(id) ?? loaded.get(id), poison);
     const fresh = last.seq > this.checkpoint;
     if (fresh) {
       if (!deps.leaseValid()) throw new FencedError(`partition ${partition}: lease expired`);
       await deps.db.writeBatch({
         partition,
         fence: this.fence,
+        fromSeq: this.checkpoint,
         lastSeq: last.seq,
         snapshots: applied.snapshots,
         outbox: applied.outbox,
@@ -240,7 +240,7 @@ export class OldPartitionLoop {
         await this.publish(applied.outbox);
         this.publishedThroughSeq = last.seq;
       }
-      last.ack();
+      lastMsg.ack();
       this.failures.clear();
       await this.pruneOutboxNow();
     };

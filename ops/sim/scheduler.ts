@@ -5,6 +5,8 @@
 // events wait until they resume, or killed, so their events are dropped: a paused worker's
 // in-flight I/O still lands on the server side, only its answers wait.
 
+import { PortError } from '../../runtime/ports.ts';
+
 /** Simulated wall clock at the start of every run (any fixed value works). */
 export const SIM_START_MS = 1_780_000_000_000;
 
@@ -19,11 +21,6 @@ type SimEvent = {
   readonly label: string;
   readonly run: () => void;
 };
-
-/** An I/O failure the simulator injected (a dropped connection or a lost answer). */
-export class SimIoError extends Error {
-  override readonly name = 'SimIoError';
-}
 
 /** What a simulated I/O call does besides taking time. */
 export type IoFault = 'none' | 'fail-before' | 'fail-after';
@@ -71,7 +68,7 @@ export class SimScheduler {
         let failure: unknown;
         let result: T | undefined;
         if (spec.fault === 'fail-before') {
-          failure = new SimIoError(`${spec.label}: connection lost before the server acted`);
+          failure = new PortError('transient', `${spec.label}: connection lost (nothing done)`);
         } else {
           try {
             result = server();
@@ -79,7 +76,7 @@ export class SimScheduler {
             failure = error;
           }
           if (spec.fault === 'fail-after' && failure === undefined) {
-            failure = new SimIoError(`${spec.label}: connection lost after the server acted`);
+            failure = new PortError('ambiguous', `${spec.label}: connection lost after it acted`);
           }
         }
         if (failure !== undefined) this.trace?.(`  ${spec.owner} ${spec.label}: ${failure}`);
