@@ -54,9 +54,12 @@ export class Workload {
     private readonly sched: SimScheduler,
     private readonly prng: Prng,
     private readonly js: SimJetStream,
-    private readonly partitions: number,
-    /** Chance that a DFSP sends its request twice (same body). */
-    readonly resendChance: () => number,
+    private readonly options: {
+      readonly partitions: number;
+      readonly expiryMaxMs: number;
+      /** Chance that a DFSP sends its request twice (same body). */
+      readonly resendChance: () => number;
+    },
   ) {
     js.watchOut((msg) => this.onCallback(msg));
   }
@@ -64,12 +67,12 @@ export class Workload {
   /** Publishes one command as the gateway does: an envelope stamped with the clock. */
   send(type: string, key: string, command: unknown): void {
     const envelope: Envelope = { type, key, nowMs: this.sched.nowMs, command };
-    this.js.publish(commandSubject(type, key, this.partitions), encodeBytes(envelope));
+    this.js.publish(commandSubject(type, key, this.options.partitions), encodeBytes(envelope));
   }
 
   private sendMaybeTwice(type: string, key: string, command: unknown): void {
     this.send(type, key, command);
-    if (this.prng.chance(this.resendChance())) {
+    if (this.prng.chance(this.options.resendChance())) {
       const delayMs = this.prng.between(1, 2000);
       this.sched.after(delayMs, undefined, 'dfsp resend', () => this.send(type, key, command));
     }
@@ -123,7 +126,7 @@ export class Workload {
       payerFsp,
       payeeFsp,
       amountMinor: BigInt(prng.between(1, 1500)) * 100n,
-      expiresAtMs: this.sched.nowMs + prng.between(4_000, 60_000),
+      expiresAtMs: this.sched.nowMs + prng.between(4_000, this.options.expiryMaxMs),
       fulfilment: preimage.toString('base64url'),
       condition: createHash('sha256').update(preimage).digest('base64url'),
       behaviour: pickBehaviour(prng),

@@ -33,6 +33,8 @@ export type SimConfig = {
   readonly leaseTtlMs: number;
   /** Mean gap between two prepares, in simulated ms. */
   readonly transferGapMs: number;
+  /** Transfers expire 4 s to this long after their prepare. */
+  readonly expiryMaxMs: number;
 };
 
 export const DEFAULT_CONFIG: Omit<SimConfig, 'seed'> = {
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG: Omit<SimConfig, 'seed'> = {
   batchSizeMax: 8,
   leaseTtlMs: 5000,
   transferGapMs: 400,
+  expiryMaxMs: 60_000,
 };
 
 export type World = {
@@ -78,13 +81,11 @@ export function createWorld(config: SimConfig, loopMaker: LoopMaker): World {
   const db = new SimDatabase();
   const clock = () => sched.nowMs;
   const actors = new Map(ACTORS.map((a) => [a.type, a]));
-  const workload = new Workload(
-    sched,
-    prng,
-    js,
-    config.partitions,
-    () => faults.rates.gatewayDuplicate,
-  );
+  const workload = new Workload(sched, prng, js, {
+    partitions: config.partitions,
+    expiryMaxMs: config.expiryMaxMs,
+    resendChance: () => faults.rates.gatewayDuplicate,
+  });
   const model = new ExpectedOutcomes(workload.plans);
   js.watchCommands((msg) => model.onCommand(msg));
   const partial = {
