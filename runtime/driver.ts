@@ -175,6 +175,8 @@ export class PartitionDriver {
       if (this.stopping) break;
       if (deliveries === 'closed') throw new Error('partition consumer closed');
       if (deliveries.length === 0) {
+        const failed = await this.takeFinishing();
+        if (failed !== undefined) throw failed;
         await this.idle();
         continue;
       }

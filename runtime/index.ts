@@ -5,7 +5,7 @@ export { type Db, migrate, type OpenedDatabase, openDatabase, withRetry } from '
 export type { PartitionStatus } from './driver.ts';
 export { KvDirectory } from './kv-directory.ts';
 export { metrics } from './metrics.ts';
-export { NatsCommandBus, RequestTimeoutError } from './nats-bus.ts';
+export { CommandFailedError, NatsCommandBus, RequestTimeoutError } from './nats-bus.ts';
 export { PortError } from './ports.ts';
 export { DbStateReader } from './snapshot-store.ts';
 export {

@@ -2,6 +2,7 @@
 // timer_at_ms on acquisition. A due timer is fired by publishing the actor's nextTimer command to
 // CMD, stamped with the clock, under Nats-Msg-Id `timer-<type>-<key>-<atMs>`, so expiry is
 // serialized with every other command of the actor. Actors treat a late duplicate idempotently.
+// A timer leaves the wheel only when a persisted state replaces it, never when it fires.
 // I/O goes through the driver's ports (runtime/ports.ts), time through its Clock.
 
 import { encodeJson } from './codec.ts';
@@ -14,6 +15,8 @@ import { actorId } from './snapshot-store.ts';
 import { type TimerEntry, TimerWheel } from './timers.ts';
 
 export const TIMER_TICK_MS = 100;
+/** A fired timer whose firing no persisted state has replaced yet is fired again this late. */
+export const TIMER_REFIRE_MS = 5000;
 
 type TimerDeps = Pick<DriverDeps, 'store' | 'bus' | 'clock' | 'actors' | 'partitions' | 'log'>;
 
@@ -49,7 +52,7 @@ export class PartitionTimers {
       if (!this.running) return;
       try {
         const nowMs = this.deps.clock.nowMs();
-        const due = this.wheel.takeDue(nowMs);
+        const due = this.wheel.takeDue(nowMs, TIMER_REFIRE_MS);
         await Promise.all(due.map((entry) => this.fire(entry, nowMs)));
       } catch (error) {
         this.deps.log.warn({ err: error, partition: this.partition }, 'timer fire failed');
@@ -67,7 +70,7 @@ export class PartitionTimers {
     }
     const timer = cached === undefined ? undefined : def.nextTimer(cached.state);
     if (timer === undefined || timer.atMs > nowMs) {
-      if (timer !== undefined) this.wheel.set(entry.type, entry.key, timer.atMs);
+      this.wheel.set(entry.type, entry.key, timer?.atMs);
       return;
     }
     const envelope: Envelope = { type: entry.type, key: entry.key, nowMs, command: timer.command };
@@ -80,12 +83,7 @@ export class PartitionTimers {
       payload: encodeJson(envelope),
       headers: null,
     };
-    try {
-      await this.deps.bus.publish([row]);
-      metrics.timersFired.inc();
-    } catch (error) {
-      this.wheel.set(entry.type, entry.key, timer.atMs);
-      throw error;
-    }
+    await this.deps.bus.publish([row]);
+    metrics.timersFired.inc();
   }
 }

@@ -70,8 +70,9 @@ export const accountSeqMax = 99;
  * the first time. Kept short on purpose: the snapshot is rewritten with every batch that touches
  * this DFSP, and 1,000 entries (about 60 KB of JSON) cost a fifth of the switch's throughput. A
  * command reaches an actor twice only when an outbox row is re-published after a crash; JetStream
- * drops such copies for two minutes, and the runtime skips any later copy it applied before
- * (applied_commands, runtime/partition-loop.ts). The transfer record is the permanent check.
+ * drops such copies for two minutes, the runtime skips any later copy it applied before
+ * (applied_commands), and parks, never applies, a copy older than those records reach
+ * (runtime/step.ts): that is the durable per-posting guard, not this memory.
  */
 export const recentOutcomesMax = 100;
 
