@@ -66,7 +66,9 @@ export class OldTimers {
     this.firing = true;
     try {
       const nowMs = this.deps.sched.nowMs;
-      const due = this.wheel.takeDue(nowMs);
+      // The old wheel forgot a timer as it fired it (today's keeps it until a state replaces it).
+      const due = this.wheel.takeDue(nowMs, Number.POSITIVE_INFINITY);
+      for (const entry of due) this.wheel.set(entry.type, entry.key, undefined);
       await Promise.all(due.map((entry) => this.fire(entry, nowMs)));
     } catch {
       // The original logs and goes on; the timer of a failed fire is already off the wheel.
