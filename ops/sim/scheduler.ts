@@ -116,10 +116,14 @@ export class SimScheduler {
     if (!this.held.has(owner)) this.held.set(owner, []);
   }
 
+  /**
+   * Runs what waited, in its original order and ahead of anything the owner got since (a
+   * resumed process reads its socket buffer first, in the order the bytes came).
+   */
   resume(owner: string): void {
     const events = this.held.get(owner);
     this.held.delete(owner);
-    for (const event of events ?? []) this.at(this.nowMs, owner, event.label, event.run);
+    for (const event of events ?? []) this.push({ ...event, atMs: this.nowMs });
   }
 
   kill(owner: string): void {
