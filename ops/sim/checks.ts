@@ -19,6 +19,8 @@ import { SIM_START_MS } from './scheduler.ts';
 /** What the checks need to know of the CMD stream (from the model and the stream itself). */
 export type CommandFacts = {
   readonly mustTakeEffect: ReadonlyMap<number, string>;
+  /** The CreditPosition copies of a transfer on CMD, for the report. */
+  readonly creditSeqs: ReadonlyMap<string, readonly string[]>;
   partitionOfSeq(seq: number): number;
 };
 
@@ -183,9 +185,11 @@ export class MoneyChecks {
       p[field]++;
       this.postings.set(transferId, p);
       if (p[field] > 1 || p.committed + p.released > 1) {
+        const credits = this.commands.creditSeqs.get(transferId)?.join(', ') ?? 'none';
         this.report(
           'double-posting',
-          `transfer ${transferId}: ${participant} posted '${field}' again (${show(p)})`,
+          `transfer ${transferId}: ${participant} posted '${field}' again (${show(p)}); ` +
+            `its CreditPosition copies on CMD: ${credits}`,
         );
       }
       const durable = this.transferPhase(transferId);

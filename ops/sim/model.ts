@@ -7,6 +7,7 @@
 import { decodeBytes } from '../../runtime/codec.ts';
 import type { Envelope } from '../../runtime/envelope.ts';
 import type { StoredMsg } from './jetstream.ts';
+import { SIM_START_MS } from './scheduler.ts';
 import type { TransferPlan } from './workload.ts';
 
 export type ExpectedPhase = 'received' | 'reserved' | 'committed' | 'aborted';
@@ -25,8 +26,8 @@ type Command = {
 
 export class ExpectedOutcomes {
   readonly transfers = new Map<string, ExpectedTransfer>();
-  /** Stream sequences of every CreditPosition per transfer (a copy past the windows shows here). */
-  readonly creditSeqs = new Map<string, number[]>();
+  /** Every CreditPosition per transfer, `#<seq> at +<ms>` (a copy past the windows shows here). */
+  readonly creditSeqs = new Map<string, string[]>();
   /**
    * Commands that must leave a trace (an event or an effect) once applied: the ones that move a
    * transfer's phase in this model, every ReserveFunds (it always answers) and the first
@@ -47,15 +48,16 @@ export class ExpectedOutcomes {
     const msgId = msg.headers?.['Nats-Msg-Id'];
     const firstCopy = msgId === undefined || !this.msgIds.has(msgId);
     if (msgId !== undefined) this.msgIds.add(msgId);
+    if (env.type === 'participant' && command.kind === 'CreditPosition') {
+      const id = command.transferId ?? '';
+      const copies = this.creditSeqs.get(id) ?? [];
+      if (copies.length === 0) this.mustTakeEffect.set(msg.seq, what);
+      const at = `#${msg.seq} at +${msg.storedAtMs - SIM_START_MS}ms`;
+      this.creditSeqs.set(id, [...copies, at]);
+    }
     if (!firstCopy) return;
     if (env.type === 'participant' && command.kind === 'ReserveFunds') {
       this.mustTakeEffect.set(msg.seq, what);
-    }
-    if (env.type === 'participant' && command.kind === 'CreditPosition') {
-      const id = command.transferId ?? '';
-      const seqs = this.creditSeqs.get(id) ?? [];
-      if (seqs.length === 0) this.mustTakeEffect.set(msg.seq, what);
-      this.creditSeqs.set(id, [...seqs, msg.seq]);
     }
     if (env.type !== 'transfer') return;
     const plan = this.plans.get(env.key);

@@ -104,6 +104,7 @@ export function createWorld(config: SimConfig, loopMaker: LoopMaker): World {
       actors,
       {
         mustTakeEffect: model.mustTakeEffect,
+        creditSeqs: model.creditSeqs,
         partitionOfSeq: (seq) => partitionOfSubject(js.cmd.at(seq)?.subject ?? 'cmd.x.-1'),
       },
       clock,
