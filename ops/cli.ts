@@ -43,6 +43,19 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     rawArgs: true,
     run: async (args) => (await import('./bench/index.ts')).runBench(args),
   },
+  poison: {
+    summary: 'lists, retries or drops commands the runtime parked or that halted a partition',
+    usage: '',
+    rawArgs: true,
+    run: async (args) => {
+      const { runPoisonCommand, POISON_USAGE } = await import('./poison.ts');
+      if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+        process.stdout.write(`${POISON_USAGE}\n`);
+        return;
+      }
+      await runPoisonCommand(loadConfig(), args);
+    },
+  },
   migrate: {
     summary: 'applies the database migrations and exits',
     usage: `mkondo migrate\n\nApplies schema/db/migrations to DATABASE_URL (or the PGlite database under\nDATA_DIR) and exits. ${COMMON}`,

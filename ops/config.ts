@@ -53,6 +53,7 @@ const ConfigSchema = v.object({
   LEASE_TTL_MS: integer('5000', 500, 600000),
   BATCH_SIZE_MAX: integer('256', 1, 10000),
   ACTOR_CACHE_MAX: integer('10000', 10, 10000000),
+  PARTITION_STALL_MS: integer('30000', 100, 86400000),
   WORKER_ID: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')),
   ),
@@ -67,9 +68,11 @@ const ConfigSchema = v.object({
   SEND_TRANSFER_CONFIRMATION_TO_PAYEE: flag('true'),
   CALLBACK_VERSION: v.optional(v.picklist(['1.0', '1.1', '2.0'], 'must be 1.0, 1.1 or 2.0'), '1.0'),
   CALLBACK_INFLIGHT_PER_DFSP: integer('32', 1, 10000),
-  CALLBACK_RETRY_MAX: integer('5', 0, 100),
+  CALLBACK_RETRY_HORIZON_S: integer('600', 1, 86_400),
   JWS_SIGNING_KEY_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path'))),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  HTTP_BODY_BYTES_MAX: integer('131072', 1024, 8388608),
+  REQUEST_TIMEOUT_MS: integer('10000', 100, 600000),
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
   LOG_LEVEL: v.optional(

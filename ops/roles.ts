@@ -12,6 +12,7 @@ import type { HubSettings } from '../actors/actor.ts';
 import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
+import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
   DbStateReader,
@@ -41,7 +42,7 @@ export function hubSettings(config: Config): HubSettings {
   };
 }
 
-async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
   const pgliteDir = join(config.DATA_DIR, 'pglite');
   if (config.DATABASE_URL === undefined) mkdirSync(pgliteDir, { recursive: true });
   return openDatabase(config.DATABASE_URL, pgliteDir);
@@ -126,6 +127,7 @@ export async function runRoles(
       leaseTtlMs: config.LEASE_TTL_MS,
       batchSizeMax: config.BATCH_SIZE_MAX,
       actorCacheMax: config.ACTOR_CACHE_MAX,
+      stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
     });
@@ -152,10 +154,12 @@ export async function runRoles(
     const notifier = await startNotifier({
       nc,
       directory,
+      // Undeliverable relayed messages go back to their actors, which tell the sender.
+      bus: new NatsCommandBus(nc, { partitions: config.PARTITIONS }),
       hub: { hubName: hub.hubName },
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
-      retryMax: config.CALLBACK_RETRY_MAX,
+      retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,
       ...(config.JWS_SIGNING_KEY_PATH
         ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
         : {}),
@@ -167,13 +171,15 @@ export async function runRoles(
   if (roles.includes('gateway') && directory) {
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes });
+    const edge = edgeLimits(config, nc);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge });
     const admin = createAdminApp({
       bus,
       reader,
       directory,
       hub,
       health: probes,
+      edge,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
@@ -195,6 +201,13 @@ export async function runRoles(
   await nc.drain();
   await opened.close();
   logger.info('stopped');
+}
+
+/** The gateway's body limit and timeout; refuses a limit the broker could not carry. */
+function edgeLimits(config: Config, nc: NatsConnection): EdgeLimits {
+  const fault = bodyLimitFault(config.HTTP_BODY_BYTES_MAX, nc.info?.max_payload ?? 1024 * 1024);
+  if (fault) throw new Error(fault);
+  return { bodyBytesMax: config.HTTP_BODY_BYTES_MAX, requestTimeoutMs: config.REQUEST_TIMEOUT_MS };
 }
 
 const PING_TIMEOUT_MS = 2000;

@@ -4,6 +4,7 @@
 // gateway stamps the payee's directory facts on PrepareTransfer, so a replay decides the same.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ForwardFailed } from '../contracts/forward-failure.ts';
 import type {
   CommitReservation,
   CreditPosition,
@@ -11,6 +12,8 @@ import type {
   ReserveFunds,
 } from '../participant/messages.ts';
 import type { TransferTerms } from './state.ts';
+
+export const TRANSFER_ACTOR_TYPE = 'transfer';
 
 export type ExtensionList = { readonly extension: readonly { key: string; value: string }[] };
 
@@ -25,6 +28,8 @@ export type PayeeFacts = {
   readonly isActive: boolean;
   /** Whether the payee's POSITION account in the transfer currency exists and is active. */
   readonly positionAccountActive: boolean;
+  /** Whether that account exists at all (absent on commands recorded before it was stamped). */
+  readonly positionAccountExists?: boolean;
 } | null;
 
 /** The transfer's terms (what the state keeps) and what the request adds to them. */
@@ -99,7 +104,8 @@ export type TransferCommand =
   | ExpireTransfer
   | FundsReserved
   | ReservationRejected
-  | RecordHubTransfer;
+  | RecordHubTransfer
+  | ForwardFailed;
 
 /** Commands the Transfer actor sends to Participant actors (defined by their receiver). */
 export type ParticipantCommand =

@@ -10,7 +10,6 @@ import { hubError } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
-  requestVersion,
   type TransferDecision,
   toParticipant,
 } from './decision.ts';
@@ -69,7 +68,10 @@ export function validatePrepare(cmd: PrepareTransfer, ctx: DecideContext): strin
     return 'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme';
   }
   if (!cmd.payee.positionAccountActive) {
-    return `Participant ${cmd.payeeFsp} ${cmd.currency} account not found or inactive`;
+    // central-ledger's wording (src/handlers/transfers/validator.js); the Active_Inactive
+    // collections look for "account is inactive".
+    const state = cmd.payee.positionAccountExists ? 'is inactive' : 'not found';
+    return `Participant ${cmd.payeeFsp} ${cmd.currency} account ${state}`;
   }
   return undefined;
 }
@@ -103,11 +105,7 @@ function invalid(
         completedTimestamp: formatDateTime(ctx.nowMs),
       },
     ],
-    effects: [
-      callbackEffect(
-        hubError(cmd.source, cmd.transferId, error, 'prepare/invalid', requestVersion(cmd)),
-      ),
-    ],
+    effects: [callbackEffect(hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'))],
     reply: { kind: 'rejected', error },
   };
 }

@@ -5,9 +5,11 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { logger } from '../../ops/logger.ts';
 import { fspiopError } from '../../schema/fspiop/errors.ts';
-import { errorResponse, FspiopHttpError } from '../fspiop/problem.ts';
+import { boundedBus } from '../fspiop/bounded-bus.ts';
+import { EDGE_DEFAULTS, edgeGuard } from '../fspiop/edge.ts';
+import { failureAnswer } from '../fspiop/failures.ts';
+import { errorResponse } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
 import { fundsRoutes } from './funds.ts';
@@ -25,9 +27,12 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-export function createAdminApp(deps: AdminDeps): Hono {
+export function createAdminApp(given: AdminDeps): Hono {
+  const limits = given.edge ?? EDGE_DEFAULTS;
+  const deps = { ...given, bus: boundedBus(given.bus, limits.requestTimeoutMs) };
   const app = new Hono();
   app.use('*', httpSpans('admin'));
+  app.use('*', edgeGuard(limits));
 
   // Central-ledger's /health, and central-settlement's under /v2 (TTK's HOST_CENTRAL_SETTLEMENT).
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
@@ -49,10 +54,6 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.route('/', oraclesRoutes(deps));
 
   app.notFound((c) => errorResponse(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => {
-    if (err instanceof FspiopHttpError) return errorResponse(c, err.error);
-    logger.error({ err, path: c.req.path }, 'admin request failed');
-    return errorResponse(c, fspiopError('2001'));
-  });
+  app.onError((error, c) => failureAnswer('admin', error, c));
   return app;
 }

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { AdminCommand, AdminReply } from '../../actors/participant/messages.ts';
 import { FundsBody, FundsFinishBody } from '../../schema/admin/bodies.ts';
-import { type AdminDeps, expectOk, parseBody } from './http.ts';
+import { type AdminDeps, expectOk, nameParam, parseBody, transferIdParam } from './http.ts';
 import { nowOption, participantCommand } from './participants.ts';
 import { accountId, adminAmount } from './positions.ts';
 
@@ -45,15 +45,15 @@ export function fundsRoutes(deps: AdminDeps): Hono {
     // retried funds movement whose transfer already exists changes nothing.
     if (await transferExists(deps, body.transferId)) return c.body(null, 202);
     const kind = body.action === 'recordFundsIn' ? 'RecordFundsIn' : 'ReserveFundsOut';
-    await moveFunds(deps, c.req.param('name'), { kind, ...moved });
+    await moveFunds(deps, nameParam(c, deps), { kind, ...moved });
     return c.body(null, 202);
   });
 
   app.put('/participants/:name/accounts/:id/transfers/:transferId', async (c) => {
     const body = await parseBody(c, FundsFinishBody);
-    await moveFunds(deps, c.req.param('name'), {
+    await moveFunds(deps, nameParam(c, deps), {
       kind: body.action === 'recordFundsOutCommit' ? 'CommitFundsOut' : 'AbortFundsOut',
-      transferId: c.req.param('transferId'),
+      transferId: transferIdParam(c),
       accountId: accountId(c.req.param('id')),
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     });

@@ -6,7 +6,10 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory, StateReader } from '../../runtime/bus.ts';
+import { PARTICIPANT_NAME, SETTLEMENT_MODEL_NAME, TransferId } from '../../schema/admin/bodies.ts';
 import type { FspiopCode, FspiopError } from '../../schema/fspiop/errors.ts';
+import { requestText } from '../fspiop/body.ts';
+import type { EdgeLimits } from '../fspiop/edge.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
 
@@ -21,6 +24,8 @@ export type AdminDeps = {
   readonly nowMs?: () => number;
   /** Dependencies reported by GET /health (broker, datastore); none in in-process tests. */
   readonly health?: readonly ServiceProbe[];
+  /** Body limit and request timeout; default EDGE_DEFAULTS. */
+  readonly edge?: EdgeLimits;
 };
 
 export function adminError(code: FspiopCode, detail?: string): FspiopHttpError {
@@ -39,7 +44,7 @@ export async function parseBody<S extends v.GenericSchema>(
 ): Promise<v.InferOutput<S>> {
   let json: unknown;
   try {
-    json = JSON.parse(await c.req.text());
+    json = JSON.parse(await requestText(c));
   } catch {
     throw adminError('3101', 'Invalid JSON body');
   }
@@ -66,6 +71,37 @@ function issueError(issue: v.BaseIssue<unknown> | undefined): FspiopHttpError {
   ];
   const code = formatKinds.includes(issue.type) || issue.kind === 'schema' ? '3101' : '3100';
   return adminError(code, `"${path}" ${issue.message}`);
+}
+
+function pathParam<S extends v.GenericSchema>(c: Context, name: string, schema: S) {
+  const result = v.safeParse(schema, c.req.param(name));
+  if (result.success) return result.output as v.InferOutput<S>;
+  throw adminError('3101', `"${name}" ${result.issues[0]?.message ?? 'is invalid'}`);
+}
+
+const participantName = v.pipe(
+  v.string(),
+  v.regex(
+    PARTICIPANT_NAME,
+    "must be 2 to 30 letters or digits, optionally joined by '-', '_' or '.'",
+  ),
+);
+
+/** The `{name}` of a participant path: a name the Admin API could have created, or the hub's. */
+export function nameParam(c: Context, deps: Pick<AdminDeps, 'hub'>): string {
+  const name = c.req.param('name');
+  return name === deps.hub.hubName ? name : pathParam(c, 'name', participantName);
+}
+
+/** The `{name}` of a settlement model path. */
+export function modelNameParam(c: Context): string {
+  const message = 'must be 2 to 30 letters or digits';
+  return pathParam(c, 'name', v.pipe(v.string(), v.regex(SETTLEMENT_MODEL_NAME, message)));
+}
+
+/** The `{transferId}` of a funds-out path: a UUID or a ULID. */
+export function transferIdParam(c: Context): string {
+  return pathParam(c, 'transferId', TransferId);
 }
 
 export function isoDate(ms: number): string {

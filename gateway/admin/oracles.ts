@@ -5,7 +5,7 @@
 // registrations of that id type; without it the registration is only recorded and the built-in
 // oracle answers (TTK registers oracles at simulators mkondo does not run).
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { ActorRef } from '../../actors/actor.ts';
@@ -26,6 +26,7 @@ import {
   httpStatusFor,
 } from '../../schema/fspiop/errors.ts';
 import { PARTY_ID_TYPES } from '../../schema/fspiop/parties.ts';
+import { requestText } from '../fspiop/body.ts';
 
 /** Structural subset of AdminDeps (gateway/admin/app.ts) that this module uses. */
 export type OracleAdminDeps = {
@@ -54,10 +55,10 @@ function fail(error: FspiopError): Response {
   });
 }
 
-async function readTerms(request: Request): Promise<OracleTerms | Response> {
+async function readTerms(c: Context): Promise<OracleTerms | Response> {
   let json: unknown;
   try {
-    json = await request.json();
+    json = JSON.parse(await requestText(c));
   } catch {
     return fail(fspiopError('3101', 'request body is not valid JSON'));
   }
@@ -89,6 +90,13 @@ function present(oracle: OracleRecord) {
   };
 }
 
+/** Oracle ids are the registry's counter (1, 2, ...); anything else names no oracle. */
+function oracleId(text: string): string | Response {
+  return /^[1-9][0-9]{0,9}$/.test(text)
+    ? text
+    : fail(fspiopError('3101', '/params/ID must be a positive integer'));
+}
+
 function replyResponse(reply: OracleRegistryReply, success: ContentfulStatusCode | 204): Response {
   if (reply.kind === 'refused') return fail(reply.error);
   return new Response(null, { status: success });
@@ -111,7 +119,7 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.post('/oracles', async (c) => {
-    const terms = await readTerms(c.req.raw);
+    const terms = await readTerms(c);
     if (terms instanceof Response) return terms;
     const reply = await deps.bus.request<OracleRegistryReply>(
       REGISTRY,
@@ -122,9 +130,11 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.put('/oracles/:id', async (c) => {
-    const terms = await readTerms(c.req.raw);
+    const terms = await readTerms(c);
     if (terms instanceof Response) return terms;
-    const command = { kind: 'UpdateOracle', oracleId: c.req.param('id'), terms };
+    const id = oracleId(c.req.param('id'));
+    if (id instanceof Response) return id;
+    const command = { kind: 'UpdateOracle', oracleId: id, terms };
     return replyResponse(
       await deps.bus.request<OracleRegistryReply>(REGISTRY, command, options()),
       204,
@@ -132,7 +142,9 @@ export function oraclesRoutes(deps: OracleAdminDeps): Hono {
   });
 
   app.delete('/oracles/:id', async (c) => {
-    const command = { kind: 'DeleteOracle', oracleId: c.req.param('id') };
+    const id = oracleId(c.req.param('id'));
+    if (id instanceof Response) return id;
+    const command = { kind: 'DeleteOracle', oracleId: id };
     return replyResponse(
       await deps.bus.request<OracleRegistryReply>(REGISTRY, command, options()),
       204,

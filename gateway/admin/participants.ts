@@ -13,7 +13,7 @@ import {
   ParticipantCreateBody,
 } from '../../schema/admin/bodies.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
-import { type AdminDeps, expectOk, parseBody } from './http.ts';
+import { type AdminDeps, expectOk, nameParam, parseBody } from './http.ts';
 import { chooseParticipantId } from './ids.ts';
 import {
   allParticipants,
@@ -87,19 +87,19 @@ export function participantsRoutes(deps: AdminDeps): Hono {
   });
 
   app.get('/participants/:name', async (c) => {
-    const p = await requireParticipant(deps, c.req.param('name'));
+    const p = await requireParticipant(deps, nameParam(c, deps));
     return c.json(participantView(p, baseUrl(c.req.url)));
   });
 
   app.put('/participants/:name', async (c) => {
-    const name = c.req.param('name');
+    const name = nameParam(c, deps);
     const body = await parseBody(c, IsActiveBody);
     await participantCommand(deps, name, { kind: 'SetParticipantActive', isActive: body.isActive });
     return c.json(participantView(await requireParticipant(deps, name), baseUrl(c.req.url)));
   });
 
   app.post('/participants/:name/accounts', async (c) => {
-    const name = c.req.param('name');
+    const name = nameParam(c, deps);
     const body = await parseBody(c, HubAccountBody);
     await participantCommand(deps, name, {
       kind: 'AddHubAccount',
@@ -111,7 +111,7 @@ export function participantsRoutes(deps: AdminDeps): Hono {
 
   app.post('/participants/:name/endpoints', async (c) => {
     const body = await parseBody(c, EndpointBody);
-    await participantCommand(deps, c.req.param('name'), {
+    await participantCommand(deps, nameParam(c, deps), {
       kind: 'SetEndpoint',
       endpointType: body.type,
       value: body.value,
@@ -120,10 +120,10 @@ export function participantsRoutes(deps: AdminDeps): Hono {
   });
 
   app.get('/participants/:name/endpoints', async (c) => {
-    const p = await requireParticipant(deps, c.req.param('name'));
+    const p = await requireParticipant(deps, nameParam(c, deps));
     const type = c.req.query('type');
     if (type !== undefined) {
-      const value = p.endpoints[type];
+      const value = Object.hasOwn(p.endpoints, type) ? p.endpoints[type] : undefined;
       return c.json(value === undefined ? {} : { type, value });
     }
     return c.json(endpointViews(p));

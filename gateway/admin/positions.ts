@@ -10,7 +10,7 @@ import {
   LimitsBody,
 } from '../../schema/admin/bodies.ts';
 import { parseAdminAmount } from '../../schema/money.ts';
-import { type AdminDeps, adminError, parseBody } from './http.ts';
+import { type AdminDeps, adminError, nameParam, parseBody } from './http.ts';
 import { participantCommand } from './participants.ts';
 import {
   accountsOf,
@@ -56,7 +56,7 @@ export function positionsRoutes(deps: AdminDeps): Hono {
 
   app.post('/participants/:name/initialPositionAndLimits', async (c) => {
     const body = await parseBody(c, InitialPositionAndLimitsBody);
-    await participantCommand(deps, c.req.param('name'), {
+    await participantCommand(deps, nameParam(c, deps), {
       kind: 'SetInitialPositionAndLimits',
       currency: body.currency,
       netDebitCapMinor: adminAmount(body.limit.value, 'limit.value', 'nonNegative'),
@@ -67,14 +67,14 @@ export function positionsRoutes(deps: AdminDeps): Hono {
   });
 
   app.get('/participants/:name/limits', async (c) => {
-    const p = await requireParticipant(deps, c.req.param('name'));
+    const p = await requireParticipant(deps, nameParam(c, deps));
     const type = c.req.query('type');
     if (type !== undefined && type !== 'NET_DEBIT_CAP') return c.json([]);
     return c.json(limitViews(p, c.req.query('currency')));
   });
 
   app.put('/participants/:name/limits', async (c) => {
-    const name = c.req.param('name');
+    const name = nameParam(c, deps);
     const body = await parseBody(c, LimitsBody);
     await participantCommand(deps, name, {
       kind: 'AdjustLimit',
@@ -89,7 +89,7 @@ export function positionsRoutes(deps: AdminDeps): Hono {
   });
 
   app.get('/participants/:name/positions', async (c) => {
-    const p = await requireParticipant(deps, c.req.param('name'));
+    const p = await requireParticipant(deps, nameParam(c, deps));
     const currency = c.req.query('currency');
     const positions = accountsOf(p).filter((a) => a.ledgerAccountType === 'POSITION');
     if (currency === undefined) return c.json(positions.map(positionView));
@@ -98,7 +98,7 @@ export function positionsRoutes(deps: AdminDeps): Hono {
   });
 
   app.get('/participants/:name/accounts', async (c) => {
-    const p = await requireParticipant(deps, c.req.param('name'));
+    const p = await requireParticipant(deps, nameParam(c, deps));
     const currency = c.req.query('currency');
     const accounts = accountsOf(p).filter((a) => currency === undefined || a.currency === currency);
     return c.json(accounts.map(accountView));
@@ -106,7 +106,7 @@ export function positionsRoutes(deps: AdminDeps): Hono {
 
   app.put('/participants/:name/accounts/:id', async (c) => {
     const body = await parseBody(c, IsActiveBody);
-    await participantCommand(deps, c.req.param('name'), {
+    await participantCommand(deps, nameParam(c, deps), {
       kind: 'SetAccountActive',
       accountId: accountId(c.req.param('id')),
       isActive: body.isActive,

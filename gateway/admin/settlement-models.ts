@@ -10,7 +10,7 @@ import {
   type SettlementModelState,
 } from '../../actors/settlement-model/actor.ts';
 import { IsActiveBody, SettlementModelBody } from '../../schema/admin/bodies.ts';
-import { type AdminDeps, adminError, expectOk, parseBody } from './http.ts';
+import { type AdminDeps, adminError, expectOk, modelNameParam, parseBody } from './http.ts';
 import { nowOption } from './participants.ts';
 import { allSettlementModels, requireHubAccounts, settlementModelView } from './views.ts';
 
@@ -88,11 +88,11 @@ export function settlementModelsRoutes(deps: AdminDeps): Hono {
   );
 
   app.get('/settlementModels/:name', async (c) =>
-    c.json(settlementModelView(await requireModel(deps, c.req.param('name')))),
+    c.json(settlementModelView(await requireModel(deps, modelNameParam(c)))),
   );
 
   app.put('/settlementModels/:name', async (c) => {
-    const name = c.req.param('name');
+    const name = modelNameParam(c);
     const body = await parseBody(c, IsActiveBody);
     await modelCommand(deps, name, { kind: 'SetSettlementModelActive', isActive: body.isActive });
     return c.json(settlementModelView(await requireModel(deps, name)));

@@ -4,34 +4,34 @@
 // gets 500/2001 and is logged, never crashing the process.
 
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { logger } from '../../ops/logger.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { boundedBus } from './bounded-bus.ts';
 import type { FspiopDeps } from './deps.ts';
-import { errorResponse, FspiopHttpError } from './problem.ts';
+import { EDGE_DEFAULTS, edgeGuard } from './edge.ts';
+import { failureAnswer } from './failures.ts';
+import { errorResponse } from './problem.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { transferRoutes } from './routes/transfers.ts';
 
 export type { FspiopDeps } from './deps.ts';
 
-export function createFspiopApp(deps: FspiopDeps): Hono {
+/** How the FSPIOP API names path parameters in its errors. */
+const PARAM_NAMES = { type: 'Type', id: 'ID', subId: 'SubId', requestId: 'ID' };
+
+export function createFspiopApp(given: FspiopDeps): Hono {
+  const limits = given.edge ?? EDGE_DEFAULTS;
+  const deps = { ...given, bus: boundedBus(given.bus, limits.requestTimeoutMs) };
   const app = new Hono();
   app.use('*', httpSpans('fspiop'));
+  app.use('*', edgeGuard(limits, PARAM_NAMES));
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));
   app.notFound((c) =>
     errorResponse(c, fspiopError(FspiopCode.UNKNOWN_URI, `${c.req.method} ${c.req.path}`)),
   );
-  app.onError((error, c) => {
-    if (error instanceof FspiopHttpError) return errorResponse(c, error.error);
-    if (error instanceof HTTPException && error.status < 500) {
-      return errorResponse(c, fspiopError(FspiopCode.MALFORMED_SYNTAX, error.message));
-    }
-    logger.error({ err: error, path: c.req.path }, 'fspiop request failed');
-    return errorResponse(c, fspiopError(FspiopCode.INTERNAL_SERVER_ERROR));
-  });
+  app.onError((error, c) => failureAnswer('fspiop', error, c));
   return app;
 }

@@ -7,12 +7,18 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
 import { FspiopHttpError } from './problem.ts';
+import { bodyTextOf } from './request-body.ts';
 
 export type ParsedBody<T> = { readonly text: string; readonly value: T };
 
+/** The body text: as the edge read and checked it (edge.ts), else read now. */
+export async function requestText(c: Context): Promise<string> {
+  return bodyTextOf(c) ?? (await c.req.text());
+}
+
 /** Reads the body text and parses it as a JSON object. */
 export async function readJsonBody(c: Context): Promise<ParsedBody<unknown>> {
-  const text = await c.req.text();
+  const text = await requestText(c);
   if (text.trim().length === 0) {
     throw new FspiopHttpError(FspiopCode.MISSING_ELEMENT, '/requestBody is required');
   }
@@ -70,6 +76,8 @@ export function describeIssue(issue: Issue, root: string): string {
       return `${where} must be equal to one of the allowed values`;
     case 'min_length':
     case 'max_length':
+      return `${where} ${issue.message}`;
+    case 'check':
       return `${where} ${issue.message}`;
     case 'strict_object':
       return `${where} must NOT have additional properties`;

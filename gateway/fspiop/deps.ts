@@ -4,6 +4,7 @@
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory } from '../../runtime/bus.ts';
 import type { ServiceProbe } from '../health.ts';
+import type { EdgeLimits } from './edge.ts';
 
 export type FspiopDeps = {
   /** Publishes commands durably; the gateway answers 202/200 only after `send` resolved. */
@@ -15,4 +16,6 @@ export type FspiopDeps = {
   readonly nowMs?: () => number;
   /** Dependencies reported by GET /health (broker, datastore); none in in-process tests. */
   readonly health?: readonly ServiceProbe[];
+  /** Body limit and request timeout; default EDGE_DEFAULTS. */
+  readonly edge?: EdgeLimits;
 };

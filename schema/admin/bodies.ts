@@ -5,8 +5,8 @@
 import * as v from 'valibot';
 
 /** Participant names: 2 to 30 characters, letters and digits joined by '-', '_' or '.' (e2e-sim1). */
-const PARTICIPANT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,28}[A-Za-z0-9])$/;
-const NAME = /^[A-Za-z0-9]{2,30}$/;
+export const PARTICIPANT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,28}[A-Za-z0-9])$/;
+export const SETTLEMENT_MODEL_NAME = /^[A-Za-z0-9]{2,30}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-7][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
@@ -64,11 +64,13 @@ export const InitialPositionAndLimitsBody = v.object({
 
 export const LimitsBody = v.object({ currency, limit });
 
+export const TransferId = v.pipe(
+  v.string(),
+  v.check((id) => UUID.test(id) || ULID.test(id), 'must be a UUID or a ULID'),
+);
+
 export const FundsBody = v.object({
-  transferId: v.pipe(
-    v.string(),
-    v.check((id) => UUID.test(id) || ULID.test(id), 'must be a UUID or a ULID'),
-  ),
+  transferId: TransferId,
   externalReference: v.optional(v.string()),
   action: v.picklist(['recordFundsIn', 'recordFundsOutPrepareReserve']),
   reason: v.optional(v.string()),
@@ -84,7 +86,7 @@ export const FundsFinishBody = v.object({
 });
 
 export const SettlementModelBody = v.object({
-  name: v.pipe(v.string(), v.regex(NAME, 'must be 2 to 30 letters or digits')),
+  name: v.pipe(v.string(), v.regex(SETTLEMENT_MODEL_NAME, 'must be 2 to 30 letters or digits')),
   settlementGranularity: v.picklist(['GROSS', 'NET']),
   settlementInterchange: v.picklist(['BILATERAL', 'MULTILATERAL']),
   settlementDelay: v.picklist(['IMMEDIATE', 'DEFERRED']),

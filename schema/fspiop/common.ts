@@ -35,7 +35,13 @@ export const Amount = v.pipe(v.string(), v.regex(AMOUNT_PATTERN));
 export const Currency = v.picklist(CURRENCIES);
 export const DateTime = v.pipe(v.string(), v.regex(DATE_TIME_PATTERN));
 export const CorrelationId = v.pipe(v.string(), v.regex(CORRELATION_ID_PATTERN));
-export const FspId = v.pipe(v.string(), v.minLength(1), v.maxLength(32));
+/**
+ * FspId is 1..32 characters in the API definition. Participant names are letters, digits and
+ * `._-` (Admin API), so text with whitespace, a comma (two FSPIOP-Source headers joined) or a
+ * control character can name no participant and is refused as malformed.
+ */
+export const FSP_ID_PATTERN = /^[^\p{C}\s,]{1,32}$/u;
+export const FspId = v.pipe(v.string(), v.minLength(1), v.maxLength(32), v.regex(FSP_ID_PATTERN));
 export const IlpCondition = v.pipe(v.string(), v.maxLength(48), v.regex(ILP_CONDITION_PATTERN));
 export const IlpFulfilment = v.pipe(v.string(), v.maxLength(48), v.regex(ILP_FULFILMENT_PATTERN));
 export const IlpPacket = v.pipe(

@@ -3,7 +3,7 @@
 
 import * as v from 'valibot';
 import { CorrelationId, Currency, ExtensionList, FspId } from './common.ts';
-import { PartyIdentifier, PartyIdType, PartySubIdOrType } from './parties.ts';
+import { identifierHasFormat, PartyIdentifier, PartyIdType, PartySubIdOrType } from './parties.ts';
 
 export const ParticipantsTypeIDSubIDPostRequest = v.object({
   fspId: FspId,
@@ -18,13 +18,16 @@ export const ParticipantsPostRequest = v.object({
   requestId: CorrelationId,
   partyList: v.pipe(
     v.array(
-      v.object({
-        partyIdType: PartyIdType,
-        partyIdentifier: PartyIdentifier,
-        partySubIdOrType: v.optional(PartySubIdOrType),
-        fspId: v.optional(FspId),
-        extensionList: v.optional(ExtensionList),
-      }),
+      v.pipe(
+        v.object({
+          partyIdType: PartyIdType,
+          partyIdentifier: PartyIdentifier,
+          partySubIdOrType: v.optional(PartySubIdOrType),
+          fspId: v.optional(FspId),
+          extensionList: v.optional(ExtensionList),
+        }),
+        identifierHasFormat(),
+      ),
     ),
     v.minLength(1),
     v.maxLength(BATCH_PARTIES_MAX),

@@ -1,5 +1,8 @@
 // valibot schemas for the parties resource (GET/PUT /parties/{Type}/{ID}[/{SubId}]): the Party
-// object shared with quotes and transaction requests, and the PUT callback body.
+// object shared with quotes and transaction requests, and the PUT callback body. A party
+// identifier is 1..128 characters in the OpenAPI definitions; the PartyIdType descriptions add
+// its format per type (E.164 for MSISDN, RFC 3696 for EMAIL, up to 34 alphanumerics for IBAN,
+// "any format" for the rest), checked here wherever an identifier enters: path or body.
 
 import * as v from 'valibot';
 import { Currency, ExtensionList, FspId } from './common.ts';
@@ -17,17 +20,76 @@ export const PARTY_ID_TYPES = [
   'THIRD_PARTY_LINK',
 ] as const;
 
+export type PartyIdTypeName = (typeof PARTY_ID_TYPES)[number];
+
+/**
+ * "Any format" (BUSINESS, ACCOUNT_ID, ALIAS, ...): printable text, no control, format or private
+ * characters, no surrounding whitespace. PartySubIdOrType follows the same rule.
+ */
+const ANY_FORMAT = /^[^\p{C}\s](?:[^\p{C}]{0,126}[^\p{C}\s])?$/u;
+
+/** Formats the API definition gives each party id type (PartyIdType descriptions). */
+export const PARTY_IDENTIFIER_FORMATS: Readonly<Record<PartyIdTypeName, RegExp>> = {
+  // ITU-T E.164, at most 15 digits, no leading zero, optionally prefixed by one plus sign.
+  MSISDN: /^\+?[1-9][0-9]{0,14}$/,
+  // RFC 3696: a local part of printable characters, '@', a domain of dot-separated labels.
+  EMAIL:
+    /^[^\p{C}\s@"(),:;<>[\]\\]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u,
+  // Up to 34 alphanumeric characters, entered without whitespace.
+  IBAN: /^[A-Za-z0-9]{1,34}$/,
+  PERSONAL_ID: ANY_FORMAT,
+  BUSINESS: ANY_FORMAT,
+  DEVICE: ANY_FORMAT,
+  ACCOUNT_ID: ANY_FORMAT,
+  ALIAS: ANY_FORMAT,
+  CONSENT: ANY_FORMAT,
+  THIRD_PARTY_LINK: ANY_FORMAT,
+};
+
+/** Why an identifier is not one of its type, or undefined when it is. */
+export function partyIdentifierFault(
+  type: PartyIdTypeName,
+  identifier: string,
+): string | undefined {
+  if (identifier.length < 1 || identifier.length > 128) return 'must be 1 to 128 characters';
+  return PARTY_IDENTIFIER_FORMATS[type].test(identifier) ? undefined : `is not a valid ${type}`;
+}
+
 export const PartyIdType = v.picklist(PARTY_ID_TYPES);
 export const PartyIdentifier = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-export const PartySubIdOrType = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+export const PartySubIdOrType = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(128),
+  v.regex(ANY_FORMAT, 'must be printable text without surrounding whitespace'),
+);
 
-export const PartyIdInfo = v.object({
-  partyIdType: PartyIdType,
-  partyIdentifier: PartyIdentifier,
-  partySubIdOrType: v.optional(PartySubIdOrType),
-  fspId: v.optional(FspId),
-  extensionList: v.optional(ExtensionList),
-});
+type PartyIdFields = { partyIdType: PartyIdTypeName; partyIdentifier: string };
+
+/** Checks, on a party id object, that its identifier has its type's format. */
+export function identifierHasFormat<T extends PartyIdFields>() {
+  return v.forward<T, v.CheckIssue<T>, ['partyIdentifier']>(
+    v.check(
+      (id) => partyIdentifierFault(id.partyIdType, id.partyIdentifier) === undefined,
+      (issue) => {
+        const id = issue.input;
+        return partyIdentifierFault(id.partyIdType, id.partyIdentifier) ?? 'is invalid';
+      },
+    ),
+    ['partyIdentifier'] as never,
+  );
+}
+
+export const PartyIdInfo = v.pipe(
+  v.object({
+    partyIdType: PartyIdType,
+    partyIdentifier: PartyIdentifier,
+    partySubIdOrType: v.optional(PartySubIdOrType),
+    fspId: v.optional(FspId),
+    extensionList: v.optional(ExtensionList),
+  }),
+  identifierHasFormat(),
+);
 
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 

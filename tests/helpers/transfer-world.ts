@@ -4,7 +4,7 @@
 // for the invariants, as an operator and a DFSP would.
 
 import assert from 'node:assert/strict';
-import { DfspSim, type PayeeBehaviour } from './dfsp-sim.ts';
+import { DfspSim, type DfspSimOptions, type PayeeBehaviour } from './dfsp-sim.ts';
 import { onboardDfsp, onboardHub } from './onboard.ts';
 import { freshDatabase, type NatsServer, startNats, type TestDatabase } from './services.ts';
 import { type RunningSwitch, startSwitch } from './switch.ts';
@@ -17,6 +17,8 @@ export type DfspPlan = {
   readonly onPrepare?: (body: Record<string, unknown>) => PayeeBehaviour;
   /** Media-type version of its answers (default 1.1). */
   readonly version?: string;
+  /** Requests this DFSP refuses over HTTP (default: none). */
+  readonly refuse?: DfspSimOptions['refuse'];
 };
 
 export type WorldPlan = {
@@ -29,6 +31,7 @@ export type WorldPlan = {
 export type World = {
   readonly switch: RunningSwitch;
   readonly databaseUrl: string;
+  readonly natsUrl: string;
   readonly currency: string;
   readonly hubName: string;
   readonly sims: Readonly<Record<string, DfspSim>>;
@@ -64,6 +67,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
         switchUrl: running.fspiopUrl,
         ...(dfsp.onPrepare ? { onPrepare: dfsp.onPrepare } : {}),
         ...(dfsp.version ? { version: dfsp.version } : {}),
+        ...(dfsp.refuse ? { refuse: dfsp.refuse } : {}),
       });
       sims[dfsp.name] = sim;
       await sim.start();
@@ -77,6 +81,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     return {
       switch: running,
       databaseUrl: db.url,
+      natsUrl: nats.url,
       currency,
       hubName,
       sims,

@@ -75,8 +75,8 @@ async function lookup(party: PartyInfo, name: string, version: string) {
     method: 'GET',
     path,
     source: PAYER,
-    // Relayed as the payer sent it: without FSPIOP-Destination.
-    destination: undefined,
+    // The payer named no destination: the hub names the owner it found, as the ALS does.
+    destination: party.fspId,
     contentType: media('parties', version),
   });
   const answer = partyAnswer(party, name);
@@ -280,23 +280,9 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
     return { path, answer };
   }
 
-  it('relays a 2.0 answer to a 1.x-only requester as 1.0, body unchanged', async () => {
+  it('relays the payee answer as written: 2.0 to a 1.x requester, as the ALS does', async () => {
     const { path, answer } = await relayedAnswer({ accept: '1.1' }, '2.0', 'Ama Owusu');
     const received = await expectCallback(sim(PAYER), {
-      method: 'PUT',
-      path,
-      source: PAYEE,
-      destination: PAYER,
-      contentType: media('parties', '1.0'),
-      body: answer,
-    });
-    assert.equal(received.text, JSON.stringify(answer));
-  });
-
-  it('relays a 1.1 answer to a requester that accepts only 2 as 2.0', async () => {
-    const lookup = { version: '2.0', accept: '2' };
-    const { path, answer } = await relayedAnswer(lookup, '1.1', 'Kofi Mensah');
-    await expectCallback(sim(PAYER), {
       method: 'PUT',
       path,
       source: PAYEE,
@@ -304,5 +290,13 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       contentType: media('parties', '2.0'),
       body: answer,
     });
+    assert.equal(received.text, JSON.stringify(answer));
+  });
+
+  it('names the owner the oracle found as FSPIOP-Destination of the forwarded GET', async () => {
+    const { path } = await relayedAnswer({ accept: '1' }, '1.1', 'Kofi Mensah');
+    const forwarded = sim(PAYEE).received.find((r) => r.method === 'GET' && r.path === path);
+    assert.equal(forwarded?.headers['fspiop-destination'], PAYEE);
+    assert.equal(forwarded?.headers['fspiop-source'], PAYER);
   });
 });

@@ -16,14 +16,13 @@ import {
   when,
 } from './transfer-fixtures.ts';
 
-const hubError = (to: string, code: string, description: string, id: string, version?: string) => ({
+const hubError = (to: string, code: string, description: string, id: string) => ({
   kind: 'callback',
   callback: {
     to,
     params: { transferId: ID },
     resource: 'transfers',
     id: `${ID}/${id}`,
-    ...(version === undefined ? {} : { version }),
     endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
     method: 'PUT',
     path: `/transfers/${ID}/error`,
@@ -74,9 +73,14 @@ describe('Transfer actor: prepare', () => {
       'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme',
     ],
     [
-      'the payee has no active account in the currency',
-      { payee: { isActive: true, positionAccountActive: false } },
-      'Participant payeefsp USD account not found or inactive',
+      'the payee has no account in the currency',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: false } },
+      'Participant payeefsp USD account not found',
+    ],
+    [
+      'the payee account in the currency is inactive',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: true } },
+      'Participant payeefsp USD account is inactive',
     ],
   ];
   for (const [title, overrides, reason] of invalid) {
@@ -85,8 +89,8 @@ describe('Transfer actor: prepare', () => {
       const result = when([], command);
       const description = `Generic validation error - ${reason}`.slice(0, 128);
       assert.deepEqual(result.effects, [
-        // A refusal answers the prepare in its own version (the fixture's 1.1).
-        hubError(command.source, '3100', description, 'prepare/invalid', '1.1'),
+        // A hub-originated error: the hub's configured version, not the prepare's 1.1.
+        hubError(command.source, '3100', description, 'prepare/invalid'),
       ]);
       assert.equal(result.state.phase, 'aborted');
       assert.equal(result.state.phase === 'aborted' && result.state.reason, 'INVALID');
@@ -113,7 +117,7 @@ describe('Transfer actor: prepare', () => {
     const result = when([PREPARED], prepare({ requestHash: 'other' }));
     assert.deepEqual(result.events, []);
     assert.deepEqual(result.effects, [
-      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`, '1.1'),
+      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`),
     ]);
   });
 
@@ -163,6 +167,8 @@ describe('Transfer actor: reservation outcome', () => {
           method: 'POST',
           path: '/transfers',
           relay: PREPARE_RELAY,
+          onFailure: { actor: { type: 'transfer', key: ID }, sender: 'payerfsp' },
+          deliverByMs: EXPIRES,
         },
       },
     ]);
@@ -170,7 +176,6 @@ describe('Transfer actor: reservation outcome', () => {
       phase: 'reserved',
       terms: TERMS,
       prepareHash: 'hash-prepare',
-      payerVersion: '1.1', // from the prepare's Content-Type: the hub's own messages speak it
     });
   });
 

@@ -15,7 +15,13 @@ import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, type FspiopRequest, fspiopHeaders } from '../headers.ts';
 import { FspiopHttpError } from '../problem.ts';
 import { captureRelay } from '../relay.ts';
-import { destinationRefusal, referenceHeaderRules, requireKnownSource, sha256 } from './facts.ts';
+import {
+  destinationRefusal,
+  pathCorrelationId,
+  referenceHeaderRules,
+  requireKnownSource,
+  sha256,
+} from './facts.ts';
 import { nowOption } from './parties.ts';
 
 type Ctx = Context<FspiopEnv>;
@@ -115,6 +121,7 @@ export function exchangeCallbackRoutes(
   const guard = referenceHeaderRules(spec.resource);
   for (const isError of [true, false]) {
     app.put(`/${spec.resource}/:id${isError ? '/error' : ''}`, guard, headers, async (c) => {
+      const key = pathCorrelationId(c);
       const req = c.get('fspiop');
       if (spec.rejectAcceptOnPut && c.req.header('accept') !== undefined) {
         throw new FspiopHttpError('3100', 'accept header is not allowed on a callback');
@@ -124,7 +131,7 @@ export function exchangeCallbackRoutes(
       const schema = isError ? ErrorInformationObject : spec.answerSchema;
       const body = await parseExchangeBody(c, spec, schema);
       const known = destinationRefusal(deps, destination, spec.endpointType);
-      await publish(deps, spec, c.req.param('id'), {
+      await publish(deps, spec, key, {
         kind: 'AnswerExchange',
         source: req.source,
         destination,
@@ -144,12 +151,13 @@ export function exchangeQueryRoute(deps: FspiopDeps, spec: ExchangeRoutesSpec): 
   const app = new Hono<FspiopEnv>();
   const guard = referenceHeaderRules(spec.resource);
   app.get(`/${spec.resource}/:id`, guard, fspiopHeaders(spec.resource), async (c) => {
+    const key = pathCorrelationId(c);
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const usable =
       req.destination !== undefined &&
       destinationRefusal(deps, req.destination, spec.endpointType) === undefined;
-    await publish(deps, spec, c.req.param('id'), {
+    await publish(deps, spec, key, {
       kind: 'QueryExchange',
       requester: req.source,
       relay: captureRelay(c),

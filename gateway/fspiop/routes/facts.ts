@@ -3,7 +3,7 @@
 // can the destination take a quote in this currency, which oracle serves a party id type.
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { FspiopResource } from '../../../actors/callback.ts';
 import {
   ORACLE_REGISTRY_ACTOR_TYPE,
@@ -15,7 +15,9 @@ import {
   PARTICIPANT_ACTOR_TYPE,
   type ParticipantDirectoryEntry,
 } from '../../../actors/participant/directory.ts';
+import { CorrelationId, Currency } from '../../../schema/fspiop/common.ts';
 import { type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
+import { validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { parseAccept } from '../media.ts';
 import { FspiopHttpError } from '../problem.ts';
@@ -72,6 +74,17 @@ export function externalOracles(deps: FspiopDeps): readonly OracleRecord[] {
     ORACLE_REGISTRY_KEY,
   );
   return entry?.oracles ?? [];
+}
+
+/** The `{ID}` of a resource path: a UUID or a ULID (3100 naming /params/ID). */
+export function pathCorrelationId(c: Context): string {
+  return validate(CorrelationId, c.req.param('id'), '/params/ID');
+}
+
+/** The optional `currency` query parameter, one of the API's currencies. */
+export function queryCurrency(c: Context): string | undefined {
+  const currency = c.req.query('currency');
+  return currency === undefined ? undefined : validate(Currency, currency, '/query/currency');
 }
 
 export function sha256(text: string): string {

@@ -27,6 +27,7 @@ import {
   externalOracles,
   newDeliveryId,
   participantOf,
+  queryCurrency,
   referenceHeaderRules,
   requireKnownSource,
   sha256,
@@ -141,7 +142,7 @@ export function participantsRoutes(
       const req = c.get('fspiop');
       requireKnownSource(deps, req.source);
       const party = partyFromPath(c.req.param());
-      const currency = c.req.query('currency');
+      const currency = queryCurrency(c);
       const answer: Answer = { requester: req.source, deliveryId: newDeliveryId() };
       const ref = { type: PARTY_ACTOR_TYPE, key: partyKey(party) };
       const withCurrency = currency ? { currency } : {};

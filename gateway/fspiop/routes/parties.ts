@@ -20,6 +20,7 @@ import {
   PartyIdentifier,
   PartyIdType,
   PartySubIdOrType,
+  partyIdentifierFault,
 } from '../../../schema/fspiop/parties.ts';
 import { parseBody, validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
@@ -31,6 +32,7 @@ import {
   isActiveParticipant,
   newDeliveryId,
   participantOf,
+  queryCurrency,
   referenceHeaderRules,
   requireKnownSource,
 } from './facts.ts';
@@ -52,6 +54,8 @@ export function partyRoutes(resource: 'parties' | 'participants'): string[] {
 export function partyFromPath(params: Record<string, string | undefined>): PartyId {
   const partyIdType = validate(PartyIdType, params.type, '/params/Type');
   const partyIdentifier = validate(PartyIdentifier, params.id, '/params/ID');
+  const fault = partyIdentifierFault(partyIdType, partyIdentifier);
+  if (fault) throw new FspiopHttpError('3100', `/params/ID ${fault}`);
   if (!params.subId) return { partyIdType, partyIdentifier };
   const partySubIdOrType = validate(PartySubIdOrType, params.subId, '/params/SubId');
   return { partyIdType, partyIdentifier, partySubIdOrType };
@@ -120,7 +124,7 @@ export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}):
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const party = partyFromPath(c.req.param());
-    const currency = c.req.query('currency');
+    const currency = queryCurrency(c);
     const candidates =
       req.destination !== undefined
         ? [req.destination]

@@ -25,7 +25,7 @@ import {
   openExchange,
   parseExchangeBody,
 } from './exchanges.ts';
-import { referenceHeaderRules, requireKnownSource } from './facts.ts';
+import { pathCorrelationId, referenceHeaderRules, requireKnownSource } from './facts.ts';
 
 const TRX_ENDPOINT = 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE';
 
@@ -84,11 +84,12 @@ export function authorizationsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   const headers = fspiopHeaders('authorizations', { destinationRequired: true });
   const guard = referenceHeaderRules('authorizations');
   app.get('/authorizations/:id', guard, headers, async (c) => {
+    const key = pathCorrelationId(c);
     requireKnownSource(deps, c.get('fspiop').source);
     const query = c.req.query();
     checkAuthorizationQuery(query);
     const hashed = new URL(c.req.url).search;
-    return openExchange(c, deps, AUTHORIZATIONS, { key: c.req.param('id'), hashed });
+    return openExchange(c, deps, AUTHORIZATIONS, { key, hashed });
   });
   app.route('/', exchangeCallbackRoutes(deps, AUTHORIZATIONS));
   return app;

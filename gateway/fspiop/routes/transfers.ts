@@ -54,6 +54,14 @@ export function transferRoutes(deps: FspiopDeps): Hono {
 
   routes.post('/transfers', headers, async (c) => {
     const { text, value } = await parseBody(c, TransfersPostRequest);
+    // The payee is named twice; a relay to one while the body names the other is refused.
+    const { destination } = c.var.fspiop;
+    if (destination !== undefined && destination !== value.payeeFsp) {
+      throw new FspiopHttpError(
+        FspiopCode.GENERIC_VALIDATION_ERROR,
+        'FSPIOP-Destination header should match Payee FSP',
+      );
+    }
     await send(c, prepareCommand(deps, c.var.fspiop.source, text, value, captureRelay(c, text)));
     return c.body(null, 202);
   });
@@ -141,9 +149,11 @@ function prepareCommand(
 export function payeeFacts(deps: FspiopDeps, payeeFsp: string, currency: string): PayeeFacts {
   const entry = deps.directory.lookup<ParticipantDirectoryEntry>(PARTICIPANT_ACTOR_TYPE, payeeFsp);
   if (entry === undefined) return null;
+  const account = entry.currencies[currency];
   return {
     isActive: entry.isActive,
-    positionAccountActive: entry.currencies[currency]?.positionAccountActive === true,
+    positionAccountActive: account?.positionAccountActive === true,
+    positionAccountExists: account !== undefined,
   };
 }
 
