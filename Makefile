@@ -35,7 +35,7 @@ format: node_modules/.installed ## format and apply safe lint fixes
 bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)
 	node bin/mkondo.js bench
 
-sim: node_modules/.installed ## deterministic simulation (SEED=, SIM_SEEDS=, SIM_STEPS=, SIM_PROFILE=, SIM_LOOP=)
+sim: node_modules/.installed ## deterministic simulation (SEED=, SIM_SEEDS=, SIM_STEPS=, SIM_PROFILE=, SIM_LOOP=; README)
 	node --import tsx ops/sim/main.ts
 
 ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run` (TTK_ARGS=...)

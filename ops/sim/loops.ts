@@ -10,12 +10,6 @@ import { simPorts } from './ports.ts';
 import type { LoopContext } from './worker.ts';
 import { HUB, type LoopMaker } from './world.ts';
 
-/**
- * Applied-command records kept, in CMD stream messages: 2,000,000 in production (about minutes
- * of traffic), scaled down so that minutes of simulated load cross it as production does.
- */
-export const SIM_APPLIED_KEEP_SEQS = 400;
-
 /** The actor types whose broken invariant halts a partition, as runtime/worker.ts DEFAULTS. */
 const HALTING_TYPES: ReadonlySet<string> = new Set(['participant', 'transfer']);
 
@@ -30,7 +24,7 @@ export const driverLoop: LoopMaker = (world) => (ctx) =>
       partitions: world.config.partitions,
       batchSizeMax: world.config.batchSizeMax,
       haltingTypes: HALTING_TYPES,
-      appliedKeepSeqs: SIM_APPLIED_KEEP_SEQS,
+      appliedKeepSeqs: world.config.appliedKeepSeqs,
       log: silent,
       onStopped: ctx.onStopped,
     },
@@ -66,7 +60,7 @@ export const oldLoop: LoopMaker = (world) => {
         hub: HUB,
         partitions: world.config.partitions,
         batchSizeMax: world.config.batchSizeMax,
-        appliedKeepSeqs: SIM_APPLIED_KEEP_SEQS,
+        appliedKeepSeqs: world.config.appliedKeepSeqs,
         leaseValid: ctx.leaseValid,
         onStopped: ctx.onStopped,
       },

@@ -48,13 +48,18 @@ function options(): Options {
       ...PROFILE_SWITCH[profile],
       profile,
       steps: positiveInt('SIM_STEPS', DEFAULT_CONFIG.steps),
+      appliedKeepSeqs: positiveInt('SIM_APPLIED_KEEP_SEQS', DEFAULT_CONFIG.appliedKeepSeqs),
     },
   };
 }
 
 function replay(o: Options, seed: number): string {
-  const { profile, steps } = o.config;
-  return `make sim SEED=${seed} SIM_STEPS=${steps} SIM_PROFILE=${profile} SIM_LOOP=${o.loop}`;
+  const { profile, steps, appliedKeepSeqs } = o.config;
+  const keep =
+    appliedKeepSeqs === DEFAULT_CONFIG.appliedKeepSeqs
+      ? ''
+      : ` SIM_APPLIED_KEEP_SEQS=${appliedKeepSeqs}`;
+  return `make sim SEED=${seed} SIM_STEPS=${steps} SIM_PROFILE=${profile} SIM_LOOP=${o.loop}${keep}`;
 }
 
 /** The failure mode of issue 9 a violation's kind points at, when it points at one. */

@@ -35,6 +35,12 @@ export type SimConfig = {
   readonly transferGapMs: number;
   /** Transfers expire 4 s to this long after their prepare. */
   readonly expiryMaxMs: number;
+  /**
+   * Applied-command records kept, in CMD stream messages (WorkerOptions.appliedKeepSeqs):
+   * 2,000,000 in production, minutes of its traffic; scaled down so that minutes of simulated
+   * load (about 15 commands a second) cross it too.
+   */
+  readonly appliedKeepSeqs: number;
 };
 
 export const DEFAULT_CONFIG: Omit<SimConfig, 'seed'> = {
@@ -47,6 +53,7 @@ export const DEFAULT_CONFIG: Omit<SimConfig, 'seed'> = {
   leaseTtlMs: 5000,
   transferGapMs: 400,
   expiryMaxMs: 60_000,
+  appliedKeepSeqs: 400,
 };
 
 export type World = {
