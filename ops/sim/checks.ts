@@ -244,5 +244,6 @@ function postingOf(event: ParticipantEvent): [string, keyof Postings] | undefine
 }
 
 function show(p: Postings): string {
-  return `reserved ${p.reserved}, committed ${p.committed}, released ${p.released}, credited ${p.credited}`;
+  const { reserved, committed, released, credited } = p;
+  return `reserved ${reserved}, committed ${committed}, released ${released}, credited ${credited}`;
 }

@@ -49,13 +49,15 @@ export function finalViolations(
       sums.set(account.currency, (sums.get(account.currency) ?? 0n) + value);
       if (account.reservedMinor !== 0n) {
         violations.push(
-          `[final-reserved] ${p.name} account ${account.id} still holds ${account.reservedMinor} reserved`,
+          `[final-reserved] ${p.name} account ${account.id} still holds ` +
+            `${account.reservedMinor} reserved`,
         );
       }
     }
     for (const id of Object.keys(p.reservations)) {
       violations.push(
-        `[final-reserved] ${p.name} still holds a reservation for ${id} (${transferOf(db, id)?.phase})`,
+        `[final-reserved] ${p.name} still holds a reservation for ${id} ` +
+          `(${transferOf(db, id)?.phase})`,
       );
     }
   }
@@ -72,7 +74,8 @@ export function finalViolations(
     if (actual !== expected.phase) {
       const credits = model.creditSeqs.get(id)?.join(', ') ?? 'none';
       violations.push(
-        `[final-model] transfer ${id}: the model expects ${expected.phase} (decided by ${expected.decidedBy}), ` +
+        `[final-model] transfer ${id}: the model expects ${expected.phase} ` +
+          `(decided by ${expected.decidedBy}), ` +
           `the database holds ${actual} (CreditPosition at ${credits})`,
       );
     }
@@ -94,7 +97,8 @@ export function finalViolations(
     }
     if (settlement?.postedMinor !== -FUNDS_IN_MINOR) {
       violations.push(
-        `[final-position] ${name} settlement is ${settlement?.postedMinor}, expected ${-FUNDS_IN_MINOR}`,
+        `[final-position] ${name} settlement is ${settlement?.postedMinor}, ` +
+          `expected ${-FUNDS_IN_MINOR}`,
       );
     }
   }

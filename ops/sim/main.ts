@@ -59,7 +59,8 @@ function replay(o: Options, seed: number): string {
     appliedKeepSeqs === DEFAULT_CONFIG.appliedKeepSeqs
       ? ''
       : ` SIM_APPLIED_KEEP_SEQS=${appliedKeepSeqs}`;
-  return `make sim SEED=${seed} SIM_STEPS=${steps} SIM_PROFILE=${profile} SIM_LOOP=${o.loop}${keep}`;
+  const loop = `SIM_PROFILE=${profile} SIM_LOOP=${o.loop}`;
+  return `make sim SEED=${seed} SIM_STEPS=${steps} ${loop}${keep}`;
 }
 
 /** The failure mode of issue 9 a violation's kind points at, when it points at one. */

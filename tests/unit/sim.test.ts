@@ -53,22 +53,22 @@ describe('simulator: the production loop', () => {
 });
 
 describe('simulator: the old loop (issue 9 findings 1-4)', () => {
-  it('finding 1: batch statements stalled past ack_wait make the loop skip newer commands', async () => {
+  it('finding 1: a statement stalled past ack_wait makes it skip newer commands', async () => {
     const result = await run(oldLoop, 1, 'stall');
     assert.deepEqual(kinds(result.violations), ['skipped-command']);
   });
 
-  it('finding 2: after a commit whose answer was lost, a stale cached state is written', async () => {
+  it('finding 2: after a commit whose answer was lost, stale cached state is written', async () => {
     const result = await run(oldLoop, 1, 'ambiguous');
     assert.deepEqual(kinds(result.violations), ['stale-base']);
   });
 
-  it('finding 3: an actor evicted between the cache check and its use restarts from initial', async () => {
+  it('finding 3: an actor evicted between cache check and use restarts from scratch', async () => {
     const result = await run(oldLoop, 1, 'evict');
     assert.deepEqual(kinds(result.violations), ['initial-base']);
   });
 
-  it('finding 4: a zombie re-publishes a CreditPosition past the windows; it posts twice', async () => {
+  it('finding 4: a CreditPosition a zombie re-sends past the windows posts twice', async () => {
     const result = await run(oldLoop, 11, 'zombie', 60_000);
     assert.deepEqual(kinds(result.violations), ['double-posting']);
     assert.match(result.violations[0] ?? '', /t00034: dfspa posted 'credited' again/);
