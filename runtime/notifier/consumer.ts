@@ -87,6 +87,11 @@ export async function ensureNotifierConsumer(
     ack_wait: options.ackWaitMs * 1_000_000,
     max_ack_pending: options.maxAckPending,
   };
+  // An existing consumer keeps its position: only its limits change (its start time cannot).
+  if (await consumerExists(jsm, name)) {
+    await jsm.consumers.update(OUT_STREAM, name, limits);
+    return;
+  }
   try {
     await jsm.consumers.add(OUT_STREAM, {
       durable_name: name,
@@ -97,8 +102,19 @@ export async function ensureNotifierConsumer(
       ...limits,
     });
   } catch (error) {
-    if (!/already (exists|in use)/i.test(String((error as Error)?.message))) throw error;
+    // Another replica created it in between.
+    if (!(await consumerExists(jsm, name))) throw error;
     await jsm.consumers.update(OUT_STREAM, name, limits);
+  }
+}
+
+async function consumerExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.consumers.info(OUT_STREAM, name);
+    return true;
+  } catch (error) {
+    if (/not found/i.test(String((error as Error)?.message))) return false;
+    throw error;
   }
 }
 

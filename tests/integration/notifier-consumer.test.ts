@@ -160,4 +160,18 @@ describe('notifier consumer created afresh', () => {
     assert.equal(info.num_pending, 0);
     assert.deepEqual(paths, ['/transfers/new']);
   });
+
+  it('restarts on the existing consumer from its own position', async () => {
+    await notifier?.stop();
+    await jetstream(nc).publish(callbackSubject('payerfsp'), encodeJson(put('payerfsp', 'later')));
+    notifier = await startNotifier({
+      nc,
+      directory,
+      hub: { hubName: 'Hub' },
+      retryHorizonMs: 60_000,
+      log: SILENT,
+    });
+    await until(() => paths.includes('/transfers/later'));
+    assert.deepEqual(paths, ['/transfers/new', '/transfers/later']);
+  });
 });
