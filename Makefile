@@ -6,7 +6,7 @@ SHELL := /bin/bash
 TEST_FILES = $(sort $(wildcard tests/unit/*.test.ts)) $(sort $(wildcard tests/conformance/*.test.ts)) \
              $(sort $(wildcard tests/integration/*.test.ts))
 
-.PHONY: help install run test check lint typecheck format bench ttk clean
+.PHONY: help install run test check lint typecheck format bench chaos ttk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ format: node_modules/.installed ## format and apply safe lint fixes
 
 bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)
 	node bin/mkondo.js bench
+
+chaos: node_modules/.installed ## faults under load on a 3-node NATS cluster (RELIABILITY.md; CHAOS_LONG=1)
+	node --import tsx --test --test-timeout=3600000 tests/chaos/*.test.ts
 
 ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run` (TTK_ARGS=...)
 	bash ops/ttk.sh $(TTK_ARGS)

@@ -8,13 +8,21 @@
 import type { Cached } from './batch.ts';
 import { metrics } from './metrics.ts';
 import { PartitionTimers } from './partition-timers.ts';
-import { classifyFailure, retryDelayMs } from './poison.ts';
-import type { Delivery, DriverDeps, Subscription } from './ports.ts';
+import { awaitOperatorDecision, classifyFailure, logParked, retryDelayMs } from './poison.ts';
+import type {
+  Delivery,
+  DriverDeps,
+  PartitionStatus,
+  ResidentCache,
+  Subscription,
+} from './ports.ts';
+
+export type { PartitionStatus, ResidentCache } from './ports.ts';
+
 import { FencedError } from './snapshot-store.ts';
 import {
   type DecodedBatch,
   decodeBatch,
-  type Halt,
   parkAll,
   type StepContext,
   type StepOutput,
@@ -26,24 +34,6 @@ import {
 const MAX_ACK_PENDING_BATCHES = 4;
 const IDLE_WAIT_MS = 1000;
 const PRUNE_INTERVAL_MS = 1000;
-const HALT_POLL_MS = 2000;
-
-/** The worker's resident actor states, as one partition sees them. */
-export interface ResidentCache {
-  get(id: string): Cached | undefined;
-  set(id: string, value: Cached): void;
-  /** Forgets every actor of this partition (its state may be ahead of or behind the DB). */
-  forgetPartition(): void;
-}
-
-export type PartitionStatus = {
-  /** Commands known to be waiting (delivered, or pending in the consumer). */
-  readonly pending: number;
-  /** Last time the partition applied a batch or had nothing to do. */
-  readonly lastProgressMs: number;
-  /** The command that halted the partition, while an operator has not decided. */
-  readonly halted: { readonly seq: number; readonly reason: string } | undefined;
-};
 
 export class PartitionDriver {
   private stopping = false;
@@ -195,7 +185,9 @@ export class PartitionDriver {
       if (halt !== undefined) {
         const failedNow = await this.takeFinishing();
         if (failedNow !== undefined) throw failedNow;
-        await this.waitForOperator(halt);
+        this.halted = { seq: halt.seq, reason: halt.row.reason };
+        await awaitOperatorDecision(this.deps, this.partition, halt, () => this.stopping);
+        this.halted = undefined;
         await this.recover();
       }
     }
@@ -265,7 +257,7 @@ export class PartitionDriver {
       this.cache.set(id, { state: s.state, version: s.version, dirJson: s.dirJson });
       this.timers.set(s.type, s.key, s.timerAtMs);
     }
-    this.logParked(out);
+    logParked(this.deps.log, this.partition, out.parked);
     if (out.skipped > 0) metrics.duplicatesSkipped.inc(out.skipped);
     return out;
   }
@@ -330,41 +322,6 @@ export class PartitionDriver {
     const seq = this.publishedThroughSeq;
     await this.deps.store.recordPublished(this.fence, seq);
     this.recordedPublishedSeq = seq;
-  }
-
-  /** A money invariant broke: say so once, then wait for the operator's decision. */
-  private async waitForOperator(halt: Halt): Promise<void> {
-    const { store, clock, log } = this.deps;
-    const { seq, reason, actor } = halt.row;
-    const row = { partition: this.partition, seq, actor, reason };
-    this.halted = { seq, reason };
-    metrics.partitionHalts.inc({ partition: String(this.partition) });
-    log.error({ ...row, err: halt.error }, 'partition halted: a command broke a money invariant');
-    try {
-      for (let recorded = false; ; ) {
-        if (!recorded)
-          recorded = await store.recordHalt(halt.row).then(
-            () => true,
-            () => false,
-          );
-        await clock.sleep(HALT_POLL_MS);
-        if (this.stopping) return;
-        const decision = await store.haltDecision(seq).catch(() => 'halted' as const);
-        if (decision === 'halted') continue;
-        log.warn({ ...row, decision }, 'operator decided on the halting command; resuming');
-        return;
-      }
-    } finally {
-      this.halted = undefined;
-    }
-  }
-
-  private logParked(out: StepOutput): void {
-    for (const row of out.parked) {
-      metrics.parked.inc({ partition: String(this.partition) });
-      const { seq, actor, reason, status } = row;
-      this.deps.log.warn({ partition: this.partition, seq, actor, reason, status }, 'parked');
-    }
   }
 
   private assertLease(): void {

@@ -12,6 +12,8 @@ export {
   CMD_STREAM,
   EVT_STREAM,
   ensureStreams,
+  isMessageTooLarge,
+  isStreamFull,
   OUT_STREAM,
   type StreamOptions,
 } from './streams.ts';

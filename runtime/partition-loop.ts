@@ -10,6 +10,7 @@ import type {
   JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { writeBatch } from './batch-write.ts';
 import { type Db, retryOnSerialization } from './db.ts';
 import { publishOutbox } from './outbox.ts';
 import { haltDecision, loadDropped, recordHalt } from './poison-store.ts';
@@ -30,7 +31,6 @@ import {
   pruneApplied,
   pruneOutbox,
   recordPublished,
-  writeBatch,
 } from './snapshot-store.ts';
 import { CMD_STREAM, resetPartitionConsumer } from './streams.ts';
 

@@ -4,8 +4,10 @@
 // 22, 23 and 54) would fail again, so the driver isolates the command responsible and parks it.
 // Decode errors and actors that throw are found by the step itself and never reach here.
 
-import { PortError } from './ports.ts';
-import { FencedError, StaleStateError } from './snapshot-store.ts';
+import { metrics } from './metrics.ts';
+import { type DriverDeps, type DriverLog, PortError } from './ports.ts';
+import { FencedError, type PoisonRow, StaleStateError } from './snapshot-store.ts';
+import type { Halt } from './step.ts';
 
 export type FailureClass = 'fenced' | 'stale' | 'transient' | 'deterministic';
 
@@ -36,3 +38,44 @@ export function retryDelayMs(n: number): number {
 
 export const RETRY_DELAY_MIN_MS = 50;
 export const RETRY_DELAY_MAX_MS = 5000;
+
+const HALT_POLL_MS = 2000;
+
+/**
+ * A money invariant broke: say so once, record the halting command, then poll until an
+ * operator decides (`mkondo poison retry|drop`) or the driver stops.
+ */
+export async function awaitOperatorDecision(
+  deps: Pick<DriverDeps, 'store' | 'clock' | 'log'>,
+  partition: number,
+  halt: Halt,
+  stopping: () => boolean,
+): Promise<void> {
+  const { store, clock, log } = deps;
+  const { seq, reason, actor } = halt.row;
+  const row = { partition, seq, actor, reason };
+  metrics.partitionHalts.inc({ partition: String(partition) });
+  log.error({ ...row, err: halt.error }, 'partition halted: a command broke a money invariant');
+  let recorded = false;
+  while (!stopping()) {
+    if (!recorded)
+      recorded = await store.recordHalt(halt.row).then(
+        () => true,
+        () => false,
+      );
+    await clock.sleep(HALT_POLL_MS);
+    if (stopping()) return;
+    const decision = await store.haltDecision(seq).catch(() => 'halted' as const);
+    if (decision === 'halted') continue;
+    log.warn({ ...row, decision }, 'operator decided on the halting command; resuming');
+    return;
+  }
+}
+
+/** Each parked command is logged once, with what an operator needs to find it. */
+export function logParked(log: DriverLog, partition: number, parked: readonly PoisonRow[]) {
+  for (const { seq, actor, reason, status } of parked) {
+    metrics.parked.inc({ partition: String(partition) });
+    log.warn({ partition, seq, actor, reason, status }, 'command parked');
+  }
+}

@@ -19,6 +19,7 @@
 // Ports never see actors; the step never sees ports.
 
 import type { AnyActor } from '../actors/actor.ts';
+import type { Cached } from './batch.ts';
 import type { BatchWrite, OutboxRow, PoisonRow, SnapshotRow } from './snapshot-store.ts';
 
 /** One command as the partition consumer delivered it. */
@@ -129,6 +130,23 @@ export type DriverLog = {
   info(o: object, m: string): void;
   warn(o: object, m: string): void;
   error(o: object, m: string): void;
+};
+
+/** The worker's resident actor states, as one partition sees them. */
+export interface ResidentCache {
+  get(id: string): Cached | undefined;
+  set(id: string, value: Cached): void;
+  /** Forgets every actor of this partition (its state may be ahead of or behind the DB). */
+  forgetPartition(): void;
+}
+
+export type PartitionStatus = {
+  /** Commands known to be waiting (delivered, or pending in the consumer). */
+  readonly pending: number;
+  /** Last time the partition applied a batch or had nothing to do. */
+  readonly lastProgressMs: number;
+  /** The command that halted the partition, while an operator has not decided. */
+  readonly halted: { readonly seq: number; readonly reason: string } | undefined;
 };
 
 /** Everything a PartitionDriver needs: the ports, the actors and the loop's limits. */

@@ -138,6 +138,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         loop.start();
       },
       lost(partition) {
+        metrics.stalled.set({ partition: String(partition) }, 0);
         loops.get(partition)?.abort();
         loops.delete(partition);
         log.warn({ partition }, 'lease lost');
@@ -152,9 +153,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const background = startBackground({ manager, db, log, leaseTtlMs });
   await background.rebalanceNow();
   const stallAfterMs = options.stallAfterMs ?? DEFAULTS.stallAfterMs;
+  const status = () => workerStatus(nc, manager, loops, background.lastDbOkMs(), stallAfterMs);
+  // The stalled-partition gauges are kept current between /ready probes too.
+  const gauges = setInterval(status, 1000);
   return {
-    status: () => workerStatus(nc, manager, loops, background.lastDbOkMs(), stallAfterMs),
+    status,
     async stop() {
+      clearInterval(gauges);
       await background.stop();
       await manager.releaseAll();
       await store.removeWorker(workerId).catch(() => undefined);

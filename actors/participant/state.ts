@@ -8,11 +8,16 @@ import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import { invariant } from '../actor.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type { NetDebitCap, ReservationPurpose } from './messages.ts';
+import type { ParticipantSettlement } from './settlement-messages.ts';
 
 export type Reservation = {
   readonly accountId: number;
   readonly amountMinor: bigint;
   readonly purpose: ReservationPurpose;
+  /** For a TRANSFER: the payee, whose side of the net the payer records at commit. */
+  readonly payeeFsp?: string;
+  /** For a TRANSFER with an interchange fee: the fee, booked at commit. */
+  readonly interchangeFeeMinor?: bigint;
 };
 
 export type Outcome =
@@ -35,6 +40,8 @@ export type RegisteredParticipant = {
   readonly reservations: Readonly<Record<string, Reservation>>;
   /** `reserve:<id>` and posting ids -> outcome; oldest dropped past recentOutcomesMax. */
   readonly recent: RecentOutcomes;
+  /** Settlement terms, window and nets (decide-settlement.ts); absent before the first models. */
+  readonly settlement?: ParticipantSettlement;
 };
 
 export type ParticipantState = { readonly phase: 'absent' } | RegisteredParticipant;

@@ -133,6 +133,12 @@ function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
     ? { fspId: cmd.fspId, currency: cmd.currency }
     : { fspId: cmd.fspId };
   const known = state.entries.some((e) => e.fspId === entry.fspId && e.currency === entry.currency);
+  const taken = state.entries.some((e) => e.currency === entry.currency && e.fspId !== cmd.fspId);
+  if (cmd.exclusive && taken) {
+    const error = fspiopError('3003', 'the party is registered to another DFSP');
+    const effects = cmd.answer ? [participantsError(cmd.party, cmd.answer, error)] : [];
+    return { events: [], effects, reply: { kind: 'refused', error } };
+  }
   const effects = cmd.answer
     ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)]
     : [];

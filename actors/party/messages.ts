@@ -42,6 +42,8 @@ export type RegisterParty = {
   /** Set by the gateway when the registration must not happen (unknown fspId: 3003). */
   readonly refusal?: FspiopError;
   readonly answer?: Answer;
+  /** Set when the sender is authenticated: a slot another DFSP holds is not taken over (3003). */
+  readonly exclusive?: boolean;
 };
 
 export type DeregisterParty = {

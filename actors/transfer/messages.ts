@@ -11,6 +11,7 @@ import type {
   ReleaseReservation,
   ReserveFunds,
 } from '../participant/messages.ts';
+import type { TransactionFacts } from '../settlement-model/interchange-fee.ts';
 import type { TransferTerms } from './state.ts';
 
 export const TRANSFER_ACTOR_TYPE = 'transfer';
@@ -41,6 +42,8 @@ export type PrepareTransfer = TransferTerms & {
   readonly requestHash: string;
   readonly payee: PayeeFacts;
   readonly relay: Relay;
+  /** The ILP packet's transaction facts, decoded by the gateway, for interchange fees. */
+  readonly transaction?: TransactionFacts;
 };
 
 export type FulfilTransfer = {

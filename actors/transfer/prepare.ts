@@ -6,6 +6,7 @@
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext } from '../actor.ts';
+import { interchangeFees } from '../settlement-model/interchange-fee.ts';
 import { hubError } from './callbacks.ts';
 import {
   answerDuplicate,
@@ -48,6 +49,7 @@ export function decidePrepare(
         payeeFsp: cmd.payeeFsp,
         currency: cmd.currency,
         amountMinor: cmd.amountMinor,
+        ...interchangeFeeOf(cmd),
       }),
     ],
     reply: { kind: 'accepted' },
@@ -74,6 +76,14 @@ export function validatePrepare(cmd: PrepareTransfer, ctx: DecideContext): strin
     return `Participant ${cmd.payeeFsp} ${cmd.currency} account ${state}`;
   }
   return undefined;
+}
+
+/** The interchange fee the payer owes the payee on this transfer, if a fee rule applies. */
+function interchangeFeeOf(cmd: PrepareTransfer): { interchangeFeeMinor?: bigint } {
+  if (cmd.transaction === undefined) return {};
+  const fees = interchangeFees(cmd.transaction, cmd.amountMinor, cmd.currency);
+  const total = fees.reduce((sum, fee) => sum + fee.amountMinor, 0n);
+  return total > 0n ? { interchangeFeeMinor: total } : {};
 }
 
 function termsOf(cmd: PrepareTransfer): TransferTerms {

@@ -87,7 +87,8 @@ export async function ensureNotifierConsumer(
     ack_wait: options.ackWaitMs * 1_000_000,
     max_ack_pending: options.maxAckPending,
   };
-  // An existing consumer keeps its position: only its limits change (its start time cannot).
+  // Look first: a server asked to add an existing durable with another start time refuses with
+  // "start time can not be updated" (nats-server 2.9) rather than "already exists".
   if (await consumerExists(jsm, name)) {
     await jsm.consumers.update(OUT_STREAM, name, limits);
     return;
@@ -102,7 +103,7 @@ export async function ensureNotifierConsumer(
       ...limits,
     });
   } catch (error) {
-    // Another replica created it in between.
+    // Another notifier created it between the look and the add: keep its position.
     if (!(await consumerExists(jsm, name))) throw error;
     await jsm.consumers.update(OUT_STREAM, name, limits);
   }

@@ -14,14 +14,14 @@ import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Directory } from '../bus.ts';
 import { buildHeaders, renderBody } from './headers.ts';
-import type { HubSigner } from './jws.ts';
+import { canonicalJson, type HubSigner } from './jws.ts';
 import { type LaneStatus, Lanes } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
 import { forwardFailedCommand } from './report.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AttemptResult, backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from './retry.ts';
 import type { HttpRequest, Transport } from './transport.ts';
-import { resolveUrl } from './url.ts';
+import { redactUrl, resolveUrl } from './url.ts';
 
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly status: number; readonly attempts: number }
@@ -193,8 +193,9 @@ export class NotifierCore {
   async #signed(callback: Callback, request: HttpRequest): Promise<HttpRequest> {
     const { signer } = this.#options;
     if (!signer || callback.relay || request.body === undefined) return request;
-    const signature = await signer.sign(request.headers, request.body);
-    return { ...request, headers: { ...request.headers, 'fspiop-signature': signature } };
+    const body = canonicalJson(request.body);
+    const signature = await signer.sign(request.headers, body);
+    return { ...request, body, headers: { ...request.headers, 'fspiop-signature': signature } };
   }
 
   async #send(
@@ -245,9 +246,10 @@ export class NotifierCore {
       dfsp,
       endpointType: callback.endpointType,
       method: callback.method,
-      path: callback.path,
-      url: prepared?.request.url,
-      outcome,
+      path: redactUrl(callback.path),
+      url: prepared ? redactUrl(prepared.request.url) : undefined,
+      outcome:
+        outcome.kind === 'invalid_url' ? { ...outcome, url: redactUrl(outcome.url) } : outcome,
     };
     if (outcome.kind === 'delivered') this.#options.log.debug(details, 'callback delivered');
     else if (outcome.kind === 'to_hub') this.#options.log.debug(details, 'callback to hub dropped');

@@ -5,10 +5,12 @@
 // A refusal's body is read (at most ERROR_BODY_BYTES_MAX) for the receiver's FSPIOP error, which
 // a failed forward hands on to its sender as Mojaloop's services do.
 
+import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import type { CallbackMethod } from '../../actors/callback.ts';
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { AttemptResult } from './retry.ts';
+import { guardedLookup, refusedAddress, type TargetRange } from './url.ts';
 
 /** A refusal body larger than this is not read for an errorInformation. */
 export const ERROR_BODY_BYTES_MAX = 64 * 1024;
@@ -31,12 +33,18 @@ export type HttpTransportOptions = {
   readonly requestTimeoutMs?: number;
   readonly keepAliveTimeoutMs?: number;
   readonly connectionsPerOrigin?: number;
+  /** Non-public ranges callbacks may reach (README "Security"); absent: no check. */
+  readonly allowedRanges?: readonly TargetRange[];
 };
 
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const allowed = options.allowedRanges;
   const agent = new Agent({
-    connect: { timeout: options.connectTimeoutMs ?? 3_000 },
+    connect: {
+      timeout: options.connectTimeoutMs ?? 3_000,
+      ...(allowed ? { lookup: guardedLookup(allowed) } : {}),
+    },
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     keepAliveMaxTimeout: 10 * 60_000,
     headersTimeout: requestTimeoutMs,
@@ -45,6 +53,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   });
   return {
     async send(req) {
+      // A literal address is never looked up, so it is judged here.
+      const host = URL.canParse(req.url) ? new URL(req.url).hostname.replace(/^\[|\]$/g, '') : '';
+      if (allowed && isIP(host) && refusedAddress(host, allowed)) {
+        return { kind: 'network', error: 'ETARGETREFUSED' };
+      }
       try {
         const response = await request(req.url, {
           dispatcher: agent,

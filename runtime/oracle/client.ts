@@ -2,6 +2,7 @@
 // GET/POST/PUT/DELETE {endpoint}/participants/{Type}/{ID} and batch POST {endpoint}/participants.
 // The gateway calls it (actors do no I/O) and stamps the answer on the PartyLookup command.
 // Every call has a deadline; a failure is thrown as OracleError and becomes an FSPIOP error.
+// Redirects are not followed (README "Security").
 
 export type OracleParty = {
   readonly fspId: string;
@@ -52,6 +53,9 @@ async function call(
       method,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A redirect could send the hub's request anywhere (an internal service, a metadata
+      // address) past the check its registered URL passed: it is an error, never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

@@ -26,11 +26,15 @@ export type WorldPlan = {
   readonly currency?: string;
   readonly layout?: 'dev' | 'split';
   readonly env?: Readonly<Record<string, string>>;
+  readonly roleEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** A NATS server the test started itself (e.g. with authorization); default: a fresh one. */
+  readonly nats?: NatsServer;
 };
 
 export type World = {
   readonly switch: RunningSwitch;
   readonly databaseUrl: string;
+  readonly natsUrl: string;
   readonly currency: string;
   readonly hubName: string;
   readonly sims: Readonly<Record<string, DfspSim>>;
@@ -53,12 +57,13 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     await db?.drop();
   };
   try {
-    [nats, db] = await Promise.all([startNats(), freshDatabase()]);
+    [nats, db] = await Promise.all([plan.nats ?? startNats(), freshDatabase()]);
     running = await startSwitch({
       natsUrl: nats.url,
       databaseUrl: db.url,
       layout: plan.layout ?? 'dev',
       env: { HUB_NAME: hubName, ...plan.env },
+      ...(plan.roleEnv ? { roleEnv: plan.roleEnv } : {}),
     });
     for (const dfsp of plan.dfsps) {
       const sim = new DfspSim({
@@ -80,6 +85,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     return {
       switch: running,
       databaseUrl: db.url,
+      natsUrl: nats.url,
       currency,
       hubName,
       sims,

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { sql } from 'drizzle-orm';
+import { writeBatch } from '../../runtime/batch-write.ts';
 import { DbStateReader, withRetry } from '../../runtime/index.ts';
 import { LEASES_BUCKET, liveEntries } from '../../runtime/lease-store.ts';
-import { claimCheckpoint, FencedError, writeBatch } from '../../runtime/snapshot-store.ts';
+import { claimCheckpoint, FencedError } from '../../runtime/snapshot-store.ts';
 import { resetPartitionConsumer } from '../../runtime/streams.ts';
 import type { CounterState } from '../fixtures/counter-actor.ts';
 import {

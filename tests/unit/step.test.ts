@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { participantActor } from '../../actors/participant/index.ts';
+import { newParticipant } from '../../actors/participant/state.ts';
 import type { Cached } from '../../runtime/batch.ts';
 import { decodeJson, encodeBytes } from '../../runtime/codec.ts';
 import { partitionOf } from '../../runtime/partition.ts';
@@ -177,5 +179,39 @@ describe('the step', () => {
     );
     assert.equal(out.parked[1]!.payload, '{"no":\\u0000');
     assert.equal(out.write?.lastSeq, 7);
+  });
+});
+
+describe('the step with the participant actor', () => {
+  it('halts when a payee without a position account is credited, writing nothing', () => {
+    const ctx: StepContext = {
+      ...context(),
+      partition: partitionOf('participant', 'payeefsp', PARTITIONS),
+      actors: new Map([[participantActor.type, participantActor]]),
+      haltingTypes: new Set(['participant', 'transfer']),
+    };
+    const payee = newParticipant({
+      name: 'payeefsp',
+      participantId: 7,
+      isProxy: false,
+      createdAtMs: 0,
+    });
+    const credit = { kind: 'CreditPosition', transferId: 't1', currency: 'USD', amountMinor: 100n };
+    const env = { type: 'participant', key: 'payeefsp', nowMs: 5, command: credit };
+    const deliveries = [{ ...delivery(5, credit), data: encodeBytes(env) }];
+    const states = new Map([
+      [actorId('participant', 'payeefsp'), { state: payee, version: 3, dirJson: undefined }],
+    ]);
+    const out = step(ctx, decodeBatch(ctx, 4, deliveries), input({ states }));
+    assert.equal(out.write, undefined);
+    assert.equal(out.ackThroughSeq, 0);
+    assert.deepEqual(
+      [out.halt?.seq, out.halt?.row.actor, out.halt?.row.reason],
+      [
+        5,
+        'participant/payeefsp',
+        'participant threw: InvariantError: payee payeefsp has no USD position account',
+      ],
+    );
   });
 });

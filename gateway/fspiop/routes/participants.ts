@@ -82,6 +82,11 @@ async function viaOracle(
   }
 }
 
+/** Senders are authenticated: registrations stop moving parties between DFSPs. */
+function authenticated(deps: FspiopDeps): boolean {
+  return (deps.security?.authMode ?? 'none') !== 'none';
+}
+
 function registrationRefusal(deps: FspiopDeps, fspId: string): FspiopError | undefined {
   return participantOf(deps, fspId)
     ? undefined
@@ -132,6 +137,7 @@ export function participantsRoutes(
       answer,
       ...(value.currency ? { currency: value.currency } : {}),
       ...(refusal ? { refusal } : {}),
+      ...(authenticated(deps) ? { exclusive: true } : {}),
     };
     await deps.bus.send(ref, command, nowOption(deps));
     return c.body(null, 202);
@@ -193,6 +199,7 @@ export function participantsRoutes(
         fspId,
         ...(currency ? { currency } : {}),
         ...(refusal ? { refusal } : {}),
+        ...(authenticated(deps) ? { exclusive: true } : {}),
       };
       const reply = await deps.bus.request<PartyReply>(
         { type: PARTY_ACTOR_TYPE, key: partyKey(party) },
