@@ -216,8 +216,11 @@ class OutDispatcher {
     }
     this.#held.set(msg.seq, msg);
     const publishedAtMs = Math.floor(msg.info.timestampNanos / 1_000_000);
+    // A message that came back may have been sent by a replica that stopped or lost its ack;
+    // one deferred by a full lane was not, but cannot be told apart: both count as redelivered.
+    const redelivered = msg.info.deliveryCount > 1;
     const done = (outcome: DeliveryOutcome) => this.#finish(msg.seq, outcome);
-    if (!this.core.submit(callback, done, publishedAtMs)) {
+    if (!this.core.submit(callback, done, { publishedAtMs, redelivered })) {
       this.#held.delete(msg.seq);
       msg.nak(Math.min(DEFER_MAX_MS, this.deferMs * msg.info.deliveryCount));
     }
