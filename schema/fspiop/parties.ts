@@ -30,8 +30,10 @@ const ANY_FORMAT = /^[^\p{C}\s](?:[^\p{C}]{0,126}[^\p{C}\s])?$/u;
 
 /** Formats the API definition gives each party id type (PartyIdType descriptions). */
 export const PARTY_IDENTIFIER_FORMATS: Readonly<Record<PartyIdTypeName, RegExp>> = {
-  // ITU-T E.164, at most 15 digits, no leading zero, optionally prefixed by one plus sign.
-  MSISDN: /^\+?[1-9][0-9]{0,14}$/,
+  // The digits of an ITU-T E.164 number, at most 15, optionally after one plus sign. A leading
+  // zero is allowed: Mojaloop's PartyIdentifier is any 1..128 characters, the ALS looks up what
+  // it is given (an unknown one is 3204), and schemes register national numbers (07…).
+  MSISDN: /^\+?[0-9]{1,15}$/,
   // RFC 3696: a local part of printable characters, '@', a domain of dot-separated labels.
   EMAIL:
     /^[^\p{C}\s@"(),:;<>[\]\\]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u,

@@ -159,7 +159,7 @@ describe('edge: identifiers and limits', () => {
     const { sw, fspiop } = edgeApps(LIMITS);
     const get = (path: string, source = 'payerfsp') =>
       fspiop.request(path, { headers: fspiopHeaders(path.split('/')[1] ?? '', source) });
-    assert.deepEqual(await errorOf(await get('/parties/MSISDN/0712345678')), [
+    assert.deepEqual(await errorOf(await get('/parties/MSISDN/2557123456789012')), [
       400,
       '3100',
       'Generic validation error - /params/ID is not a valid MSISDN',
