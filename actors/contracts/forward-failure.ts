@@ -19,9 +19,11 @@ export type ForwardFailureRoute = {
 /**
  * What went wrong, as the notifier saw it. `refused`: the receiver answered a final non-2xx
  * (4xx, 3xx, 501), with its FSPIOP error when its body held one. `unroutable`: the receiver has
- * no participant entry, no endpoint of that type, or a template that does not render. Both are
- * definite: the receiver did not take the message. `unreachable`: every attempt within the retry
- * horizon failed on the network or with a 5xx: the receiver may or may not have it.
+ * no participant entry, no endpoint of that type, or a template that does not render.
+ * `unreachable`: every attempt within the retry horizon failed on the network, with a 5xx, 408 or
+ * 429: the receiver may or may not have it. A refusal says nothing of earlier attempts: a payee
+ * that took attempt 1 (its answer lost) refuses attempt 2 as a duplicate, hence
+ * `ForwardFailed.possiblyDelivered`.
  */
 export type ForwardFailure =
   | { readonly kind: 'refused'; readonly status: number; readonly error?: FspiopError }
@@ -40,11 +42,18 @@ export type ForwardFailed = {
   readonly params: Readonly<Record<string, string>>;
   readonly endpointType: string;
   readonly failure: ForwardFailure;
+  /**
+   * False only when no attempt before the final one could have reached the receiver: the first
+   * attempt got the refusal (or there was no endpoint) and the OUT message was not redelivered
+   * (another notifier may have sent it before handing it back). Absent in commands from a
+   * notifier older than the field: unknown, so possibly delivered.
+   */
+  readonly possiblyDelivered: boolean;
 };
 
 /** True when the receiver certainly did not take the message. */
-export function isDefinite(failure: ForwardFailure): boolean {
-  return failure.kind !== 'unreachable';
+export function isDefinite(command: ForwardFailed): boolean {
+  return command.failure.kind !== 'unreachable' && command.possiblyDelivered === false;
 }
 
 /**

@@ -1,10 +1,12 @@
 // ForwardFailed: the notifier could not deliver the payer's prepare to the payee. Mojaloop's
 // ml-api-adapter only logs this and leaves the transfer to its expiry; mkondo tells the payer
-// at once when the failure is definite (the payee refused the POST with a final 4xx, or has no
-// FSPIOP_CALLBACK_URL_TRANSFER_POST): the payee never took the prepare, so the transfer aborts
-// and the payer's reservation is released. When every attempt failed on the network or with a
-// 5xx, the payee may hold the prepare and fulfil it, so the transfer stays RESERVED to its
-// expiry, as in Mojaloop, and the expiry tells both sides (RELIABILITY.md).
+// at once when the failure is definite (the payee refused the first and only POST with a final
+// 4xx, or has no FSPIOP_CALLBACK_URL_TRANSFER_POST): the payee never took the prepare, so the
+// transfer aborts and the payer's reservation is released. Otherwise (every attempt failed on
+// the network or with a 5xx, or a refusal followed an attempt that may have arrived, or the
+// notifier redelivered the prepare) the payee may hold the prepare and fulfil it, so the
+// transfer stays RESERVED to its expiry, as in Mojaloop, and the expiry tells both sides
+// (RELIABILITY.md).
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import type { DecideContext } from '../actor.ts';
@@ -27,7 +29,7 @@ export function decideForwardFailed(
   }
   const { transferId, payerFsp } = state.terms;
   if (!isPrepareCallback(cmd.callbackId, transferId)) return ignore('not the prepare');
-  if (!isDefinite(cmd.failure)) {
+  if (!isDefinite(cmd)) {
     return ignore('the payee may hold the prepare: the transfer is held to its expiry');
   }
   // The payer hears what ml-api-adapter's sendRequest would have raised for this forward.

@@ -1,6 +1,6 @@
 // The notifier role: consumes the OUT stream and hands each callback to NotifierCore. All notifier
-// replicas share one durable pull consumer (`notifier`, filter `out.>`, explicit ack), so each
-// callback goes to one replica. The consume loop never waits for a delivery: it dispatches to the
+// replicas share one durable pull consumer (`notifier`, filter `out.>` under NATS_NAMESPACE,
+// explicit ack), so each callback goes to one replica. The consume loop never waits for a delivery: it dispatches to the
 // destination's lane and moves on, so callbacks for one DFSP never block the others. A message is
 // acked once its callback has a final outcome (delivered or given up, both counted); while it
 // waits it is kept alive with `working()`; when its lane is full it is nak'ed with a growing
@@ -22,6 +22,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CommandBus, Directory } from '../bus.ts';
+import { callbackFilter } from '../partition.ts';
 import { OUT_STREAM } from '../streams.ts';
 import { type DeliveryOutcome, NotifierCore, type NotifierLog } from './core.ts';
 import { decodeCallback } from './decode.ts';
@@ -96,7 +97,7 @@ export async function ensureNotifierConsumer(
   try {
     await jsm.consumers.add(OUT_STREAM, {
       durable_name: name,
-      filter_subject: 'out.>',
+      filter_subject: callbackFilter(),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.StartTime,
       opt_start_time: new Date(options.nowMs - options.horizonMs).toISOString(),
@@ -215,8 +216,11 @@ class OutDispatcher {
     }
     this.#held.set(msg.seq, msg);
     const publishedAtMs = Math.floor(msg.info.timestampNanos / 1_000_000);
+    // A message that came back may have been sent by a replica that stopped or lost its ack;
+    // one deferred by a full lane was not, but cannot be told apart: both count as redelivered.
+    const redelivered = msg.info.deliveryCount > 1;
     const done = (outcome: DeliveryOutcome) => this.#finish(msg.seq, outcome);
-    if (!this.core.submit(callback, done, publishedAtMs)) {
+    if (!this.core.submit(callback, done, { publishedAtMs, redelivered })) {
       this.#held.delete(msg.seq);
       msg.nak(Math.min(DEFER_MAX_MS, this.deferMs * msg.info.deliveryCount));
     }

@@ -102,9 +102,17 @@ export function prepareRequest(
   return { kind: 'request', request: body === undefined ? request : { ...request, body } };
 }
 
+/** What the OUT stream knows of a callback's delivery before this one. */
+export type DeliveryContext = {
+  /** When it was published: starts the retry horizon (default: now). */
+  readonly publishedAtMs?: number;
+  /** The message came back (nak'ed, or its ack lost): an earlier attempt may have arrived. */
+  readonly redelivered?: boolean;
+};
+
 type Task = {
   readonly callback: Callback;
-  readonly publishedAtMs: number | undefined;
+  readonly context: DeliveryContext;
   readonly onDone: (outcome: DeliveryOutcome) => void;
 };
 
@@ -122,7 +130,7 @@ export class NotifierCore {
       queueMax: options.perDfspQueueMax ?? 1000,
       run: async (key, task) => {
         try {
-          task.onDone(await this.deliver(task.callback, task.publishedAtMs));
+          task.onDone(await this.deliver(task.callback, task.context));
         } finally {
           notifierMetrics.inFlight.dec({ dfsp: key });
         }
@@ -134,24 +142,24 @@ export class NotifierCore {
 
   /**
    * Queues `callback` on its destination's lane; `onDone` gets the final outcome. Returns false,
-   * without calling onDone, when that lane is full. `publishedAtMs` starts the retry horizon.
+   * without calling onDone, when that lane is full.
    */
   submit(
     callback: Callback,
     onDone: (outcome: DeliveryOutcome) => void,
-    publishedAtMs?: number,
+    context: DeliveryContext = {},
   ): boolean {
-    const accepted = this.#lanes.offer(callback.to, { callback, publishedAtMs, onDone });
+    const accepted = this.#lanes.offer(callback.to, { callback, context, onDone });
     if (accepted) notifierMetrics.inFlight.inc({ dfsp: callback.to });
     else notifierMetrics.deferred.inc({ dfsp: callback.to });
     return accepted;
   }
 
   /**
-   * Delivers one callback now, with retries until the horizon after `publishedAtMs` (default:
-   * now), outside any lane; a relayed callback's failure is reported before this resolves.
+   * Delivers one callback now, with retries until the horizon after its publication, outside
+   * any lane; a relayed callback's failure is reported before this resolves.
    */
-  async deliver(callback: Callback, publishedAtMs?: number): Promise<DeliveryOutcome> {
+  async deliver(callback: Callback, context: DeliveryContext = {}): Promise<DeliveryOutcome> {
     const startedMs = this.#now();
     const entry = this.#options.directory.lookup<ParticipantDirectoryEntry>(
       PARTICIPANT_ACTOR_TYPE,
@@ -165,7 +173,7 @@ export class NotifierCore {
         : { defaultVersion: this.#options.defaultVersion }),
     });
     const giveUpAtMs = Math.min(
-      (publishedAtMs ?? startedMs) + this.#retry.horizonMs,
+      (context.publishedAtMs ?? startedMs) + this.#retry.horizonMs,
       callback.deliverByMs ?? Number.POSITIVE_INFINITY,
     );
     const outcome =
@@ -173,12 +181,16 @@ export class NotifierCore {
         ? await this.#send(callback, await this.#signed(callback, prepared.request), giveUpAtMs)
         : prepared;
     this.#record(callback, outcome, startedMs, prepared.kind === 'request' ? prepared : undefined);
-    return this.#report(callback, outcome);
+    return this.#report(callback, outcome, context.redelivered === true);
   }
 
   /** Reports a relayed callback's failure; if that cannot be done now, it is handed back. */
-  async #report(callback: Callback, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {
-    const command = forwardFailedCommand(callback, outcome);
+  async #report(
+    callback: Callback,
+    outcome: DeliveryOutcome,
+    redelivered: boolean,
+  ): Promise<DeliveryOutcome> {
+    const command = forwardFailedCommand(callback, outcome, redelivered);
     const { reportFailure } = this.#options;
     if (command === undefined || reportFailure === undefined || !callback.onFailure) return outcome;
     try {

@@ -2,8 +2,9 @@
 // 5xx answers are transient: retried with capped exponential backoff and jitter until the retry
 // horizon, counted from the moment the callback was published, so that a DFSP outage of minutes
 // loses nothing and a callback handed to another replica does not start its horizon again.
-// A 2xx is delivered. A 4xx means the DFSP refused this message: resending it cannot help.
-// 3xx must not be followed (FSPIOP §1.1) and 501 means "not implemented": both are final too.
+// 408 (a proxy's request timeout) and 429 (rate limited) say "not now" and are retried the same
+// way. A 2xx is delivered. Any other 4xx means the DFSP refused this message: resending it cannot
+// help. 3xx must not be followed (FSPIOP §1.1) and 501 means "not implemented": both are final.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 
@@ -33,6 +34,7 @@ export function judgeAttempt(result: AttemptResult): AttemptVerdict {
   const { status } = result;
   if (status >= 200 && status < 300) return 'delivered';
   if (status >= 500 && status !== 501) return 'retry';
+  if (status === 408 || status === 429) return 'retry';
   return 'refused';
 }
 

@@ -1,6 +1,7 @@
 // The notifier's consumer over a real nats-server: a DFSP that stalls fills only its own lane
 // while others keep flowing, and a consumer created afresh starts one retry horizon back
-// instead of replaying all of OUT (issue 9, finding 10).
+// instead of replaying all of OUT (issue 9, finding 10); a notifier under NATS_NAMESPACE consumes
+// its namespace's OUT.
 
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Directory } from '../../runtime/bus.ts';
 import { encodeJson } from '../../runtime/codec.ts';
+import { configureNamespace } from '../../runtime/names.ts';
 import { NOTIFIER_CONSUMER, type Notifier, startNotifier } from '../../runtime/notifier/index.ts';
 import { callbackSubject } from '../../runtime/partition.ts';
 import { ensureStreams, OUT_STREAM } from '../../runtime/streams.ts';
@@ -159,5 +161,38 @@ describe('notifier consumer created afresh', () => {
     const info = await (await jetstreamManager(nc)).consumers.info(OUT_STREAM, NOTIFIER_CONSUMER);
     assert.equal(info.num_pending, 0);
     assert.deepEqual(paths, ['/transfers/new']);
+  });
+
+  it('restarts on the existing consumer from its own position', async () => {
+    await notifier?.stop();
+    await jetstream(nc).publish(callbackSubject('payerfsp'), encodeJson(put('payerfsp', 'later')));
+    notifier = await startNotifier({
+      nc,
+      directory,
+      hub: { hubName: 'Hub' },
+      retryHorizonMs: 60_000,
+      log: SILENT,
+    });
+    await until(() => paths.includes('/transfers/later'));
+    assert.deepEqual(paths, ['/transfers/new', '/transfers/later']);
+  });
+
+  it('starts and delivers under a namespace', async () => {
+    await notifier?.stop();
+    notifier = undefined;
+    configureNamespace('sw2');
+    try {
+      await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
+      notifier = await startNotifier({ nc, directory, hub: { hubName: 'Hub' }, log: SILENT });
+      await jetstream(nc).publish(callbackSubject('payerfsp'), encodeJson(put('payerfsp', 'ns')));
+      await until(() => paths.includes('/transfers/ns'));
+      const info = await (await jetstreamManager(nc)).consumers.info('sw2_OUT', NOTIFIER_CONSUMER);
+      assert.equal(info.config.filter_subject, 'sw2.out.>');
+      assert.deepEqual(paths, ['/transfers/new', '/transfers/later', '/transfers/ns']);
+    } finally {
+      await notifier?.stop();
+      notifier = undefined;
+      configureNamespace('');
+    }
   });
 });

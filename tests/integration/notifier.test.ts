@@ -6,6 +6,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ActorRef } from '../../actors/actor.ts';
 import type { Callback } from '../../actors/callback.ts';
+import type { ForwardFailed } from '../../actors/contracts/forward-failure.ts';
 import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
 import type { Directory } from '../../runtime/bus.ts';
 import { encodeJson } from '../../runtime/codec.ts';
@@ -38,6 +39,7 @@ describe('notifier over a real nats-server', () => {
   const received: Received[] = [];
   const entries = new Map<string, ParticipantDirectoryEntry>();
   const reports: Array<{ to: ActorRef; command: unknown; messageId: string | undefined }> = [];
+  let busFailedOnce = false;
 
   before(async () => {
     nats = await startNats();
@@ -84,6 +86,11 @@ describe('notifier over a real nats-server', () => {
       hub: { hubName: 'Hub' },
       bus: {
         send: async (to, command, options) => {
+          // The bus is down for the first report of `handed-back`: its callback is nak'ed.
+          if (to.key === 'handed-back' && !busFailedOnce) {
+            busFailedOnce = true;
+            throw new Error('bus down');
+          }
           reports.push({ to, command, messageId: options?.messageId });
         },
         request: () => Promise.reject(new Error('the notifier only sends')),
@@ -250,9 +257,35 @@ describe('notifier over a real nats-server', () => {
             status: 406,
             error: JSON.parse(VERSION_REFUSAL).errorInformation,
           },
+          possiblyDelivered: false,
         },
       },
     ]);
+    await until(async () => (await pendingAcks()).ackPending === 0);
+  });
+
+  it('reports a refusal of a redelivered prepare as possibly delivered', async () => {
+    // Its first delivery got the 406 but could not report it; the message came back, and the
+    // payee may have taken that earlier attempt for all this notifier knows.
+    reports.length = 0;
+    await publish({
+      to: 'payeefsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+      params: { transferId: 'handed-back' },
+      method: 'POST',
+      path: '/transfers',
+      resource: 'transfers',
+      relay: { headers: { 'fspiop-source': 'payerfsp' }, body: '{"unacceptable":"handed-back"}' },
+      onFailure: { actor: { type: 'transfer', key: 'handed-back' }, sender: 'payerfsp' },
+      id: 'handed-back/prepare',
+    });
+    await until(() => reports.length === 1);
+    const [report] = reports as Array<{ command: ForwardFailed }>;
+    assert.equal(busFailedOnce, true);
+    assert.deepEqual(
+      [report?.command.failure.kind, report?.command.possiblyDelivered],
+      ['refused', true],
+    );
     await until(async () => (await pendingAcks()).ackPending === 0);
   });
 

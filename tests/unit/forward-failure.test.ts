@@ -27,6 +27,7 @@ function failed(failure: ForwardFailure, fields: Partial<ForwardFailed> = {}): F
     params: { transferId: ID },
     endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
     failure,
+    possiblyDelivered: false,
     ...fields,
   };
 }
@@ -149,6 +150,19 @@ describe('Transfer actor: a prepare the notifier could not deliver', () => {
     assert.equal(result.state.phase, 'reserved');
     const expired = when([PREPARED, RESERVED], { kind: 'ExpireTransfer' }, ctx(EXPIRES));
     assert.equal(expired.state.phase === 'aborted' && expired.state.reason, 'EXPIRED_RESERVED');
+  });
+
+  it('holds the reservation to expiry when a refusal may follow an attempt that arrived', () => {
+    // The payee's 409 for a duplicate: its first copy may be credited and fulfilled.
+    const duplicate = failed({ kind: 'refused', status: 409 }, { possiblyDelivered: true });
+    const unknown = failed({ kind: 'unroutable', reason: 'no endpoints found' });
+    // A ForwardFailed from a notifier that predates the field: not known to be definite.
+    const { possiblyDelivered: _, ...legacy } = unknown;
+    for (const command of [duplicate, legacy as ForwardFailed]) {
+      const result = when([PREPARED, RESERVED], command);
+      assert.deepEqual([result.events, result.effects, result.reply.kind], [[], [], 'ignored']);
+      assert.equal(result.state.phase, 'reserved');
+    }
   });
 
   it('ignores a failure of another callback, or of a transfer no longer reserved', () => {

@@ -16,12 +16,15 @@ import {
 } from './notifier-fixtures.ts';
 
 describe('retry policy', () => {
-  it('delivers on 2xx, retries network errors and 5xx, and refuses 3xx, 4xx and 501', () => {
+  it('delivers on 2xx, retries network errors, 5xx, 408 and 429, refuses 3xx, 4xx and 501', () => {
     assert.equal(judgeAttempt(status(200)), 'delivered');
     assert.equal(judgeAttempt(status(202)), 'delivered');
     assert.equal(judgeAttempt({ kind: 'network', error: 'ECONNREFUSED' }), 'retry');
     assert.equal(judgeAttempt(status(500)), 'retry');
     assert.equal(judgeAttempt(status(503)), 'retry');
+    // A proxy's request timeout and the receiver's rate limit say "not now", not "never".
+    assert.equal(judgeAttempt(status(408)), 'retry');
+    assert.equal(judgeAttempt(status(429)), 'retry');
     assert.equal(judgeAttempt(status(501)), 'refused');
     assert.equal(judgeAttempt(status(400)), 'refused');
     assert.equal(judgeAttempt(status(404)), 'refused');

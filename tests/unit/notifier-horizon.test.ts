@@ -22,6 +22,12 @@ import {
   T0,
 } from './notifier-fixtures.ts';
 
+const relayedPrepare: Callback = {
+  ...put('payerfsp'),
+  relay: { headers: {}, body: '{}' },
+  onFailure: { actor: { type: 'transfer', key: 't-1' }, sender: 'payeefsp' },
+};
+
 describe('NotifierCore retry horizon and failure reports', () => {
   it('keeps retrying through a four-minute outage and delivers when the DFSP is back', async () => {
     // Eight failures 30 s apart, then the DFSP answers: a five-retry budget gave up at 5-8 s.
@@ -54,7 +60,7 @@ describe('NotifierCore retry horizon and failure reports', () => {
     });
     const before = await counted('failed', 'payerfsp');
     // Published a minute before this replica took it: four minutes of horizon are left.
-    const outcome = await notifier.deliver(put('payerfsp'), T0 - 60_000);
+    const outcome = await notifier.deliver(put('payerfsp'), { publishedAtMs: T0 - 60_000 });
     assert.deepEqual(outcome, { kind: 'failed', attempts: 4, last: 'UND_ERR_CONNECT_TIMEOUT' });
     assert.equal(transport.requests.length, 4);
     assert.equal(await counted('failed', 'payerfsp'), before + 1);
@@ -104,9 +110,56 @@ describe('NotifierCore retry horizon and failure reports', () => {
           params: { transferId: 't-1' },
           endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
           failure: { kind: 'refused', status: 406, error },
+          possiblyDelivered: false,
         },
       },
     ]);
+  });
+
+  it('reports a refusal after a lost answer as possibly delivered', async () => {
+    // Attempt 1 reached the payee but its answer was lost; attempt 2 is the duplicate's 409.
+    const lost: AttemptResult = { kind: 'network', error: 'UND_ERR_HEADERS_TIMEOUT' };
+    const { notifier, reports } = outage([lost, status(409)], 1_000);
+    const outcome = await notifier.deliver(relayedPrepare);
+    assert.deepEqual(outcome, { kind: 'refused', status: 409, attempts: 2 });
+    assert.deepEqual(
+      reports.map((r) => [r.command.failure, r.command.possiblyDelivered]),
+      [[{ kind: 'refused', status: 409 }, true]],
+    );
+  });
+
+  it('reports any failure of a redelivered callback as possibly delivered', async () => {
+    // Another replica may have sent it before handing it back (stopped, or its ack lost).
+    const { notifier, reports } = outage([status(400)], 1_000);
+    await notifier.deliver(relayedPrepare, { redelivered: true });
+    const unroutable = outage([status(200)], 1_000);
+    const ghost = { ...relayedPrepare, to: 'ghostfsp' };
+    assert.deepEqual(await unroutable.notifier.deliver(ghost, { redelivered: true }), {
+      kind: 'no_participant',
+    });
+    assert.deepEqual(
+      [...reports, ...unroutable.reports].map((r) => [
+        r.command.failure.kind,
+        r.command.possiblyDelivered,
+      ]),
+      [
+        ['refused', true],
+        ['unroutable', true],
+      ],
+    );
+  });
+
+  it('reports a first-attempt refusal or a missing participant as not delivered', async () => {
+    const { notifier, reports } = outage([status(409)], 1_000);
+    await notifier.deliver(relayedPrepare);
+    await notifier.deliver({ ...relayedPrepare, to: 'ghostfsp' });
+    assert.deepEqual(
+      reports.map((r) => [r.command.failure.kind, r.command.possiblyDelivered]),
+      [
+        ['refused', false],
+        ['unroutable', false],
+      ],
+    );
   });
 
   it('hands a callback back when its failure cannot be reported', async () => {

@@ -40,6 +40,7 @@ function failed(failure: ForwardFailure, sender = 'payer', receiver = 'payee'): 
     params: { ID: 'q1' },
     endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
     failure,
+    possiblyDelivered: false,
   };
 }
 

@@ -214,4 +214,36 @@ describe('the step with the participant actor', () => {
       ],
     );
   });
+
+  it('halts on a command kind it does not know, even one carrying a bigint', () => {
+    // A newer worker's command during a rolling deploy: an unknown kind must halt, not park.
+    const ctx: StepContext = {
+      ...context(),
+      partition: partitionOf('participant', 'payeefsp', PARTITIONS),
+      actors: new Map([[participantActor.type, participantActor]]),
+      haltingTypes: new Set(['participant', 'transfer']),
+    };
+    const payee = newParticipant({
+      name: 'payeefsp',
+      participantId: 7,
+      isProxy: false,
+      createdAtMs: 0,
+    });
+    const command = { kind: 'CreditPositionV2', transferId: 't1', amountMinor: 100n };
+    const env = { type: 'participant', key: 'payeefsp', nowMs: 5, command };
+    const deliveries = [{ ...delivery(5, command), data: encodeBytes(env) }];
+    const states = new Map([
+      [actorId('participant', 'payeefsp'), { state: payee, version: 3, dirJson: undefined }],
+    ]);
+    const out = step(ctx, decodeBatch(ctx, 4, deliveries), input({ states }));
+    assert.equal(out.write, undefined);
+    assert.deepEqual(
+      [out.halt?.seq, out.halt?.row.actor, out.halt?.row.reason],
+      [
+        5,
+        'participant/payeefsp',
+        'participant threw: InvariantError: unexpected variant: kind CreditPositionV2',
+      ],
+    );
+  });
 });
