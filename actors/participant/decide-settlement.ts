@@ -126,7 +126,20 @@ export function settleOnCommit(
     };
   }
   const payee = reservation.payeeFsp;
-  invariant(payee !== undefined, `reservation ${transferId} names no payee`);
+  // A reservation from before windows existed (snapshots of the previous release) names no
+  // payee, and the payee was already credited: halting here would halt the partition after the
+  // money moved. The commit stands and leaves the window out entirely, so every window still
+  // sums to zero (a payer-only net would not); the amount is kept in the state as unattributed
+  // per currency, for the operator to settle by hand. Such a reservation carries no fee.
+  if (payee === undefined) {
+    const unattributed: ParticipantEvent = {
+      type: 'WindowNetUnattributed',
+      transferId,
+      currency,
+      amountMinor: reservation.amountMinor,
+    };
+    return { events: [unattributed], effects: [] };
+  }
   const net = { type: 'WindowNetRecorded' as const, currency, payee };
   const events: ParticipantEvent[] = [
     { ...net, ledgerAccountType: 'POSITION', amountMinor: reservation.amountMinor },

@@ -1,0 +1,93 @@
+// Given/when/then tables for the Participant actor's settlement edges that must never halt a
+// partition or drop money from settlement: reservations from the previous release, participants
+// that paid before their first models, fee credits that overtake the models, and mixed models.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DecideContext, Effect } from '../../actors/actor.ts';
+import { decideParticipant } from '../../actors/participant/actor.ts';
+import { evolveParticipant } from '../../actors/participant/evolve.ts';
+import type { ParticipantCommand, ParticipantEvent } from '../../actors/participant/messages.ts';
+import {
+  initialParticipantState,
+  type ParticipantState,
+  type RegisteredParticipant,
+} from '../../actors/participant/state.ts';
+
+const hub = { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true };
+const ctx = (actorId: string): DecideContext => ({ actorId, nowMs: 1_000, hub });
+
+function apply(actorId: string, commands: ParticipantCommand[], from = initialParticipantState) {
+  let state: ParticipantState = from;
+  const events: ParticipantEvent[] = [];
+  const effects: Effect[] = [];
+  for (const command of commands) {
+    const decision = decideParticipant(state, command, ctx(actorId));
+    for (const event of decision.events) state = evolveParticipant(state, event);
+    events.push(...decision.events);
+    effects.push(...decision.effects);
+  }
+  assert.ok(state.phase === 'registered');
+  return { state, events, effects };
+}
+
+const created: ParticipantCommand[] = [
+  {
+    kind: 'CreateParticipant',
+    participantId: 5,
+    currency: 'USD',
+    isProxy: false,
+    accountTypes: ['POSITION', 'SETTLEMENT'],
+  },
+  {
+    kind: 'SetInitialPositionAndLimits',
+    currency: 'USD',
+    netDebitCapMinor: 1_000_0000n,
+    alarmPercentage: 10,
+    initialPositionMinor: 0n,
+  },
+  {
+    kind: 'RecordFundsIn',
+    transferId: 'f1',
+    accountId: 502,
+    currency: 'USD',
+    amountMinor: 1_000_0000n,
+  },
+];
+const reserve = (transferId: string): ParticipantCommand => ({
+  kind: 'ReserveFunds',
+  transferId,
+  payerFsp: 'payer',
+  payeeFsp: 'payee',
+  currency: 'USD',
+  amountMinor: 10_0000n,
+});
+const commit = (transferId: string): ParticipantCommand => ({
+  kind: 'CommitReservation',
+  transferId,
+});
+const positionOf = (s: RegisteredParticipant) => s.accounts['501']?.postedMinor;
+
+describe('Participant actor: settlement edges', () => {
+  it('commits a reservation from the previous release (no payee) without halting', () => {
+    const reserved = apply('payer', [
+      ...created,
+      { kind: 'ApplySettlementModels', models: [], settlementWindowId: 1 },
+      reserve('old'),
+    ]).state;
+    // As the previous release's snapshot holds it: { accountId, amountMinor, purpose }.
+    const { payeeFsp: _dropped, ...old } = reserved.reservations['old']!;
+    const fromSnapshot = { ...reserved, reservations: { old } };
+    const { state, events, effects } = apply('payer', [commit('old')], fromSnapshot);
+    assert.deepEqual(events, [
+      { type: 'ReservationCommitted', transferId: 'old', atMs: 1_000 },
+      { type: 'WindowNetUnattributed', transferId: 'old', currency: 'USD', amountMinor: 10_0000n },
+    ]);
+    assert.deepEqual(effects, []);
+    assert.equal(positionOf(state), 10_0000n);
+    assert.deepEqual(state.reservations, {});
+    // In no window (so every window still sums to zero), and visible to the operator.
+    assert.deepEqual(state.settlement?.nets, {});
+    assert.deepEqual(state.settlement?.unattributedMinor, { USD: 10_0000n });
+  });
+});
