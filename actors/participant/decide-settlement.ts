@@ -39,7 +39,10 @@ export function decideApplySettlementModels(
   const feeCurrencies = currencies
     .filter((c) => modelsFor(cmd.models, c, 'INTERCHANGE_FEE').length > 0)
     .sort();
-  const joins = state.settlement === undefined && !isHub(ctx);
+  // Joins while it holds no window: not only on its first models, since a commit as payer before
+  // them (a participant from before windows existed, or one whose models failed to apply at
+  // registration) already created its settlement state, with nets that belong to that window.
+  const joins = state.settlement?.windowId === undefined && !isHub(ctx);
   const events: ParticipantEvent[] = [];
   if (accounts.length > 0) events.push({ type: 'AccountsOpened', accounts });
   events.push({

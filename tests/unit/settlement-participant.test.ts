@@ -91,3 +91,42 @@ describe('Participant actor: settlement edges', () => {
     assert.deepEqual(state.settlement?.unattributedMinor, { USD: 10_0000n });
   });
 });
+
+describe('Participant actor: joining the windows', () => {
+  it('joins on its first models even when it paid before them, and only once', () => {
+    const paid = apply('payer', [...created, reserve('t1'), commit('t1')]).state;
+    const models: ParticipantCommand = {
+      kind: 'ApplySettlementModels',
+      models: [],
+      settlementWindowId: 3,
+    };
+    const { state, effects } = apply('payer', [models], paid);
+    assert.deepEqual(effects, [
+      {
+        kind: 'send',
+        to: { type: 'settlementWindow', key: 'hub' },
+        command: { kind: 'JoinSettlementWindows', participant: 'payer', windowId: 3 },
+      },
+    ]);
+    assert.equal(state.settlement?.windowId, 3);
+    // The nets recorded before belong to the window it joined, and leave with its close.
+    const closed = apply(
+      'payer',
+      [{ kind: 'CloseParticipantWindow', windowId: 3, nextWindowId: 4 }],
+      state,
+    );
+    assert.deepEqual(
+      closed.effects.map((e) => e.kind === 'send' && e.command),
+      [
+        {
+          kind: 'ParticipantWindowClosed',
+          participant: 'payer',
+          windowId: 3,
+          nets: { POSITION: { USD: { payer: 10_0000n, payee: -10_0000n } } },
+        },
+      ],
+    );
+    assert.equal(closed.state.settlement?.windowId, 4);
+    assert.deepEqual(apply('payer', [models], state).effects, []);
+  });
+});
