@@ -191,11 +191,23 @@ export function decideCreditInterchangeFee(
 ): ParticipantDecision {
   invariant(state.phase === 'registered', `fee credit to unknown ${ctx.actorId}`);
   if (recall(state.recent, `fee:${cmd.transferId}`)) return nothing;
-  const account = findAccount(state, cmd.currency, 'INTERCHANGE_FEE');
-  // The payer books a fee only under a fee model, which opens this account on every participant.
-  invariant(account, `${state.name} has no ${cmd.currency} INTERCHANGE_FEE account`);
+  const found = findAccount(state, cmd.currency, 'INTERCHANGE_FEE');
+  // The payer books a fee only under a fee model, which opens this account on every participant;
+  // but the gateway applies a new model to participants one at a time, so a fee credit can reach
+  // this payee first. The payer's side is already booked: open the account here, never halt.
+  const account = found ?? {
+    id: accountIdFor(state.participantId, state.accountSeq + 1),
+    ledgerAccountType: 'INTERCHANGE_FEE' as const,
+    currency: cmd.currency,
+    isActive: true,
+    postedMinor: 0n,
+    reservedMinor: 0n,
+    createdAtMs: ctx.nowMs,
+    changedAtMs: ctx.nowMs,
+  };
+  const opened: ParticipantEvent[] = found ? [] : [{ type: 'AccountsOpened', accounts: [account] }];
   return {
-    events: [feePosting(cmd.transferId, account, -cmd.amountMinor, ctx)],
+    events: [...opened, feePosting(cmd.transferId, account, -cmd.amountMinor, ctx)],
     effects: [],
     reply: undefined,
   };

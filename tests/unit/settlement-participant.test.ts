@@ -130,3 +130,57 @@ describe('Participant actor: joining the windows', () => {
     assert.deepEqual(apply('payer', [models], state).effects, []);
   });
 });
+
+describe('Participant actor: interchange fee credits', () => {
+  it('opens the payee fee account when the credit overtakes its models', () => {
+    const payee = apply('payee', created).state;
+    const credit: ParticipantCommand = {
+      kind: 'CreditInterchangeFee',
+      transferId: 't1',
+      currency: 'USD',
+      amountMinor: 6_0000n,
+    };
+    const { state, events } = apply('payee', [credit, credit], payee);
+    const account = {
+      id: 503,
+      ledgerAccountType: 'INTERCHANGE_FEE',
+      currency: 'USD',
+      isActive: true,
+      postedMinor: 0n,
+      reservedMinor: 0n,
+      createdAtMs: 1_000,
+      changedAtMs: 1_000,
+    };
+    assert.deepEqual(events, [
+      { type: 'AccountsOpened', accounts: [account] },
+      {
+        type: 'BalancePosted',
+        postingId: 'fee:t1',
+        accountId: 503,
+        deltaMinor: -6_0000n,
+        atMs: 1_000,
+      },
+    ]);
+    assert.equal(state.accounts['503']?.postedMinor, -6_0000n);
+    // The models that come after open nothing more.
+    const fee = {
+      name: 'FEE',
+      currency: 'USD',
+      ledgerAccountType: 'INTERCHANGE_FEE' as const,
+      settlementAccountType: 'INTERCHANGE_FEE_SETTLEMENT' as const,
+      settlementGranularity: 'NET' as const,
+      settlementDelay: 'DEFERRED' as const,
+    };
+    const models: ParticipantCommand = {
+      kind: 'ApplySettlementModels',
+      models: [fee],
+      settlementWindowId: 1,
+    };
+    const after = apply('payee', [models], state);
+    const opened = after.events.flatMap((e) => (e.type === 'AccountsOpened' ? e.accounts : []));
+    assert.deepEqual(
+      opened.map((a) => [a.id, a.ledgerAccountType]),
+      [[504, 'INTERCHANGE_FEE_SETTLEMENT']],
+    );
+  });
+});
