@@ -112,6 +112,15 @@ type Settled = { readonly events: ParticipantEvent[]; readonly effects: Effect[]
 /**
  * What a payer's commit adds: gross settlement at once (IMMEDIATE GROSS currency), or its net in
  * the open window; and the transfer's interchange fee when a fee model covers the currency.
+ *
+ * Mixed terms are not repaired here, on purpose. The payer records both sides of a net, so each
+ * window sums to zero; each side decides gross or net from the models it was last given. Models
+ * are hub-wide, so the sides differ only while a POSITION model change is applied participant by
+ * participant, or after applying it to one failed. A commit then leaves a gross payer's payee
+ * credited in no window (nothing resets it), or a gross payee settled at once and again in the
+ * payer's window. The payer cannot know the payee's terms, and a payee-only net would not sum
+ * to zero; the cure is the operator procedure in README.md (the IMMEDIATE GROSS paragraph of the
+ * settlement API), pinned by tests/unit/settlement-participant.test.ts.
  */
 export function settleOnCommit(
   s: RegisteredParticipant,

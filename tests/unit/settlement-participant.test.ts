@@ -184,3 +184,54 @@ describe('Participant actor: interchange fee credits', () => {
     );
   });
 });
+
+describe('Participant actor: mixed terms while a model change is applied', () => {
+  const gross: ParticipantCommand = {
+    kind: 'ApplySettlementModels',
+    models: [
+      {
+        name: 'CGS',
+        currency: 'USD',
+        ledgerAccountType: 'POSITION',
+        settlementAccountType: 'SETTLEMENT',
+        settlementGranularity: 'GROSS',
+        settlementDelay: 'IMMEDIATE',
+      },
+    ],
+    settlementWindowId: 1,
+  };
+  const net: ParticipantCommand = {
+    kind: 'ApplySettlementModels',
+    models: [],
+    settlementWindowId: 1,
+  };
+
+  // Documented, not repaired (decide-settlement.ts settleOnCommit; README operator procedure):
+  // each side follows its own terms, so the gross payer records no window net and the net payee
+  // keeps its credit in POSITION.
+  it('settles a gross payer at once and leaves a net payee credited outside every window', () => {
+    const payer = apply('payer', [...created, gross, reserve('t1'), commit('t1')]);
+    assert.deepEqual(
+      payer.events.slice(-2).map((e) => e.type),
+      ['ReservationCommitted', 'GrossSettled'],
+    );
+    assert.deepEqual(payer.state.settlement?.nets, {});
+    assert.equal(positionOf(payer.state), 0n);
+    const credit: ParticipantCommand = {
+      kind: 'CreditPosition',
+      transferId: 't1',
+      currency: 'USD',
+      amountMinor: 10_0000n,
+    };
+    const payee = apply('payee', [...created, net, credit]);
+    assert.deepEqual(payee.events.at(-1), {
+      type: 'BalancePosted',
+      postingId: 'credit:t1',
+      accountId: 501,
+      deltaMinor: -10_0000n,
+      atMs: 1_000,
+    });
+    assert.equal(positionOf(payee.state), -10_0000n);
+    assert.deepEqual(payee.state.settlement?.nets, {});
+  });
+});
