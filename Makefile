@@ -7,7 +7,7 @@ TEST_FILES = $(sort $(wildcard tests/unit/*.test.ts)) $(sort $(wildcard tests/co
              $(sort $(wildcard tests/integration/*.test.ts))
 INTEROP_FILES = $(sort $(wildcard tests/interop/*.test.ts))
 
-.PHONY: help install run test interop check lint typecheck format bench chaos ttk clean
+.PHONY: help install run test interop check lint typecheck format bench chaos sim ttk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see
 
 chaos: node_modules/.installed ## faults under load on a 3-node NATS cluster (RELIABILITY.md; CHAOS_LONG=1)
 	node --import tsx --test --test-timeout=3600000 tests/chaos/*.test.ts
+
+sim: node_modules/.installed ## deterministic simulation (SEED=, SIM_SEEDS=, SIM_STEPS=, SIM_PROFILE=, SIM_LOOP=; README)
+	node --import tsx ops/sim/main.ts
 
 ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run` (TTK_ARGS=...)
 	bash ops/ttk.sh $(TTK_ARGS)

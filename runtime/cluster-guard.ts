@@ -33,7 +33,8 @@ async function recordOnce(db: Db, name: string, value: string): Promise<string> 
 
 async function maxOfCheckpoints(db: Db, column: 'seq' | 'fence' | 'partition'): Promise<number> {
   const { rows } = (await db.execute(
-    sql`select coalesce(max(${sql.identifier(column)}), -1)::text as max from partition_checkpoints`,
+    sql`select coalesce(max(${sql.identifier(column)}), -1)::text as max
+        from partition_checkpoints`,
   )) as unknown as { rows: Array<{ max: string }> };
   return Number(rows[0]?.max ?? -1);
 }
@@ -50,7 +51,8 @@ export async function checkPartitionCount(db: Db, partitions: number): Promise<v
   throw new DeploymentMismatchError(
     `PARTITIONS=${partitions} does not match the database (${built}): snapshots, timers and ` +
       `checkpoints are stored by partition, so a different count would orphan them. Set ` +
-      `PARTITIONS=${recorded} on every process; changing the count of a live switch is not supported.`,
+      `PARTITIONS=${recorded} on every process; changing the count of a live switch is not ` +
+      'supported.',
   );
 }
 
@@ -216,7 +218,8 @@ export async function alignLeaseRevisions(
 export async function realignCommandStream(jsm: JetStreamManager, db: Db): Promise<string> {
   const checkpoint = await maxOfCheckpoints(db, 'seq');
   const before = await jsm.streams.info(CMD_STREAM);
-  let done = `${CMD_STREAM} already holds sequence ${before.state.last_seq} >= checkpoint ${checkpoint}`;
+  const last = before.state.last_seq;
+  let done = `${CMD_STREAM} already holds sequence ${last} >= checkpoint ${checkpoint}`;
   if (before.state.last_seq < checkpoint) {
     await jsm.streams.purge(CMD_STREAM, { seq: checkpoint + 1 });
     done =

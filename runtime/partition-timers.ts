@@ -23,6 +23,8 @@ type TimerDeps = Pick<DriverDeps, 'store' | 'bus' | 'clock' | 'actors' | 'partit
 export class PartitionTimers {
   private readonly wheel = new TimerWheel();
   private running = false;
+  /** Once stopped, never ticking again (a stop can come while rebuild() awaits the DB). */
+  private stopped = false;
 
   constructor(
     private readonly deps: TimerDeps,
@@ -34,6 +36,7 @@ export class PartitionTimers {
     for (const row of await this.deps.store.loadTimers()) {
       this.wheel.set(row.type, row.key, row.atMs);
     }
+    if (this.stopped) return;
     this.running = true;
     void this.tick();
   }
@@ -43,6 +46,7 @@ export class PartitionTimers {
   }
 
   stop(): void {
+    this.stopped = true;
     this.running = false;
   }
 

@@ -11,11 +11,16 @@
 //      deterministic).
 //   2. `new PartitionDriver({ ...ports, actors, hub, partitions, batchSizeMax, ... }, partition,
 //      fence, cache)` then `driver.start()`; `stop()` hands over gracefully, `abort()` is a lost
-//      lease. `driver.status()` reports progress, halts and parked commands.
+//      lease. `driver.status()` reports pending work, the last progress and a halt; parked commands
+//      are in the store (StorePort.writeBatch's poison rows).
 //   3. A port signals failure by throwing. Throw PortError with kind 'transient' for what a retry
 //      may cure (a connection lost, a timeout), 'deterministic' for what it will not (the
-//      database refused a value), 'ambiguous' when a write may or may not have committed.
+//      database refused a value), 'ambiguous' when a write may or may not have committed (the
+//      driver treats every failed attempt as possibly committed: it re-claims the checkpoint and
+//      drops the partition's cached state before going on).
 //      Anything else thrown is classified by runtime/poison.ts (SQLSTATE and error names).
+//   tests/fixtures/memory-ports.ts is a complete in-memory set (store with the statement's
+//   fence, from-sequence and version checks; a stream with injectable redeliveries).
 // Ports never see actors; the step never sees ports.
 
 import type { AnyActor } from '../actors/actor.ts';

@@ -4,11 +4,9 @@
 // final callback, or the drain times out). Returns one row per fault for the table, and the
 // running system to the caller, which checks the money invariants before calling close().
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareVersions } from '../nats-version.ts';
 import { type Fault, type FaultContext, faults } from './faults.ts';
 import { type Load, startLoad, type WindowStats } from './load.ts';
 import { type NatsCluster, startNatsCluster } from './nats-cluster.ts';
@@ -68,7 +66,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
       partitions: o.partitions,
       leaseTtlMs: o.leaseTtlMs,
       workers: 3,
-      notifiers: notifierCount(o.log),
+      notifiers: 2,
     });
     cleanups.push(() => sw.stop());
     const load = await startLoad({ ...sw, ratePerSecond: o.ratePerSecond });
@@ -101,19 +99,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     await close();
     throw error;
   }
-}
-
-/**
- * Two notifiers, except on a NATS server older than 2.10: there a second notifier cannot start,
- * because creating the existing consumer with a new start time is refused ("start time can not
- * be updated") rather than answered "already exists" (reported to the notifier's owner).
- */
-function notifierCount(log: (line: string) => void): number {
-  const text = execFileSync('nats-server', ['--version'], { encoding: 'utf8' });
-  const version = /v(\d+\.\d+\.\d+)/.exec(text)?.[1] ?? '0.0.0';
-  if (compareVersions(version, '2.10.0') >= 0) return 2;
-  log(`nats-server ${version}: one notifier (a second cannot start before NATS 2.10)`);
-  return 1;
 }
 
 async function runFault(ctx: FaultContext, fault: Fault, o: ChaosOptions): Promise<FaultRow> {

@@ -90,40 +90,7 @@ export async function startLoad(o: {
     dfspLink,
     tracker,
     nowMs: () => performance.now(),
-    window(fromMs, toMs, healedMs) {
-      let started = 0;
-      let accepted = 0;
-      let committed = 0;
-      let failed = 0;
-      let missing = 0;
-      let duplicated = 0;
-      let recoveryMs: number | undefined;
-      const commits: number[] = [];
-      for (const [id, flow] of tracker.flows) {
-        const at = flow.dueMs;
-        const done = tracker.finishedMs.get(id);
-        if (done !== undefined && flow.outcome === 'committed') {
-          if (at >= healedMs) recoveryMs = Math.min(recoveryMs ?? Infinity, done - healedMs);
-          if (done >= fromMs && done < toMs) commits.push(done);
-        }
-        if (at < fromMs || at >= toMs) continue;
-        started++;
-        if (flow.prepareAccepted) accepted++;
-        if (flow.outcome === 'committed') committed++;
-        else if (flow.outcome === 'error') failed++;
-        if (flow.prepareAccepted && flow.finals === 0) missing++;
-        if (flow.finals > 1) duplicated++;
-      }
-      commits.sort((a, b) => a - b);
-      let longestStallMs = 0;
-      let previous = fromMs;
-      for (const at of [...commits, toMs]) {
-        longestStallMs = Math.max(longestStallMs, at - previous);
-        previous = at;
-      }
-      const counts = { started, accepted, committed, failed, missing, duplicated };
-      return { ...counts, recoveryMs, longestStallMs };
-    },
+    window: (fromMs, toMs, healedMs) => windowStats(tracker, { fromMs, toMs, healedMs }),
     async drain(untilMs, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       const owed = () =>
@@ -145,4 +112,43 @@ export async function startLoad(o: {
       await admin.close();
     },
   };
+}
+
+/** The flows started in the window, and the commits that ended in it. */
+function windowStats(
+  tracker: TimedTracker,
+  { fromMs, toMs, healedMs }: { fromMs: number; toMs: number; healedMs: number },
+): WindowStats {
+  let started = 0;
+  let accepted = 0;
+  let committed = 0;
+  let failed = 0;
+  let missing = 0;
+  let duplicated = 0;
+  let recoveryMs: number | undefined;
+  const commits: number[] = [];
+  for (const [id, flow] of tracker.flows) {
+    const at = flow.dueMs;
+    const done = tracker.finishedMs.get(id);
+    if (done !== undefined && flow.outcome === 'committed') {
+      if (at >= healedMs) recoveryMs = Math.min(recoveryMs ?? Infinity, done - healedMs);
+      if (done >= fromMs && done < toMs) commits.push(done);
+    }
+    if (at < fromMs || at >= toMs) continue;
+    started++;
+    if (flow.prepareAccepted) accepted++;
+    if (flow.outcome === 'committed') committed++;
+    else if (flow.outcome === 'error') failed++;
+    if (flow.prepareAccepted && flow.finals === 0) missing++;
+    if (flow.finals > 1) duplicated++;
+  }
+  commits.sort((a, b) => a - b);
+  let longestStallMs = 0;
+  let previous = fromMs;
+  for (const at of [...commits, toMs]) {
+    longestStallMs = Math.max(longestStallMs, at - previous);
+    previous = at;
+  }
+  const counts = { started, accepted, committed, failed, missing, duplicated };
+  return { ...counts, recoveryMs, longestStallMs };
 }

@@ -90,7 +90,7 @@ describe('lease buckets', () => {
     ]);
   });
 
-  it('hands out revisions above the database fences after the bucket lost its history', async () => {
+  it('hands out revisions above the DB fences after the bucket lost its history', async () => {
     const { jsm, opened } = services;
     await setCheckpoint(3, 0, 500);
     await jsm.streams.delete(`KV_${leasesBucket()}`);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PartitionDriver } from '../../runtime/driver.ts';
+import { PartitionTimers } from '../../runtime/partition-timers.ts';
 import { PortError } from '../../runtime/ports.ts';
 import { actorId } from '../../runtime/snapshot-store.ts';
 import { mapCache, memoryWorld, until } from '../fixtures/memory-ports.ts';
@@ -168,5 +169,28 @@ describe('the partition driver', () => {
     await driver.stop();
     assert.deepEqual(world.store.seen('k'), [0, 1, 2, 3]);
     assert.equal(world.store.poison.size, 0);
+  });
+});
+
+describe('the partition timers', () => {
+  it('never start ticking when stopped while the timer rebuild awaits the database', async () => {
+    const world = memoryWorld();
+    let release: () => void = () => {};
+    const loaded = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    world.store.loadTimers = async () => {
+      await loaded;
+      return [];
+    };
+    let sleeps = 0;
+    const clock = { nowMs: () => 0, sleep: async () => void sleeps++ };
+    const timers = new PartitionTimers({ ...world.deps, clock }, 0, mapCache());
+    const rebuilding = timers.rebuild();
+    timers.stop();
+    release();
+    await rebuilding;
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(sleeps, 0);
   });
 });
