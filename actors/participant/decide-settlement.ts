@@ -39,7 +39,10 @@ export function decideApplySettlementModels(
   const feeCurrencies = currencies
     .filter((c) => modelsFor(cmd.models, c, 'INTERCHANGE_FEE').length > 0)
     .sort();
-  const joins = state.settlement === undefined && !isHub(ctx);
+  // Joins while it holds no window: not only on its first models, since a commit as payer before
+  // them (a participant from before windows existed, or one whose models failed to apply at
+  // registration) already created its settlement state, with nets that belong to that window.
+  const joins = state.settlement?.windowId === undefined && !isHub(ctx);
   const events: ParticipantEvent[] = [];
   if (accounts.length > 0) events.push({ type: 'AccountsOpened', accounts });
   events.push({
@@ -109,6 +112,15 @@ type Settled = { readonly events: ParticipantEvent[]; readonly effects: Effect[]
 /**
  * What a payer's commit adds: gross settlement at once (IMMEDIATE GROSS currency), or its net in
  * the open window; and the transfer's interchange fee when a fee model covers the currency.
+ *
+ * Mixed terms are not repaired here, on purpose. The payer records both sides of a net, so each
+ * window sums to zero; each side decides gross or net from the models it was last given. Models
+ * are hub-wide, so the sides differ only while a POSITION model change is applied participant by
+ * participant, or after applying it to one failed. A commit then leaves a gross payer's payee
+ * credited in no window (nothing resets it), or a gross payee settled at once and again in the
+ * payer's window. The payer cannot know the payee's terms, and a payee-only net would not sum
+ * to zero; the cure is the operator procedure in README.md (the IMMEDIATE GROSS paragraph of the
+ * settlement API), pinned by tests/unit/settlement-participant.test.ts.
  */
 export function settleOnCommit(
   s: RegisteredParticipant,
@@ -126,7 +138,20 @@ export function settleOnCommit(
     };
   }
   const payee = reservation.payeeFsp;
-  invariant(payee !== undefined, `reservation ${transferId} names no payee`);
+  // A reservation from before windows existed (snapshots of the previous release) names no
+  // payee, and the payee was already credited: halting here would halt the partition after the
+  // money moved. The commit stands and leaves the window out entirely, so every window still
+  // sums to zero (a payer-only net would not); the amount is kept in the state as unattributed
+  // per currency, for the operator to settle by hand. Such a reservation carries no fee.
+  if (payee === undefined) {
+    const unattributed: ParticipantEvent = {
+      type: 'WindowNetUnattributed',
+      transferId,
+      currency,
+      amountMinor: reservation.amountMinor,
+    };
+    return { events: [unattributed], effects: [] };
+  }
   const net = { type: 'WindowNetRecorded' as const, currency, payee };
   const events: ParticipantEvent[] = [
     { ...net, ledgerAccountType: 'POSITION', amountMinor: reservation.amountMinor },
@@ -175,11 +200,23 @@ export function decideCreditInterchangeFee(
 ): ParticipantDecision {
   invariant(state.phase === 'registered', `fee credit to unknown ${ctx.actorId}`);
   if (recall(state.recent, `fee:${cmd.transferId}`)) return nothing;
-  const account = findAccount(state, cmd.currency, 'INTERCHANGE_FEE');
-  // The payer books a fee only under a fee model, which opens this account on every participant.
-  invariant(account, `${state.name} has no ${cmd.currency} INTERCHANGE_FEE account`);
+  const found = findAccount(state, cmd.currency, 'INTERCHANGE_FEE');
+  // The payer books a fee only under a fee model, which opens this account on every participant;
+  // but the gateway applies a new model to participants one at a time, so a fee credit can reach
+  // this payee first. The payer's side is already booked: open the account here, never halt.
+  const account = found ?? {
+    id: accountIdFor(state.participantId, state.accountSeq + 1),
+    ledgerAccountType: 'INTERCHANGE_FEE' as const,
+    currency: cmd.currency,
+    isActive: true,
+    postedMinor: 0n,
+    reservedMinor: 0n,
+    createdAtMs: ctx.nowMs,
+    changedAtMs: ctx.nowMs,
+  };
+  const opened: ParticipantEvent[] = found ? [] : [{ type: 'AccountsOpened', accounts: [account] }];
   return {
-    events: [feePosting(cmd.transferId, account, -cmd.amountMinor, ctx)],
+    events: [...opened, feePosting(cmd.transferId, account, -cmd.amountMinor, ctx)],
     effects: [],
     reply: undefined,
   };

@@ -31,6 +31,12 @@ export function evolveParticipantSettlement(
         ...s,
         settlement: { ...settlement, nets: addNet(settlement.nets, { ...event, payer: s.name }) },
       };
+    case 'WindowNetUnattributed': {
+      const before = settlement.unattributedMinor ?? {};
+      const sum = (before[event.currency] ?? 0n) + event.amountMinor;
+      const unattributedMinor = { ...before, [event.currency]: sum };
+      return { ...s, settlement: { ...settlement, unattributedMinor } };
+    }
     case 'WindowMoved':
       return { ...s, settlement: { ...settlement, windowId: event.windowId, nets: {} } };
     case 'GrossSettled': {

@@ -96,6 +96,7 @@ function evolveRegistered(
     }
     case 'SettlementTermsSet':
     case 'WindowNetRecorded':
+    case 'WindowNetUnattributed':
     case 'WindowMoved':
     case 'GrossSettled':
     case 'SettlementTransferPosted':

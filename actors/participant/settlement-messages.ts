@@ -38,6 +38,11 @@ export type ParticipantSettlement = {
   readonly feeCurrencies?: readonly string[];
   /** Nets of `windowId` so far, from this participant's commits as payer. */
   readonly nets: WindowNets;
+  /**
+   * Per currency: commits as payer recorded in no window because their reservation (from before
+   * windows existed) names no payee; the operator settles these by hand.
+   */
+  readonly unattributedMinor?: Readonly<Record<string, bigint>>;
   /** Settlement postings applied (idempotency; a few per settlement). */
   readonly postings: readonly string[];
 };
@@ -54,6 +59,13 @@ export type ParticipantSettlementEvent =
       readonly ledgerAccountType: string;
       readonly currency: string;
       readonly payee: string;
+      readonly amountMinor: bigint;
+    }
+  | {
+      /** A commit as payer whose reservation names no payee: in no window (see above). */
+      readonly type: 'WindowNetUnattributed';
+      readonly transferId: string;
+      readonly currency: string;
       readonly amountMinor: bigint;
     }
   | { readonly type: 'WindowMoved'; readonly windowId: number }

@@ -22,13 +22,7 @@
 //   hub that closes daily carries years of windows in it; archiving settled windows to a read
 //   model is the next step when that matters.
 
-import {
-  type ActorDefinition,
-  assertNever,
-  type DecideContext,
-  type Decision,
-  invariant,
-} from '../actor.ts';
+import { type ActorDefinition, assertNever, type DecideContext, type Decision } from '../actor.ts';
 import {
   type CloseParticipantWindow,
   isEmptyNets,
@@ -98,9 +92,23 @@ function decideReport(
       reply: { ok: true },
     };
   }
-  // A repeat, or a late joiner's catch-up: it cannot have recorded anything unawaited.
-  invariant(isEmptyNets(cmd.nets), `unawaited nets from ${cmd.participant} for ${cmd.windowId}`);
-  return { events: [], effects: [], reply: { ok: true } };
+  // A repeat, or a late joiner's catch-up: nothing to add.
+  if (isEmptyNets(cmd.nets)) return { events: [], effects: [], reply: { ok: true } };
+  // Nets nobody awaited: a participant that joined after this window closed (its join raced the
+  // close, or it paid before its first models). Dropping them would leave positions that no
+  // settlement resets; they go into this window while it is not final, else into the open one,
+  // with the window they were for kept as the reason. Each report sums to zero, so every
+  // window's content still does.
+  const open = w?.state === 'OPEN' || w?.state === 'PROCESSING';
+  const late: WindowEvent = {
+    type: 'LateNetsReported',
+    windowId: cmd.windowId,
+    intoWindowId: w && open ? w.id : s.openWindowId,
+    participant: cmd.participant,
+    nets: cmd.nets,
+    atMs: ctx.nowMs,
+  };
+  return { events: [late], effects: [], reply: { ok: true } };
 }
 
 function decideRunning(

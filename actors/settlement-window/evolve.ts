@@ -28,6 +28,8 @@ export function evolveWindows(state: WindowsState, event: WindowEvent): WindowsS
       return { ...state, participants: [...state.participants, event.participant] };
     case 'WindowNetsReported':
       return reported(state, event);
+    case 'LateNetsReported':
+      return lateReported(state, event);
     case 'SettlementContentsTaken':
       return withContents(state, event.atMs, (c) =>
         event.contentIds.includes(c.id)
@@ -59,10 +61,13 @@ function closing(
   invariant(open.state === 'OPEN', `window ${event.windowId} closes only when OPEN`);
   const closed: SettlementWindow = {
     ...open,
-    state: state.participants.length === 0 ? 'CLOSED' : 'PROCESSING',
     reason: event.reason,
     changedAtMs: event.atMs,
     awaiting: state.participants,
+    // With nobody to await, the content is final now: what late reports added to it.
+    ...(state.participants.length === 0
+      ? { state: 'CLOSED', reported: {}, contents: contentsOf(open.id, open.reported, event.atMs) }
+      : { state: 'PROCESSING' }),
   };
   return {
     ...state,
@@ -95,6 +100,21 @@ function reported(
       }
     : { ...w, awaiting, reported: sum };
   return { ...state, windows: { ...state.windows, [String(w.id)]: next } };
+}
+
+function lateReported(
+  state: RunningWindows,
+  event: Extract<WindowEvent, { type: 'LateNetsReported' }>,
+): RunningWindows {
+  const into = window(state, event.intoWindowId);
+  invariant(into.state === 'OPEN' || into.state === 'PROCESSING', `window ${into.id} is final`);
+  const reason = { participant: event.participant, windowId: event.windowId, atMs: event.atMs };
+  const next: SettlementWindow = {
+    ...into,
+    reported: mergeNets(into.reported, event.nets),
+    lateReports: [...(into.lateReports ?? []), reason],
+  };
+  return { ...state, windows: { ...state.windows, [String(into.id)]: next } };
 }
 
 // Applies `change` to every content, re-deriving the state of the windows it touched.

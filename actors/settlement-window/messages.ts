@@ -66,6 +66,15 @@ export type WindowEvent =
       readonly atMs: number;
     }
   | {
+      /** Nets for `windowId` that it did not await, added to `intoWindowId` (not yet final). */
+      readonly type: 'LateNetsReported';
+      readonly windowId: number;
+      readonly intoWindowId: number;
+      readonly participant: string;
+      readonly nets: WindowNets;
+      readonly atMs: number;
+    }
+  | {
       readonly type: 'SettlementContentsTaken';
       readonly settlementId: number;
       readonly contentIds: readonly number[];

@@ -38,7 +38,15 @@ export type SettlementWindow = {
   readonly awaiting: readonly string[];
   /** Reports summed so far; turned into `contents` when the last one arrives. */
   readonly reported: WindowNets;
+  /** Reports added here that were for another window, final before they arrived (the reason). */
+  readonly lateReports?: readonly LateReport[];
   readonly contents: readonly WindowContent[];
+};
+
+export type LateReport = {
+  readonly participant: string;
+  readonly windowId: number;
+  readonly atMs: number;
 };
 
 export type RunningWindows = {

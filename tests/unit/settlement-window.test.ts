@@ -104,6 +104,65 @@ describe('SettlementWindow actor', () => {
     assert.deepEqual(after.last.events, []);
   });
 
+  it('adds a late report to its window while not final, else to the open one, losing nothing', () => {
+    // b joined with window 1 after it closed (its join raced the close), having paid meanwhile.
+    const late = report('b', 1, usd({ b: 40n, c: -40n }));
+    const processing = windows([join('a'), close, join('b', 1), late]);
+    assert.deepEqual(processing.last.events, [
+      {
+        type: 'LateNetsReported',
+        windowId: 1,
+        intoWindowId: 1,
+        participant: 'b',
+        nets: usd({ b: 40n, c: -40n }),
+        atMs: 1_000,
+      },
+    ]);
+    const first = windows([report('a', 1, usd({ a: 10n, b: -10n }))], processing.state).state;
+    assert.ok(first.phase === 'running');
+    assert.deepEqual(
+      first.windows['1']?.contents.map((c) => [c.state, c.nets]),
+      [['CLOSED', { a: 10n, b: 30n, c: -40n }]],
+    );
+    // Window 1 is final now: the same kind of report goes into window 2, with its reason.
+    const second = windows(
+      [
+        report('c', 1, usd({ c: 7n, a: -7n })),
+        { ...close, windowId: 2 },
+        report('a', 2, usd({ a: 1n, b: -1n })),
+        report('b', 2, {}),
+      ],
+      first,
+    ).state;
+    assert.ok(second.phase === 'running');
+    const w2 = second.windows['2'];
+    assert.deepEqual(w2?.lateReports, [{ participant: 'c', windowId: 1, atMs: 1_000 }]);
+    assert.deepEqual(
+      w2?.contents.map((c) => [c.state, c.nets]),
+      [['CLOSED', { a: -6n, b: -1n, c: 7n }]],
+    );
+    assert.deepEqual(second.windows['1']?.contents[0]?.nets, { a: 10n, b: 30n, c: -40n });
+    // Conservation: every content sums to zero, and all reported money is in some content.
+    const contents = Object.values(second.windows).flatMap((w) => w.contents);
+    for (const c of contents) {
+      assert.equal(
+        Object.values(c.nets).reduce((x, y) => x + y, 0n),
+        0n,
+      );
+    }
+    const owed = (p: string) => contents.reduce((sum, c) => sum + (c.nets[p] ?? 0n), 0n);
+    assert.deepEqual([owed('a'), owed('b'), owed('c')], [10n - 7n + 1n, 30n - 1n, -40n + 7n]);
+  });
+
+  it('keeps late nets of a window that closes with nobody to await', () => {
+    const { state } = windows([report('x', 1, usd({ x: 3n, y: -3n })), close]);
+    assert.ok(state.phase === 'running');
+    assert.deepEqual(
+      state.windows['1']?.contents.map((c) => [c.state, c.nets]),
+      [['CLOSED', { x: 3n, y: -3n }]],
+    );
+  });
+
   it('takes only CLOSED content of the model for a settlement, once', () => {
     const closed = windows([
       join('a'),
