@@ -5,8 +5,9 @@ SHELL := /bin/bash
 # Unit and conformance tests first (fast, no services), then integration (real NATS + PostgreSQL).
 TEST_FILES = $(sort $(wildcard tests/unit/*.test.ts)) $(sort $(wildcard tests/conformance/*.test.ts)) \
              $(sort $(wildcard tests/integration/*.test.ts))
+INTEROP_FILES = $(sort $(wildcard tests/interop/*.test.ts))
 
-.PHONY: help install run test check lint typecheck format bench ttk clean
+.PHONY: help install run test interop check lint typecheck format bench chaos sim ttk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +26,10 @@ test: node_modules/.installed ## lint, typecheck, then every test (unit, conform
 	npx tsc --noEmit
 	node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(TEST_FILES)
 
+interop: node_modules/.installed ## Mojaloop's DFSP connector (SDK) pays through mkondo
+	dir="$$(bash tests/interop/install-sdk.sh)" && MKONDO_INTEROP_SDK_DIR="$$dir" \
+	  node --import tsx --test --test-concurrency=1 --test-timeout=300000 $(INTEROP_FILES)
+
 check: node_modules/.installed ## lint and typecheck only
 	npx biome check .
 	npx tsc --noEmit
@@ -34,6 +39,12 @@ format: node_modules/.installed ## format and apply safe lint fixes
 
 bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)
 	node bin/mkondo.js bench
+
+chaos: node_modules/.installed ## faults under load on a 3-node NATS cluster (RELIABILITY.md; CHAOS_LONG=1)
+	node --import tsx --test --test-timeout=3600000 tests/chaos/*.test.ts
+
+sim: node_modules/.installed ## deterministic simulation (SEED=, SIM_SEEDS=, SIM_STEPS=, SIM_PROFILE=, SIM_LOOP=; README)
+	node --import tsx ops/sim/main.ts
 
 ttk: ## run Mojaloop's Testing Toolkit collections against a running `make run` (TTK_ARGS=...)
 	bash ops/ttk.sh $(TTK_ARGS)

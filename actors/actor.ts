@@ -70,5 +70,18 @@ export function invariant(condition: unknown, message: string): asserts conditio
 }
 
 export function assertNever(value: never): never {
-  throw new InvariantError(`unexpected variant: ${JSON.stringify(value)}`);
+  throw new InvariantError(`unexpected variant: ${variantName(value)}`);
+}
+
+/**
+ * Names a variant by its discriminant only: serialising the whole value would throw on a bigint
+ * (turning the InvariantError into a TypeError, so a halting actor's command would be parked)
+ * and could copy a megabyte of input into the halt reason.
+ */
+function variantName(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return typeof value;
+  const { kind, type } = value as { kind?: unknown; type?: unknown };
+  if (typeof kind === 'string') return `kind ${kind.slice(0, 100)}`;
+  if (typeof type === 'string') return `type ${type.slice(0, 100)}`;
+  return 'object without kind or type';
 }

@@ -1,7 +1,11 @@
 // A callback is an HTTP request the hub sends to a DFSP, described as data so that actors stay
 // pure. The notifier resolves the URL from the destination's registered endpoint template and
-// builds the headers: a relayed message keeps the sender's FSPIOP headers byte for byte; a
-// hub-originated one is rewritten per FSPIOP §1.6 (FSPIOP-Source = hub, no Accept on PUT, ...).
+// builds the headers: a relayed message keeps the sender's headers and body as written, except
+// what Mojaloop's services change; a hub-originated one is rewritten per FSPIOP §1.6
+// (FSPIOP-Source = hub, no Accept on PUT, ...). A relayed message names who hears of a failed
+// delivery (`onFailure`, actors/contracts/forward-failure.ts).
+
+import type { ForwardFailureRoute } from './contracts/forward-failure.ts';
 
 export type CallbackMethod = 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
 
@@ -34,11 +38,10 @@ export type Callback = {
    * Hub-originated: absent; `body` is rendered as JSON with the hub's headers.
    */
   readonly relay?: { readonly headers: Readonly<Record<string, string>>; readonly body?: string };
-  /**
-   * For a relayed answer: the Accept header of the request it answers. The notifier relabels the
-   * answer's Content-Type version to one the requester reads (schema/fspiop/versions.ts).
-   */
-  readonly requesterAccept?: string;
+  /** Relayed messages: the actor told when delivery fails, so that the sender hears of it. */
+  readonly onFailure?: ForwardFailureRoute;
+  /** No attempt after this time (a prepare past its expiry is not worth delivering). */
+  readonly deliverByMs?: number;
   readonly body?: unknown;
   /** Media-type version for hub-originated messages (e.g. `1.0`); default from configuration. */
   readonly version?: string;

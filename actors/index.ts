@@ -2,11 +2,14 @@
 
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
+import { credentialActor } from './credential/index.ts';
 import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { participantActor } from './participant/index.ts';
 import { partyActor } from './party/index.ts';
 import { quoteActor } from './quote/index.ts';
+import { settlementActor } from './settlement/index.ts';
 import { settlementModelActor } from './settlement-model/index.ts';
+import { settlementWindowActor } from './settlement-window/index.ts';
 import { transactionRequestActor } from './transaction-request/index.ts';
 import { transferActor } from './transfer/index.ts';
 
@@ -19,4 +22,7 @@ export const ACTORS: readonly AnyActor[] = [
   transferActor,
   participantActor,
   settlementModelActor,
+  credentialActor,
+  settlementWindowActor,
+  settlementActor,
 ];

@@ -43,6 +43,27 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     rawArgs: true,
     run: async (args) => (await import('./bench/index.ts')).runBench(args),
   },
+  poison: {
+    summary: 'lists, retries or drops commands the runtime parked or that halted a partition',
+    usage: '',
+    rawArgs: true,
+    run: async (args) => {
+      const { runPoisonCommand, POISON_USAGE } = await import('./poison.ts');
+      if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+        process.stdout.write(`${POISON_USAGE}\n`);
+        return;
+      }
+      await runPoisonCommand(loadConfig(), args);
+    },
+  },
+  'realign-streams': {
+    summary: 'after a lost or recreated CMD stream: move it past the checkpoints (RELIABILITY.md)',
+    usage: `mkondo realign-streams\n\nWith gateways and workers stopped: moves the CMD stream's sequence past every\npartition checkpoint and records it as the stream the checkpoints count in, so workers\nstart again. Messages left at or below the highest checkpoint are discarded and listed.\n${COMMON}`,
+    run: async () => {
+      const { realignStreams } = await import('./deployment.ts');
+      await realignStreams(loadConfig(), logger);
+    },
+  },
   migrate: {
     summary: 'applies the database migrations and exits',
     usage: `mkondo migrate\n\nApplies schema/db/migrations to DATABASE_URL (or the PGlite database under\nDATA_DIR) and exits. ${COMMON}`,

@@ -4,6 +4,7 @@
 
 import { hostname } from 'node:os';
 import * as v from 'valibot';
+import { refuseUnsafeProduction, SECURITY_SETTINGS } from './security-config.ts';
 
 const port = (fallback: string) =>
   v.pipe(
@@ -53,6 +54,7 @@ const ConfigSchema = v.object({
   LEASE_TTL_MS: integer('5000', 500, 600000),
   BATCH_SIZE_MAX: integer('256', 1, 10000),
   ACTOR_CACHE_MAX: integer('10000', 10, 10000000),
+  PARTITION_STALL_MS: integer('30000', 100, 86400000),
   WORKER_ID: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')),
   ),
@@ -67,13 +69,22 @@ const ConfigSchema = v.object({
   SEND_TRANSFER_CONFIRMATION_TO_PAYEE: flag('true'),
   CALLBACK_VERSION: v.optional(v.picklist(['1.0', '1.1', '2.0'], 'must be 1.0, 1.1 or 2.0'), '1.0'),
   CALLBACK_INFLIGHT_PER_DFSP: integer('32', 1, 10000),
-  CALLBACK_RETRY_MAX: integer('5', 0, 100),
+  CALLBACK_RETRY_HORIZON_S: integer('600', 1, 86_400),
   JWS_SIGNING_KEY_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'must be a file path'))),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  ...SECURITY_SETTINGS,
   HTTP_BODY_BYTES_MAX: integer('131072', 1024, 8388608),
   REQUEST_TIMEOUT_MS: integer('10000', 100, 600000),
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),
+  // Per stream; past it the stream refuses publishes (discard new) instead of dropping history.
+  STREAM_MAX_BYTES: integer(String(4 * 1024 ** 3), 1024 ** 2, 2 ** 50),
+  STREAM_MAX_MSG_BYTES: integer(String(1024 ** 2), 1024, 64 * 1024 ** 2),
+  NATS_NAMESPACE: v.optional(
+    v.pipe(v.string(), v.regex(/^([A-Za-z0-9-]{1,32})?$/, 'must be 1-32 of A-Z a-z 0-9 -')),
+    '',
+  ),
+  STREAM_WATCH_INTERVAL_MS: integer('5000', 500, 600000),
   LOG_LEVEL: v.optional(
     v.picklist(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -109,6 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = result.output;
   if (config.FSPIOP_PORT === config.ADMIN_PORT) {
     throw new ConfigError('invalid configuration:\n  ADMIN_PORT: must differ from FSPIOP_PORT');
+  }
+  const unsafe = refuseUnsafeProduction(config);
+  if (unsafe.length > 0) {
+    const heading =
+      config.MKONDO_ENV === 'production'
+        ? 'MKONDO_ENV=production refuses to start'
+        : 'invalid configuration';
+    throw new ConfigError(`${heading}:\n  ${unsafe.join('\n  ')}`);
   }
   return { ...config, WORKER_ID: config.WORKER_ID ?? `${hostname()}-${process.pid}` };
 }

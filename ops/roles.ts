@@ -18,7 +18,6 @@ import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
   DbStateReader,
-  ensureStreams,
   KvDirectory,
   migrate,
   NatsCommandBus,
@@ -26,11 +25,20 @@ import {
   openDatabase,
   startWorker,
 } from '../runtime/index.ts';
+import { configureNamespace } from '../runtime/names.ts';
 import { loadHubSigner, startNotifier } from '../runtime/notifier/index.ts';
 import type { Config } from './config.ts';
+import { prepareDeployment, watchDeployment } from './deployment.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
+import { allowedRanges } from './security-config.ts';
+import {
+  adminSecurityOf,
+  fspiopSecurityOf,
+  fspiopTls,
+  natsSecurityOptions,
+} from './security-wiring.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -44,7 +52,7 @@ export function hubSettings(config: Config): HubSettings {
   };
 }
 
-async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
   const pgliteDir = join(config.DATA_DIR, 'pglite');
   if (config.DATABASE_URL === undefined) mkdirSync(pgliteDir, { recursive: true });
   return openDatabase(config.DATABASE_URL, pgliteDir);
@@ -68,6 +76,7 @@ async function connectNats(config: Config): Promise<NatsConnection> {
     // Every JetStream publish is a request; with async traces on, each one captures two Error
     // stacks up front. That was 7.5 % of a switch process's CPU under load (--cpu-prof).
     noAsyncTraces: true,
+    ...natsSecurityOptions(config),
   });
   const version = nc.info?.version ?? '0.0.0';
   const verdict = judgeNatsVersion(version, config.MKONDO_ENV === 'production');
@@ -84,8 +93,9 @@ function listen(
   app: { fetch: (request: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls?: ReturnType<typeof fspiopTls>,
 ): Stoppable & { server: ServerType } {
-  const server = serve({ fetch: app.fetch, hostname: host, port });
+  const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
   answerClientErrors(server as Server);
   return {
     name: `http:${port}`,
@@ -101,14 +111,14 @@ export async function runRoles(
   migrateFirst: boolean,
 ): Promise<void> {
   const hub = hubSettings(config);
+  configureNamespace(config.NATS_NAMESPACE);
   const nc = await connectNats(config);
-  const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm, {
-    maxAgeMs: config.STREAM_MAX_AGE_DAYS * 86_400_000,
-    replicas: config.STREAM_REPLICAS,
-  });
+  // Creating R3 streams on a busy cluster can take longer than the client's 5 s default.
+  const jsm = await jetstreamManager(nc, { timeout: 20_000 });
   const opened = await openConfiguredDatabase(config);
   if (migrateFirst) await migrate(opened);
+  const db = opened.db;
+  await prepareDeployment({ config, nc, jsm, db, worker: roles.includes('worker'), log: logger });
 
   const stoppables: Stoppable[] = [];
   const probes: ServiceProbe[] = [
@@ -120,6 +130,7 @@ export async function runRoles(
     check: async () => ({ ok: await probe() }),
   }));
 
+  let stopConsuming = async () => {};
   if (roles.includes('worker')) {
     const worker = await startWorker({
       nc,
@@ -130,10 +141,17 @@ export async function runRoles(
       leaseTtlMs: config.LEASE_TTL_MS,
       batchSizeMax: config.BATCH_SIZE_MAX,
       actorCacheMax: config.ACTOR_CACHE_MAX,
+      stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
     });
-    stoppables.push({ name: 'worker', stop: () => worker.stop() });
+    let workerStopped: Promise<void> | undefined;
+    const stopWorker = () => {
+      workerStopped ??= worker.stop();
+      return workerStopped;
+    };
+    stoppables.push({ name: 'worker', stop: stopWorker });
+    stopConsuming = stopWorker;
     checks.push({
       name: 'worker',
       check: () => {
@@ -143,11 +161,22 @@ export async function runRoles(
     });
   }
 
+  const watch = watchDeployment({ config, jsm, db, log: logger, stopConsuming });
+  stoppables.push({ name: 'stream watch', stop: async () => watch.stop() });
+  checks.push({
+    name: 'cmd-stream',
+    check: () => {
+      const problem = watch.problem();
+      return problem === undefined ? { ok: true } : { ok: false, detail: problem };
+    },
+  });
+
   const directory =
     roles.includes('gateway') || roles.includes('notifier')
       ? await KvDirectory.open(
           nc,
           ACTORS.filter((a) => a.directoryEntry).map((a) => a.type),
+          { replicas: config.STREAM_REPLICAS },
         )
       : undefined;
   if (directory) stoppables.push({ name: 'directory', stop: async () => directory.close() });
@@ -156,12 +185,15 @@ export async function runRoles(
     const notifier = await startNotifier({
       nc,
       directory,
+      // Undeliverable relayed messages go back to their actors, which tell the sender.
+      bus: new NatsCommandBus(nc, { partitions: config.PARTITIONS }),
       hub: { hubName: hub.hubName },
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
-      retryMax: config.CALLBACK_RETRY_MAX,
+      retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,
+      http: { allowedRanges: allowedRanges(config) },
       ...(config.JWS_SIGNING_KEY_PATH
-        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH) }
+        ? { signer: await loadHubSigner(config.JWS_SIGNING_KEY_PATH, config.JWS_SIGNING_KEY_ID) }
         : {}),
       log: logger.child({ role: 'notifier' }),
     });
@@ -172,7 +204,8 @@ export async function runRoles(
     const bus = new NatsCommandBus(nc, { partitions: config.PARTITIONS });
     const reader = new DbStateReader(opened.db);
     const edge = edgeLimits(config, nc);
-    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge });
+    const security = fspiopSecurityOf(config);
+    const fspiop = createFspiopApp({ bus, directory, hub, health: probes, edge, security });
     const admin = createAdminApp({
       bus,
       reader,
@@ -180,9 +213,9 @@ export async function runRoles(
       hub,
       health: probes,
       edge,
-      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      security: adminSecurityOf(config, opened.db),
     });
-    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT));
+    stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }

@@ -1,43 +1,45 @@
-// The pure middle of the actor loop: decode a fetched batch, then apply it to actor state in
-// stream order, producing everything the batch transaction writes (snapshots, outbox rows, poison
-// rows) and the replies to send after it. Messages for the same actor see each other's state.
-// Nothing here touches the network or the DB; state is copied on write so an abandoned batch
-// leaves the resident cache untouched.
+// The pure pieces of a batch: decode deliveries into commands (or poison), drop copies of
+// commands applied before, and apply one command to an actor's working state, collecting the
+// outbox rows and the reply it causes. Nothing here touches the network, the clock or the DB;
+// state is copied on write so a command that throws leaves its actor exactly as it was.
+// runtime/step.ts composes these into the step of a whole batch.
 
-import type { JsMsg } from '@nats-io/jetstream';
-import type { AnyActor, Decision, HubSettings } from '../actors/actor.ts';
+import { type AnyActor, type Decision, type HubSettings, InvariantError } from '../actors/actor.ts';
 import { decodeBytes, encodeJson } from './codec.ts';
-import { type Envelope, isEnvelope } from './envelope.ts';
+import { type Envelope, failureReply, isEnvelope } from './envelope.ts';
 import { directorySubject } from './outbox.ts';
 import { callbackSubject, commandSubject, eventSubject, partitionOf } from './partition.ts';
+import type { Delivery } from './ports.ts';
 import {
   type AppliedCommand,
   actorId,
   type OutboxRow,
   type PoisonRow,
-  type SnapshotWrite,
+  type PoisonStatus,
 } from './snapshot-store.ts';
 
-/** Resident state of one actor (the LRU cache value). */
+/** Resident state of one actor (the LRU cache value, and what a batch pins). */
 export type Cached = {
   readonly state: unknown;
   readonly version: number;
   readonly dirJson: string | undefined;
 };
 
-type Working = {
+/** An actor's state while a batch applies to it; `baseVersion` is what the DB must still hold. */
+export type Working = {
   readonly type: string;
   readonly key: string;
   readonly def: AnyActor;
+  readonly baseVersion: number;
   state: unknown;
   version: number;
   dirJson: string | undefined;
   dirty: boolean;
 };
 
+/** A decoded command of this partition. */
 export type Decoded = {
-  readonly seq: number;
-  readonly msg: JsMsg;
+  readonly delivery: Delivery;
   readonly env: Envelope;
   readonly def: AnyActor;
   readonly id: string;
@@ -45,169 +47,88 @@ export type Decoded = {
   readonly msgId: string | undefined;
 };
 
+/** A delivery after decoding: a command to apply, or poison found without applying anything. */
+export type BatchItem =
+  | { readonly kind: 'command'; readonly command: Decoded }
+  | { readonly kind: 'undecodable'; readonly delivery: Delivery; readonly reason: string };
+
 export type Reply = { readonly subject: string; readonly payload: string };
 
-export type AppliedBatch = {
-  readonly snapshots: SnapshotWrite[];
-  readonly outbox: OutboxRow[];
-  readonly poison: PoisonRow[];
-  readonly replies: Reply[];
-  readonly states: Map<string, Cached & { type: string; key: string; timerAtMs?: number }>;
-  applied: number;
-};
-
-/** decide/evolve threw for `seq`; the loop resets to the checkpoint and retries the batch. */
-export class AbandonBatch extends Error {
-  override readonly name = 'AbandonBatch';
-  constructor(
-    readonly seq: number,
-    override readonly cause: unknown,
-  ) {
-    super(`applying stream seq ${seq} failed: ${String(cause)}`);
-  }
-}
-
-/** Attempts of one stream sequence before it is recorded as poison and skipped. */
-export const APPLY_ATTEMPTS_MAX = 3;
-
-export type BatchContext = {
-  readonly partition: number;
+export type ApplyContext = {
   readonly partitions: number;
-  readonly actors: ReadonlyMap<string, AnyActor>;
   readonly hub: HubSettings;
-  readonly failures: Map<number, number>;
 };
 
 const textDecoder = new TextDecoder();
 
-function poisonRow(msg: JsMsg, reason: string): PoisonRow {
-  const payload = textDecoder.decode(msg.data).replaceAll('\u0000', '');
-  return { seq: msg.seq, subject: msg.subject, reason, payload };
-}
-
-/** Decodes messages after `checkpoint`; undecodable or misrouted ones become poison rows. */
-export function decodeBatch(
-  ctx: BatchContext,
-  msgs: readonly JsMsg[],
-  checkpoint: number,
-  poison: PoisonRow[],
-): Decoded[] {
-  const decoded: Decoded[] = [];
-  for (const msg of msgs) {
-    if (msg.seq <= checkpoint) continue;
-    let env: unknown;
-    try {
-      env = decodeBytes(msg.data);
-    } catch {
-      poison.push(poisonRow(msg, 'undecodable'));
-      continue;
-    }
-    if (!isEnvelope(env)) {
-      poison.push(poisonRow(msg, 'not an envelope'));
-      continue;
-    }
-    const def = ctx.actors.get(env.type);
-    if (def === undefined) {
-      poison.push(poisonRow(msg, `unknown actor type '${env.type}'`));
-    } else if (partitionOf(env.type, env.key, ctx.partitions) !== ctx.partition) {
-      poison.push(poisonRow(msg, 'key does not belong to this partition'));
-    } else {
-      const id = actorId(env.type, env.key);
-      decoded.push({ seq: msg.seq, msg, env, def, id, msgId: outboxMsgId(msg) });
-    }
+/** Decodes one delivery; undecodable or misrouted ones carry the reason they are poison. */
+export function decodeDelivery(
+  delivery: Delivery,
+  actors: ReadonlyMap<string, AnyActor>,
+  partition: number,
+  partitions: number,
+): BatchItem {
+  const poison = (reason: string): BatchItem => ({ kind: 'undecodable', delivery, reason });
+  let env: unknown;
+  try {
+    env = decodeBytes(delivery.data);
+  } catch {
+    return poison('undecodable');
   }
-  return decoded;
-}
-
-/** Nats-Msg-Id of a command published from an outbox (`<source seq>-<index>`), else undefined. */
-export function outboxMsgId(msg: JsMsg): string | undefined {
-  const id = msg.headers?.get('Nats-Msg-Id');
-  return id !== undefined && OUTBOX_MSG_ID.test(id) ? id : undefined;
+  if (!isEnvelope(env)) return poison('not an envelope');
+  const def = actors.get(env.type);
+  if (def === undefined) return poison(`unknown actor type '${env.type}'`);
+  if (partitionOf(env.type, env.key, partitions) !== partition) {
+    return poison('key does not belong to this partition');
+  }
+  const id = actorId(env.type, env.key);
+  const msgId = isOutboxMsgId(delivery.msgId) ? delivery.msgId : undefined;
+  return { kind: 'command', command: { delivery, env, def, id, msgId } };
 }
 
 const OUTBOX_MSG_ID = /^\d+-\d+$/;
 
-/**
- * Drops the outbox-published commands this partition applied before (`seen`, from the DB) or
- * earlier in the same batch: copies re-published after a crash, past JetStream's duplicate window.
- * Returns the rest and the ids to record as applied with them.
- */
-export function withoutApplied(
-  items: readonly Decoded[],
-  seen: ReadonlySet<string>,
-): { items: Decoded[]; applied: AppliedCommand[]; skipped: number } {
-  const kept: Decoded[] = [];
-  const applied: AppliedCommand[] = [];
-  const inBatch = new Set<string>();
-  for (const item of items) {
-    const { msgId } = item;
-    if (msgId !== undefined) {
-      if (seen.has(msgId) || inBatch.has(msgId)) continue;
-      inBatch.add(msgId);
-      applied.push({ msgId, seq: item.seq });
-    }
-    kept.push(item);
-  }
-  return { items: kept, applied, skipped: items.length - kept.length };
+/** True for the Nats-Msg-Id of a command published from an outbox (`<source seq>-<index>`). */
+export function isOutboxMsgId(id: string | undefined): id is string {
+  return id !== undefined && OUTBOX_MSG_ID.test(id);
 }
 
-/** Applies decoded messages in order; throws AbandonBatch when decide/evolve throws. */
-export function applyBatch(
-  ctx: BatchContext,
-  items: readonly Decoded[],
-  stateOf: (id: string) => Cached | undefined,
-  poison: PoisonRow[],
-): AppliedBatch {
-  const working = new Map<string, Working>();
-  const result: AppliedBatch = {
-    snapshots: [],
-    outbox: [],
-    poison,
-    replies: [],
-    states: new Map(),
-    applied: 0,
+/** The CMD stream sequence of the batch whose outbox published `msgId`. */
+export function sourceSeqOf(msgId: string): number {
+  return Number(msgId.slice(0, msgId.indexOf('-')));
+}
+
+/** The poison record of a delivery; text the DB refuses (NUL) is removed, never the row. */
+export function poisonRow(
+  delivery: Delivery,
+  reason: string,
+  status: PoisonStatus,
+  actor?: string,
+): PoisonRow {
+  const clean = (text: string) => text.replaceAll('\u0000', '\\u0000');
+  return {
+    seq: delivery.seq,
+    subject: clean(delivery.subject),
+    reason: clean(reason).slice(0, 2000),
+    payload: clean(textDecoder.decode(delivery.data)),
+    actor: actor === undefined ? null : clean(actor),
+    status,
   };
-  for (const item of items) {
-    let w = working.get(item.id);
-    if (w === undefined) {
-      const cached = stateOf(item.id);
-      w = {
-        type: item.env.type,
-        key: item.env.key,
-        def: item.def,
-        state: cached ? cached.state : item.def.initial,
-        version: cached ? cached.version : 0,
-        dirJson: cached?.dirJson,
-        dirty: false,
-      };
-      working.set(item.id, w);
-    }
-    applyOne(ctx, item, w, result);
-  }
-  for (const [id, w] of working) {
-    const timerAtMs = w.def.nextTimer?.(w.state)?.atMs;
-    if (w.dirty) {
-      result.snapshots.push({
-        type: w.type,
-        key: w.key,
-        version: w.version,
-        stateJson: encodeJson(w.state),
-        timerAtMs,
-      });
-    }
-    result.states.set(id, {
-      type: w.type,
-      key: w.key,
-      state: w.state,
-      version: w.version,
-      dirJson: w.dirJson,
-      ...(timerAtMs === undefined ? {} : { timerAtMs }),
-    });
-  }
-  return result;
 }
 
-function applyOne(ctx: BatchContext, item: Decoded, w: Working, out: AppliedBatch): void {
+/** The reply a requester waiting on a parked command gets at once (NatsCommandBus.request). */
+export function parkedReply(env: Envelope | undefined, reason: string): Reply[] {
+  if (env?.replyTo === undefined) return [];
+  return [{ subject: env.replyTo, payload: encodeJson(failureReply(reason)) }];
+}
+
+/** What applying one command produced; the working state is updated only on success. */
+export type Applied =
+  | { readonly ok: true; readonly outbox: OutboxRow[]; readonly replies: Reply[] }
+  | { readonly ok: false; readonly error: unknown; readonly invariant: boolean };
+
+/** Applies one command to its actor's working state: decide, evolve, outputs. */
+export function applyCommand(ctx: ApplyContext, item: Decoded, w: Working): Applied {
   const { env, def } = item;
   let state = w.state;
   let decision: Decision<unknown, unknown>;
@@ -220,38 +141,39 @@ function applyOne(ctx: BatchContext, item: Decoded, w: Working, out: AppliedBatc
       dirJson = entry === undefined ? undefined : encodeJson(entry);
     }
   } catch (error) {
-    const attempts = (ctx.failures.get(item.seq) ?? 0) + 1;
-    ctx.failures.set(item.seq, attempts);
-    if (attempts < APPLY_ATTEMPTS_MAX) throw new AbandonBatch(item.seq, error);
-    out.poison.push(poisonRow(item.msg, `apply failed ${attempts} times: ${String(error)}`));
-    return;
+    return { ok: false, error, invariant: error instanceof InvariantError };
   }
-  out.applied++;
-  const traceparent = item.msg.headers?.get('traceparent');
-  const headers = traceparent ? { traceparent } : null;
-  let idx = 0;
-  const add = (subject: string, payload: string, h: Record<string, string> | null) => {
-    out.outbox.push({
-      sourceSeq: item.seq,
-      idx,
-      subject,
-      msgId: `${item.seq}-${idx}`,
-      payload,
-      headers: h,
-    });
-    idx++;
-  };
+  const outbox = outputsOf(ctx, item, decision, dirJson !== w.dirJson ? dirJson : undefined);
   if (decision.events.length > 0) {
     w.state = state;
     w.version++;
     w.dirty = true;
-    for (const event of decision.events) {
-      add(
-        eventSubject(env.type, env.key),
-        encodeJson({ type: env.type, key: env.key, nowMs: env.nowMs, event }),
-        null,
-      );
-    }
+  }
+  w.dirJson = dirJson;
+  const replies =
+    env.replyTo === undefined
+      ? []
+      : [{ subject: env.replyTo, payload: encodeJson(decision.reply) }];
+  return { ok: true, outbox, replies };
+}
+
+function outputsOf(
+  ctx: ApplyContext,
+  item: Decoded,
+  decision: Decision<unknown, unknown>,
+  newDirJson: string | undefined,
+): OutboxRow[] {
+  const { env, delivery } = item;
+  const headers = delivery.traceparent ? { traceparent: delivery.traceparent } : null;
+  const out: OutboxRow[] = [];
+  const add = (subject: string, payload: string, h: Record<string, string> | null) => {
+    const idx = out.length;
+    const msgId = `${delivery.seq}-${idx}`;
+    out.push({ sourceSeq: delivery.seq, idx, subject, msgId, payload, headers: h });
+  };
+  for (const event of decision.events) {
+    const body = { type: env.type, key: env.key, nowMs: env.nowMs, event };
+    add(eventSubject(env.type, env.key), encodeJson(body), null);
   }
   for (const effect of decision.effects) {
     if (effect.kind === 'send') {
@@ -266,11 +188,11 @@ function applyOne(ctx: BatchContext, item: Decoded, w: Working, out: AppliedBatc
       add(callbackSubject(effect.callback.to), encodeJson(effect.callback), headers);
     }
   }
-  if (dirJson !== undefined && dirJson !== w.dirJson) {
-    add(directorySubject(env.type, env.key), dirJson, null);
-  }
-  w.dirJson = dirJson;
-  if (env.replyTo !== undefined) {
-    out.replies.push({ subject: env.replyTo, payload: encodeJson(decision.reply) });
-  }
+  if (newDirJson !== undefined) add(directorySubject(env.type, env.key), newDirJson, null);
+  return out;
+}
+
+/** The applied-command record of an outbox-published command. */
+export function appliedRecord(item: Decoded): AppliedCommand | undefined {
+  return item.msgId === undefined ? undefined : { msgId: item.msgId, seq: item.delivery.seq };
 }

@@ -23,3 +23,19 @@ export function isEnvelope(value: unknown): value is Envelope {
     (candidate['replyTo'] === undefined || typeof candidate['replyTo'] === 'string')
   );
 }
+
+/**
+ * What a requester hears when its command was parked instead of applied (runtime/poison.ts):
+ * the command changed nothing, and waiting longer will not change that.
+ */
+export type FailureReply = { readonly mkondoCommandFailed: { readonly reason: string } };
+
+export function failureReply(reason: string): FailureReply {
+  return { mkondoCommandFailed: { reason } };
+}
+
+export function isFailureReply(value: unknown): value is FailureReply {
+  if (value === null || typeof value !== 'object') return false;
+  const failed = (value as Record<string, unknown>)['mkondoCommandFailed'];
+  return failed !== null && typeof failed === 'object';
+}

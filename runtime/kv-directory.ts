@@ -1,11 +1,14 @@
 // Directory over NATS KV: for each type asked, watch the bucket `dir-<type>` (created if absent)
 // and keep every entry in a map, so lookups are synchronous and current within a watch delivery.
 // Entries are written by the workers' outbox after the snapshot that produced them is durable.
+// Buckets get the deployment's replicas (STREAM_REPLICAS) like the streams: losing the one node
+// of an R1 directory bucket would stop every gateway's routing.
 
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Directory } from './bus.ts';
 import { decodeBytes } from './codec.ts';
+import { ensureKvBucket } from './kv-buckets.ts';
 import { actorKeyOf, directoryBucket, directoryKey } from './outbox.ts';
 
 type Held = { readonly value: unknown; readonly revision: number };
@@ -18,15 +21,19 @@ export class KvDirectory implements Directory {
   private constructor() {}
 
   /** Resolves once the current contents of every bucket have been loaded. */
-  static async open(nc: NatsConnection, types: readonly string[]): Promise<KvDirectory> {
+  static async open(
+    nc: NatsConnection,
+    types: readonly string[],
+    options: { readonly replicas?: number } = {},
+  ): Promise<KvDirectory> {
     const directory = new KvDirectory();
-    const kvm = new Kvm(nc);
-    for (const type of types) await directory.watch(kvm, type);
+    for (const type of types) {
+      await directory.watch(await ensureKvBucket(nc, directoryBucket(type), options), type);
+    }
     return directory;
   }
 
-  private async watch(kvm: Kvm, type: string): Promise<void> {
-    const kv = await kvm.create(directoryBucket(type), { history: 1 });
+  private async watch(kv: KV, type: string): Promise<void> {
     const entries = new Map<string, Held>();
     this.maps.set(type, entries);
     this.buckets.set(type, kv);

@@ -1,16 +1,30 @@
 // LeaseStore over NATS KV: bucket `leases` (one key per partition) and bucket `workers` (one key
 // per live worker), both with a bucket TTL of leaseTtlMs, so a dead worker's keys vanish by
 // themselves. The bucket's stream sequence is the revision, monotonic across the bucket, which
-// makes it a fencing token that only grows from one owner to the next.
+// makes it a fencing token that only grows from one owner to the next (runtime/cluster-guard
+// keeps it so when the bucket loses its history). Opening applies a changed TTL to the buckets.
 
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
-import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { type BucketChange, ensureKvBucket } from './kv-buckets.ts';
 import type { LeaseStore } from './lease.ts';
+import { bucketName } from './names.ts';
 import { directoryKey } from './outbox.ts';
 
+/** Base names; the buckets carry the NATS namespace prefix (leasesBucket(), workersBucket()). */
 export const LEASES_BUCKET = 'leases';
 export const WORKERS_BUCKET = 'workers';
+
+export const leasesBucket = (): string => bucketName(LEASES_BUCKET);
+export const workersBucket = (): string => bucketName(WORKERS_BUCKET);
+
+export type LeaseBucketOptions = {
+  /** Replicas of both buckets; unset keeps what the buckets have (1 when created). */
+  readonly replicas?: number;
+  /** Told when an existing bucket's TTL or replicas were changed to this process's settings. */
+  readonly onChange?: (change: BucketChange) => void;
+};
 
 export class KvLeaseStore implements LeaseStore {
   private constructor(
@@ -19,10 +33,17 @@ export class KvLeaseStore implements LeaseStore {
     private readonly workers: KV,
   ) {}
 
-  static async open(nc: NatsConnection, leaseTtlMs: number): Promise<KvLeaseStore> {
-    const kvm = new Kvm(nc);
-    const leases = await kvm.create(LEASES_BUCKET, { ttl: leaseTtlMs, history: 1 });
-    const workers = await kvm.create(WORKERS_BUCKET, { ttl: leaseTtlMs, history: 1 });
+  static async open(
+    nc: NatsConnection,
+    leaseTtlMs: number,
+    options: LeaseBucketOptions = {},
+  ): Promise<KvLeaseStore> {
+    const settings = {
+      ttlMs: leaseTtlMs,
+      ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+    };
+    const leases = await ensureKvBucket(nc, leasesBucket(), settings, options.onChange);
+    const workers = await ensureKvBucket(nc, workersBucket(), settings, options.onChange);
     return new KvLeaseStore(await jetstreamManager(nc), leases, workers);
   }
 
@@ -39,7 +60,7 @@ export class KvLeaseStore implements LeaseStore {
   }
 
   heldKeys(): Promise<Set<string>> {
-    return liveKeys(this.jsm, this.leases, LEASES_BUCKET);
+    return liveKeys(this.jsm, this.leases, leasesBucket());
   }
 
   async heartbeat(workerId: string): Promise<void> {
@@ -47,7 +68,7 @@ export class KvLeaseStore implements LeaseStore {
   }
 
   async liveWorkers(): Promise<number> {
-    return (await liveKeys(this.jsm, this.workers, WORKERS_BUCKET)).size;
+    return (await liveKeys(this.jsm, this.workers, workersBucket())).size;
   }
 
   async removeWorker(workerId: string): Promise<void> {

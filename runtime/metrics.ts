@@ -35,6 +35,21 @@ export const metrics = {
   partitionsOwned: gauge('mkondo_runtime_partitions_owned', 'Partitions this worker owns'),
   lag: gauge('mkondo_runtime_partition_lag', 'Commands pending per owned partition', ['partition']),
   timersFired: counter('mkondo_runtime_timers_fired_total', 'Expiry commands fired'),
+  parked: counter(
+    'mkondo_runtime_parked_commands_total',
+    'Commands parked as poison (changed nothing) per partition',
+    ['partition'],
+  ),
+  partitionHalts: counter(
+    'mkondo_runtime_partition_halts_total',
+    'Times a partition halted on a broken money invariant',
+    ['partition'],
+  ),
+  stalled: gauge(
+    'mkondo_runtime_partition_stalled',
+    '1 while an owned partition has pending commands and made no progress for PARTITION_STALL_MS',
+    ['partition'],
+  ),
   duplicatesSkipped: counter(
     'mkondo_runtime_duplicates_skipped_total',
     'Re-published commands skipped because this partition had applied them already',

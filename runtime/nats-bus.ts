@@ -7,13 +7,18 @@ import { createInbox, type NatsConnection, headers as natsHeaders } from '@nats-
 import type { ActorRef } from '../actors/actor.ts';
 import type { CommandBus, RequestOptions, SendOptions } from './bus.ts';
 import { decodeBytes, encodeBytes } from './codec.ts';
-import type { Envelope } from './envelope.ts';
+import { type Envelope, isFailureReply } from './envelope.ts';
 import { commandSubject } from './partition.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeoutError';
+}
+
+/** The runtime parked the command instead of applying it (runtime/poison.ts): it changed nothing. */
+export class CommandFailedError extends Error {
+  override readonly name = 'CommandFailedError';
 }
 
 export type NatsCommandBusOptions = { readonly partitions: number };
@@ -41,7 +46,15 @@ export class NatsCommandBus implements CommandBus {
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = (async () => {
-        for await (const msg of sub) return decodeBytes<R>(msg.data);
+        for await (const msg of sub) {
+          const answer = decodeBytes<unknown>(msg.data);
+          if (isFailureReply(answer)) {
+            throw new CommandFailedError(
+              `${to.type}/${to.key}: ${answer.mkondoCommandFailed.reason}`,
+            );
+          }
+          return answer as R;
+        }
         throw new RequestTimeoutError(`no reply from ${to.type}/${to.key}`);
       })();
       const timeout = new Promise<never>((_, reject) => {

@@ -5,6 +5,7 @@
 
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { bucketName } from './names.ts';
 import type { OutboxRow } from './snapshot-store.ts';
 
 export async function publishOutbox(
@@ -43,7 +44,7 @@ export function actorKeyOf(directoryKeyText: string): string {
 }
 
 export function directoryBucket(type: string): string {
-  return `dir-${type}`;
+  return bucketName(`dir-${type}`);
 }
 
 export function directorySubject(type: string, key: string): string {

@@ -1,6 +1,9 @@
 // Stable key -> partition hashing and the subject names built from it. The hash is FNV-1a over
 // the UTF-8 bytes of "<type>/<key>": stable across processes, versions and platforms, so every
 // publisher routes a key to the same partition and per-partition order gives per-key order.
+// Subjects carry the NATS namespace prefix (runtime/names.ts), empty by default.
+
+import { namespaced } from './names.ts';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -28,18 +31,23 @@ export function subjectToken(key: string): string {
 }
 
 export function commandSubject(type: string, key: string, partitions: number): string {
-  return `cmd.${type}.${partitionOf(type, key, partitions)}.${subjectToken(key)}`;
+  return namespaced(`cmd.${type}.${partitionOf(type, key, partitions)}.${subjectToken(key)}`);
 }
 
 /** Every actor type of one partition is consumed by one durable consumer. */
 export function partitionFilter(partition: number): string {
-  return `cmd.*.${partition}.>`;
+  return namespaced(`cmd.*.${partition}.>`);
 }
 
 export function eventSubject(type: string, key: string): string {
-  return `evt.${type}.${subjectToken(key)}`;
+  return namespaced(`evt.${type}.${subjectToken(key)}`);
 }
 
 export function callbackSubject(dfsp: string): string {
-  return `out.${subjectToken(dfsp)}`;
+  return namespaced(`out.${subjectToken(dfsp)}`);
+}
+
+/** Every callback subject: what the notifier consumes. */
+export function callbackFilter(): string {
+  return namespaced('out.>');
 }

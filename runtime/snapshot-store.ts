@@ -1,5 +1,5 @@
-// Every SQL statement of the runtime: the fenced checkpoint claim, snapshot loads, the one batch
-// transaction (checkpoint, snapshots, outbox, poison, applied commands) and the read side
+// The runtime's SQL besides the batch statement (batch-write.ts): the fenced checkpoint claim,
+// snapshot, outbox and applied-command loads, prunes, and the read side
 // (DbStateReader). State is written as JSONB through the bigint-safe codec and read back as text
 // through it, so money never passes through a JS number.
 
@@ -8,10 +8,18 @@ import type { ActorRef } from '../actors/actor.ts';
 import { actorSnapshots, outbox, partitionCheckpoints } from '../schema/db/tables.ts';
 import type { StateReader } from './bus.ts';
 import { decodeJson } from './codec.ts';
-import { type Db, executeNamed, type Tx } from './db.ts';
+import { type Db, executeNamed } from './db.ts';
 
 export class FencedError extends Error {
   override readonly name = 'FencedError';
+}
+
+/**
+ * The batch statement found the checkpoint or a snapshot not where the step started from (an
+ * earlier write whose outcome looked failed had committed): it wrote nothing; re-read and redo.
+ */
+export class StaleStateError extends Error {
+  override readonly name = 'StaleStateError';
 }
 
 /** A loaded snapshot; its directory entry is unknown until the actor changes again. */
@@ -24,6 +32,8 @@ export type SnapshotRow = {
 export type SnapshotWrite = {
   readonly type: string;
   readonly key: string;
+  /** The version the DB must still hold (0: no snapshot yet); the write is refused otherwise. */
+  readonly baseVersion: number;
   readonly version: number;
   readonly stateJson: string;
   readonly timerAtMs: number | undefined;
@@ -38,16 +48,24 @@ export type OutboxRow = {
   readonly headers: Readonly<Record<string, string>> | null;
 };
 
+/** parked: skipped, changed nothing; halted: stopped its partition; dropped: by an operator. */
+export type PoisonStatus = 'parked' | 'halted' | 'dropped';
+
 export type PoisonRow = {
   readonly seq: number;
   readonly subject: string;
   readonly reason: string;
   readonly payload: string;
+  /** `<type>/<key>` of the actor it was for, when it decoded that far. */
+  readonly actor: string | null;
+  readonly status: PoisonStatus;
 };
 
 export type BatchWrite = {
   readonly partition: number;
   readonly fence: number;
+  /** The checkpoint the step started from: the write applies only if it is still there. */
+  readonly fromSeq: number;
   readonly lastSeq: number;
   readonly snapshots: readonly SnapshotWrite[];
   readonly outbox: readonly OutboxRow[];
@@ -138,72 +156,16 @@ export async function loadOutbox(db: Db, partition: number): Promise<OutboxRow[]
   return rows.map((r) => ({ ...r, headers: r.headers as Record<string, string> | null }));
 }
 
-/**
- * The whole batch write as ONE statement, atomic on its own: the fenced checkpoint advance, the
- * snapshot upserts, the outbox rows and the poison records, each of the latter guarded by the
- * checkpoint row the first one returned. One round trip per batch instead of one per table, and
- * each table is modified once, as CockroachDB requires of a statement. Throws FencedError (and
- * nothing is written) when this owner was fenced.
- */
-export async function writeBatch(tx: Tx | Db, batch: BatchWrite): Promise<void> {
-  const snaps = snapshotColumns(batch.snapshots);
-  const out = outboxColumns(batch.outbox);
-  const poison = poisonColumns(batch.poison);
-  const applied = {
-    msgIds: batch.applied.map((a) => a.msgId),
-    seqs: batch.applied.map((a) => a.seq),
-  };
-  const result = await executeNamed(
-    tx,
-    'mkondo_write_batch',
-    sql`
-    with cp as (
-      update partition_checkpoints
-      set seq = ${batch.lastSeq}, published_seq = greatest(published_seq, ${batch.publishedThroughSeq}),
-          updated_at = now()
-      where partition = ${batch.partition} and fence = ${batch.fence}
-      returning partition
-    ), snaps as (
-      insert into actor_snapshots (type, key, partition, version, state, timer_at_ms, updated_at)
-      select t, k, cp.partition, v, s::jsonb, tm, now()
-      from unnest(${param(snaps.types)}::text[], ${param(snaps.keys)}::text[],
-                  ${param(snaps.versions)}::bigint[], ${param(snaps.states)}::text[],
-                  ${param(snaps.timers)}::bigint[]) as u(t, k, v, s, tm), cp
-      on conflict (type, key) do update set partition = excluded.partition,
-        version = excluded.version, state = excluded.state,
-        timer_at_ms = excluded.timer_at_ms, updated_at = excluded.updated_at
-      returning 1
-    ), ob as (
-      insert into outbox (partition, source_seq, idx, subject, msg_id, payload, headers)
-      select cp.partition, s, i, subj, mid, pay, h::jsonb
-      from unnest(${param(out.seqs)}::bigint[], ${param(out.idxs)}::int[],
-                  ${param(out.subjects)}::text[], ${param(out.msgIds)}::text[],
-                  ${param(out.payloads)}::text[], ${param(out.headers)}::text[])
-        as u(s, i, subj, mid, pay, h), cp
-      on conflict do nothing
-      returning 1
-    ), po as (
-      insert into poison_messages (partition, seq, subject, reason, payload)
-      select cp.partition, q, subj, r, pay
-      from unnest(${param(poison.seqs)}::bigint[], ${param(poison.subjects)}::text[],
-                  ${param(poison.reasons)}::text[], ${param(poison.payloads)}::text[])
-        as u(q, subj, r, pay), cp
-      on conflict do nothing
-      returning 1
-    ), ap as (
-      insert into applied_commands (partition, msg_id, seq)
-      select cp.partition, m, q
-      from unnest(${param(applied.msgIds)}::text[], ${param(applied.seqs)}::bigint[]) as u(m, q), cp
-      on conflict do nothing
-      returning 1
-    )
-    select (select count(*) from cp) as advanced, (select count(*) from snaps) as snaps,
-           (select count(*) from ob) as outbox, (select count(*) from po) as poison,
-           (select count(*) from ap) as applied`,
-  );
-  if (Number(result.rows[0]?.['advanced'] ?? 0) === 0) {
-    throw new FencedError(`partition ${batch.partition} fenced`);
-  }
+/** Records outbox rows through `seq` as published, if this owner still holds the fence. */
+export async function recordPublished(
+  db: Db,
+  partition: number,
+  fence: number,
+  seq: number,
+): Promise<void> {
+  await db.execute(sql`
+    update partition_checkpoints set published_seq = ${seq}, updated_at = now()
+    where partition = ${partition} and fence = ${fence} and published_seq < ${seq}`);
 }
 
 /** Which of `msgIds` this partition already applied (recorded by an earlier batch). */
@@ -236,56 +198,8 @@ export async function pruneOutbox(db: Db, partition: number): Promise<void> {
       select published_seq from partition_checkpoints where partition = ${partition})`);
 }
 
-// Row sets go in as one array parameter per column (unnest): one short statement however large
-// the batch, cheap to build and to parse, and within the subset CockroachDB shares.
+// Row sets go in as one array parameter per column (unnest): see batch-write.ts.
 const param = (values: unknown[]) => sql.param(values);
-
-function outboxColumns(rows: readonly OutboxRow[]) {
-  const n = rows.length;
-  const seqs = new Array<number>(n);
-  const idxs = new Array<number>(n);
-  const subjects = new Array<string>(n);
-  const msgIds = new Array<string>(n);
-  const payloads = new Array<string>(n);
-  const headers = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
-    seqs[i] = row.sourceSeq;
-    idxs[i] = row.idx;
-    subjects[i] = row.subject;
-    msgIds[i] = row.msgId;
-    payloads[i] = row.payload;
-    headers[i] = row.headers === null ? null : JSON.stringify(row.headers);
-  }
-  return { seqs, idxs, subjects, msgIds, payloads, headers };
-}
-
-function snapshotColumns(writes: readonly SnapshotWrite[]) {
-  const n = writes.length;
-  const types = new Array<string>(n);
-  const keys = new Array<string>(n);
-  const versions = new Array<number>(n);
-  const states = new Array<string>(n);
-  const timers = new Array<number | null>(n);
-  for (let i = 0; i < n; i++) {
-    const w = writes[i]!;
-    types[i] = w.type;
-    keys[i] = w.key;
-    versions[i] = w.version;
-    states[i] = w.stateJson;
-    timers[i] = w.timerAtMs ?? null;
-  }
-  return { types, keys, versions, states, timers };
-}
-
-function poisonColumns(rows: readonly PoisonRow[]) {
-  return {
-    seqs: rows.map((r) => r.seq),
-    subjects: rows.map((r) => r.subject),
-    reasons: rows.map((r) => r.reason),
-    payloads: rows.map((r) => r.payload),
-  };
-}
 
 /** Actor snapshots as read models (StateReader): what the DB holds, i.e. durable state. */
 export class DbStateReader implements StateReader {

@@ -1,27 +1,31 @@
 // The JetStream streams and the per-partition consumer (DESIGN.md §4). Streams are created or
 // updated idempotently at start. Retention is by limits, never work-queue, so CMD/EVT/OUT remain
-// an audit log that can be replayed. The partition consumer is recreated by every new owner from
-// the DB checkpoint, under a name carrying its fencing token, so a zombie's fetches find nothing.
+// an audit log that can be replayed. Size limits discard NEW messages: a full stream refuses a
+// publish (isStreamFull) rather than silently dropping the oldest accepted commands. The partition
+// consumer is recreated by every new owner from the DB checkpoint, under a name carrying its
+// fencing token, so a zombie's fetches find nothing.
 
 import {
   AckPolicy,
   DeliverPolicy,
+  DiscardPolicy,
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
+import { CMD_STREAM, EVT_STREAM, namespaced, OUT_STREAM } from './names.ts';
 import { partitionFilter } from './partition.ts';
 import { FencedError } from './snapshot-store.ts';
 
-export const CMD_STREAM = 'CMD';
-export const EVT_STREAM = 'EVT';
-export const OUT_STREAM = 'OUT';
+export { CMD_STREAM, EVT_STREAM, OUT_STREAM } from './names.ts';
 
 export type StreamOptions = {
   /** Max age of stream messages; 0 = unlimited. */
   readonly maxAgeMs?: number;
-  /** Max bytes per stream; -1 = unlimited. */
+  /** Max bytes per stream; -1 = unlimited. Past it, publishes are refused (discard new). */
   readonly maxBytes?: number;
+  /** Largest message a stream accepts; -1 = the server's max_payload. */
+  readonly maxMessageBytes?: number;
   /** Stream replicas (1 for a single server, 3 for a production cluster). */
   readonly replicas?: number;
   /** Memory storage is for tests only. */
@@ -34,9 +38,9 @@ const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
 export async function ensureStreams(jsm: JetStreamManager, options: StreamOptions = {}) {
   const specs = [
-    { name: CMD_STREAM, subjects: ['cmd.>'] },
-    { name: EVT_STREAM, subjects: ['evt.>'] },
-    { name: OUT_STREAM, subjects: ['out.>'] },
+    { name: CMD_STREAM, subjects: [namespaced('cmd.>')] },
+    { name: EVT_STREAM, subjects: [namespaced('evt.>')] },
+    { name: OUT_STREAM, subjects: [namespaced('out.>')] },
   ];
   for (const spec of specs) {
     const config = {
@@ -45,6 +49,8 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
       max_age: (options.maxAgeMs ?? 0) * 1_000_000,
       max_bytes: options.maxBytes ?? -1,
+      max_msg_size: options.maxMessageBytes ?? -1,
+      discard: DiscardPolicy.New,
       duplicate_window: (options.duplicateWindowMs ?? DUPLICATE_WINDOW_MS) * 1_000_000,
       num_replicas: options.replicas ?? 1,
     };
@@ -56,6 +62,23 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       await jsm.streams.add(config);
     }
   }
+}
+
+/**
+ * True when a publish was refused because the stream (or the server's JetStream storage) is full:
+ * the command was not accepted, and the caller should answer "service unavailable", not 202.
+ */
+export function isStreamFull(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const message = String(e?.message ?? '');
+  if (e?.code === 10077 || e?.code === '10077') return /maximum .* exceeded/i.test(message);
+  return e?.code === 10047 || /insufficient (storage )?resources/i.test(message);
+}
+
+/** True when a publish was refused because the message is larger than the stream accepts. */
+export function isMessageTooLarge(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === 10054 || /message size exceeds maximum/i.test(String(e?.message ?? ''));
 }
 
 export function isNotFound(error: unknown): boolean {

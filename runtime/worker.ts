@@ -10,13 +10,15 @@ import { sql } from 'drizzle-orm';
 import type { AnyActor, HubSettings } from '../actors/actor.ts';
 import type { Cached } from './batch.ts';
 import type { Db } from './db.ts';
+import { PartitionDriver, type ResidentCache } from './driver.ts';
 import { LeaseManager } from './lease.ts';
 import { KvLeaseStore } from './lease-store.ts';
 import { Lru } from './lru.ts';
 import { metrics } from './metrics.ts';
 import { directoryBucket } from './outbox.ts';
 import { fnv1a32, partitionOf } from './partition.ts';
-import { type CrashStage, type LoopDeps, PartitionLoop } from './partition-loop.ts';
+import { databaseStore, jetStreamConsumer, natsPublisher, systemClock } from './partition-loop.ts';
+import type { ConsumerPort, DriverDeps, PublishPort, StorePort } from './ports.ts';
 import { FencedError } from './snapshot-store.ts';
 
 export type WorkerLog = {
@@ -36,8 +38,23 @@ export type WorkerOptions = {
   readonly actorCacheMax?: number;
   readonly workerId?: string;
   readonly log?: WorkerLog;
-  /** Test hook: called at each crash point of every batch. */
-  readonly onCrashPoint?: (stage: CrashStage) => void;
+  /** Actor types whose broken invariant halts the partition (DEFAULTS.haltingTypes). */
+  readonly haltingTypes?: readonly string[];
+  /** Applied-command records kept, in CMD stream messages (DEFAULTS.appliedKeepSeqs). */
+  readonly appliedKeepSeqs?: number;
+  /** Pending commands and no progress this long: the partition is stalled (not ready). */
+  readonly stallAfterMs?: number;
+  /**
+   * Decorates each partition's I/O ports (a fault injector, a recorder); the driver runs
+   * whatever this returns exactly as it runs the production ports.
+   */
+  readonly wrapPorts?: (ports: PartitionPorts, partition: number) => PartitionPorts;
+};
+
+export type PartitionPorts = {
+  readonly store: StorePort;
+  readonly bus: PublishPort;
+  readonly consumer: ConsumerPort;
 };
 
 export type WorkerStatus = {
@@ -45,13 +62,30 @@ export type WorkerStatus = {
   readonly reason?: string;
   readonly ownedPartitions: number[];
   readonly lastProgressMs: number;
+  /** Owned partitions with pending commands and no progress for stallAfterMs, or halted. */
   readonly stuckPartitions: number[];
+  /** Owned partitions halted on a broken money invariant, with the halting sequence. */
+  readonly haltedPartitions: ReadonlyArray<{ partition: number; seq: number; reason: string }>;
 };
 
 export type Worker = { status(): WorkerStatus; stop(): Promise<void> };
 
-export const DEFAULTS = { leaseTtlMs: 5000, batchSizeMax: 256, actorCacheMax: 10_000 };
-const STUCK_AFTER_MS = 5000;
+export const DEFAULTS = {
+  leaseTtlMs: 5000,
+  batchSizeMax: 256,
+  actorCacheMax: 10_000,
+  stallAfterMs: 30_000,
+  /** The actors that hold or move money: a broken invariant there must not be skipped. */
+  haltingTypes: ['participant', 'transfer'] as readonly string[],
+  /**
+   * How far (in CMD stream messages) a re-published copy of an applied command is still
+   * recognised: about 7 minutes of traffic at 500 transfers/s, against JetStream's 2-minute
+   * duplicate window. Counted in stream messages, not time: during an outage the stream does
+   * not move, so records cannot age out before the copies a returning owner re-publishes
+   * arrive. An older copy is parked, never applied (runtime/step.ts).
+   */
+  appliedKeepSeqs: 2_000_000,
+};
 const DB_STALE_AFTER_MS = 10_000;
 const silent: WorkerLog = { info() {}, warn() {}, error() {} };
 
@@ -65,36 +99,46 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await ensureDirectoryBuckets(nc, options.actors);
   const store = await KvLeaseStore.open(nc, leaseTtlMs);
   const cache = new Lru<string, Cached>(options.actorCacheMax ?? DEFAULTS.actorCacheMax);
-  const loops = new Map<number, PartitionLoop>();
-  const loopDeps = (partition: number): LoopDeps => ({
-    nc,
-    js,
-    jsm,
-    db,
-    actors: new Map(options.actors.map((a) => [a.type, a])),
-    hub: options.hub,
-    partitions,
-    batchSizeMax: options.batchSizeMax ?? DEFAULTS.batchSizeMax,
-    log,
-    ...(options.onCrashPoint ? { onCrashPoint: options.onCrashPoint } : {}),
-    leaseValid: () => manager.isValid(partition),
-    onStopped: (error) => {
-      loops.delete(partition);
-      log.warn({ err: error, partition }, 'partition given up');
-      if (error instanceof FencedError) manager.forget(partition);
-      else void manager.release(partition);
-    },
-  });
+  const loops = new Map<number, PartitionDriver>();
+  const actors = new Map(options.actors.map((a) => [a.type, a]));
+  const haltingTypes = new Set(options.haltingTypes ?? DEFAULTS.haltingTypes);
+  const driverDeps = (partition: number, fence: number): DriverDeps => {
+    const live: PartitionPorts = {
+      store: databaseStore(db, partition),
+      bus: natsPublisher(nc, js),
+      consumer: jetStreamConsumer(jsm, js, partition, fence),
+    };
+    return {
+      ...(options.wrapPorts ? options.wrapPorts(live, partition) : live),
+      lease: { valid: () => manager.isValid(partition) },
+      clock: systemClock,
+      actors,
+      hub: options.hub,
+      partitions,
+      batchSizeMax: options.batchSizeMax ?? DEFAULTS.batchSizeMax,
+      haltingTypes,
+      appliedKeepSeqs: options.appliedKeepSeqs ?? DEFAULTS.appliedKeepSeqs,
+      log,
+      onStopped: (error) => {
+        loops.delete(partition);
+        log.warn({ err: error, partition }, 'partition given up');
+        if (error instanceof FencedError) manager.forget(partition);
+        else void manager.release(partition);
+      },
+    };
+  };
   const manager: LeaseManager = new LeaseManager(
     store,
     {
       acquired(partition, fence) {
-        cache.deleteWhere((id) => partitionOfId(id, partitions) === partition);
-        const loop = new PartitionLoop(loopDeps(partition), partition, fence, cache);
+        const resident = residentCache(cache, partition, partitions);
+        resident.forgetPartition();
+        const loop = new PartitionDriver(driverDeps(partition, fence), partition, fence, resident);
         loops.set(partition, loop);
         loop.start();
       },
       lost(partition) {
+        metrics.stalled.set({ partition: String(partition) }, 0);
         loops.get(partition)?.abort();
         loops.delete(partition);
         log.warn({ partition }, 'lease lost');
@@ -108,9 +152,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   );
   const background = startBackground({ manager, db, log, leaseTtlMs });
   await background.rebalanceNow();
+  const stallAfterMs = options.stallAfterMs ?? DEFAULTS.stallAfterMs;
+  const status = () => workerStatus(nc, manager, loops, background.lastDbOkMs(), stallAfterMs);
+  // The stalled-partition gauges are kept current between /ready probes too.
+  const gauges = setInterval(status, 1000);
   return {
-    status: () => workerStatus(nc, manager, loops, background.lastDbOkMs()),
+    status,
     async stop() {
+      clearInterval(gauges);
       await background.stop();
       await manager.releaseAll();
       await store.removeWorker(workerId).catch(() => undefined);
@@ -122,6 +171,19 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 function partitionOfId(id: string, partitions: number): number {
   const cut = id.indexOf('\u0000');
   return partitionOf(id.slice(0, cut), id.slice(cut + 1), partitions);
+}
+
+/** The worker's one LRU of resident actors, as one partition's driver sees it. */
+function residentCache(
+  cache: Lru<string, Cached>,
+  partition: number,
+  partitions: number,
+): ResidentCache {
+  return {
+    get: (id) => cache.get(id),
+    set: (id, value) => cache.set(id, value),
+    forgetPartition: () => cache.deleteWhere((id) => partitionOfId(id, partitions) === partition),
+  };
 }
 
 async function ensureDirectoryBuckets(nc: NatsConnection, actors: readonly AnyActor[]) {
@@ -185,22 +247,37 @@ function startBackground(input: {
 function workerStatus(
   nc: NatsConnection,
   manager: LeaseManager,
-  loops: ReadonlyMap<number, PartitionLoop>,
+  loops: ReadonlyMap<number, PartitionDriver>,
   lastDbOkMs: number,
+  stallAfterMs: number,
 ): WorkerStatus {
   const nowMs = Date.now();
   const owned = manager.owned();
   const stuck: number[] = [];
+  const halted: Array<{ partition: number; seq: number; reason: string }> = [];
   let lastProgressMs = 0;
   for (const [partition, loop] of loops) {
-    lastProgressMs = Math.max(lastProgressMs, loop.lastProgressMs);
-    if (loop.pending > 0 && nowMs - loop.lastProgressMs > STUCK_AFTER_MS) stuck.push(partition);
+    const status = loop.status();
+    lastProgressMs = Math.max(lastProgressMs, status.lastProgressMs);
+    const stalled = status.pending > 0 && nowMs - status.lastProgressMs > stallAfterMs;
+    if (status.halted !== undefined) halted.push({ partition, ...status.halted });
+    if (stalled || status.halted !== undefined) stuck.push(partition);
+    metrics.stalled.set({ partition: String(partition) }, stuck.at(-1) === partition ? 1 : 0);
   }
-  const base = { ownedPartitions: owned, lastProgressMs, stuckPartitions: stuck };
+  const base = {
+    ownedPartitions: owned,
+    lastProgressMs,
+    stuckPartitions: stuck,
+    haltedPartitions: halted,
+  };
   if (nc.isClosed()) return { ...base, ready: false, reason: 'NATS connection closed' };
   if (nowMs - lastDbOkMs > DB_STALE_AFTER_MS) {
     return { ...base, ready: false, reason: 'database not answering' };
   }
-  if (stuck.length > 0) return { ...base, ready: false, reason: `partitions stuck: ${stuck}` };
+  if (halted.length > 0) {
+    const which = halted.map((h) => `${h.partition} at seq ${h.seq}`).join(', ');
+    return { ...base, ready: false, reason: `partitions halted: ${which}` };
+  }
+  if (stuck.length > 0) return { ...base, ready: false, reason: `partitions stalled: ${stuck}` };
   return { ...base, ready: true };
 }

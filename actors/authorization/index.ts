@@ -3,6 +3,7 @@
 // answers with PUT /authorizations/{ID}. Like the reference transaction-requests-service, both
 // directions use the FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE base URL with the path appended.
 
+import { transactionRequestsError } from '../contracts/forward-failure.ts';
 import { exchangeActor } from '../quote/exchange.ts';
 
 export const AUTHORIZATION_ACTOR_TYPE = 'authorization';
@@ -13,5 +14,12 @@ export const authorizationActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
   requestMethod: 'GET',
   notFoundCode: '3206',
+  relaysEveryAnswer: false,
   newRoundOnChange: true,
+  failureError: (failure, receiver, id) =>
+    transactionRequestsError(
+      failure,
+      receiver,
+      `No FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE endpoint found for authorization ${id} for ${receiver}`,
+    ),
 });

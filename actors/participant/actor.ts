@@ -21,6 +21,12 @@ import {
   decideHubReconciliation,
 } from './decide-funds.ts';
 import { decideCredit, decideFinishReservation, decideReserve } from './decide-position.ts';
+import {
+  decideApplySettlementModels,
+  decideCloseWindow,
+  decideCreditInterchangeFee,
+  decidePostSettlementTransfer,
+} from './decide-settlement.ts';
 import { PARTICIPANT_ACTOR_TYPE, type ParticipantDirectoryEntry } from './directory.ts';
 import { evolveParticipant } from './evolve.ts';
 import type { ParticipantCommand, ParticipantEvent, ParticipantReply } from './messages.ts';
@@ -62,6 +68,14 @@ export function decideParticipant(
       return decideFundsOutFinish(state, command, ctx);
     case 'PostHubReconciliation':
       return decideHubReconciliation(state, command, ctx);
+    case 'ApplySettlementModels':
+      return decideApplySettlementModels(state, command, ctx);
+    case 'CloseParticipantWindow':
+      return decideCloseWindow(state, command);
+    case 'PostSettlementTransfer':
+      return decidePostSettlementTransfer(state, command, ctx);
+    case 'CreditInterchangeFee':
+      return decideCreditInterchangeFee(state, command, ctx);
     default:
       return assertNever(command);
   }

@@ -6,6 +6,7 @@
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { type DecideContext, invariant } from '../actor.ts';
 import { nothing, type ParticipantDecision, sendTo } from './decide-common.ts';
+import { settleOnCommit, settleOnCredit } from './decide-settlement.ts';
 import { accountValueMinor, checkLiquidity } from './ledger.ts';
 import type {
   CommitReservation,
@@ -61,6 +62,10 @@ export function decideReserve(
         accountId: position.id,
         amountMinor: cmd.amountMinor,
         purpose: 'TRANSFER',
+        payeeFsp: cmd.payeeFsp,
+        ...(cmd.interchangeFeeMinor === undefined
+          ? {}
+          : { interchangeFeeMinor: cmd.interchangeFeeMinor }),
         atMs: ctx.nowMs,
       },
     ],
@@ -114,9 +119,13 @@ export function decideFinishReservation(
   // Already finished, rejected, or never reserved here: nothing to move.
   if (reservation?.purpose !== 'TRANSFER') return nothing;
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
+  const settled =
+    type === 'ReservationCommitted'
+      ? settleOnCommit(state, cmd.transferId, reservation, ctx)
+      : { events: [], effects: [] };
   return {
-    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }],
-    effects: [],
+    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled.events],
+    effects: settled.effects,
     reply: undefined,
   };
 }
@@ -143,6 +152,7 @@ export function decideCredit(
         deltaMinor: -cmd.amountMinor,
         atMs: ctx.nowMs,
       },
+      ...settleOnCredit(state, cmd.transferId, position, cmd.amountMinor, ctx),
     ],
     effects: [],
     reply: undefined,

@@ -3,6 +3,7 @@
 // outcome, so it fails an invariant. Money moves only here, always as bigint minor units.
 
 import { assertNever, invariant } from '../actor.ts';
+import { evolveParticipantSettlement } from './evolve-settlement.ts';
 import type { Account } from './ledger.ts';
 import type { ParticipantEvent } from './messages.ts';
 import {
@@ -60,13 +61,17 @@ function evolveRegistered(
         reservedMinor: a.reservedMinor + event.amountMinor,
         changedAtMs: event.atMs,
       }));
-      const { accountId, amountMinor, purpose } = event;
+      const { accountId, amountMinor, purpose, payeeFsp, interchangeFeeMinor: fee } = event;
+      const reservation = {
+        accountId,
+        amountMinor,
+        purpose,
+        ...(payeeFsp ? { payeeFsp } : {}),
+        ...(fee === undefined ? {} : { interchangeFeeMinor: fee }),
+      };
       return {
         ...reserved,
-        reservations: {
-          ...s.reservations,
-          [event.transferId]: { accountId, amountMinor, purpose },
-        },
+        reservations: { ...s.reservations, [event.transferId]: reservation },
       };
     }
     case 'ReservationRejected':
@@ -89,6 +94,13 @@ function evolveRegistered(
       }));
       return { ...posted, recent: remember(s.recent, event.postingId, { state: 'POSTED' }) };
     }
+    case 'SettlementTermsSet':
+    case 'WindowNetRecorded':
+    case 'WindowNetUnattributed':
+    case 'WindowMoved':
+    case 'GrossSettled':
+    case 'SettlementTransferPosted':
+      return evolveParticipantSettlement(s, event);
     default:
       return assertNever(event);
   }

@@ -5,6 +5,10 @@
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
+import type {
+  ParticipantSettlementCommand,
+  ParticipantSettlementEvent,
+} from './settlement-messages.ts';
 
 // --- from the Transfer actor ---------------------------------------------------------------
 
@@ -15,6 +19,8 @@ export type ReserveFunds = {
   readonly payeeFsp: string;
   readonly currency: string;
   readonly amountMinor: bigint;
+  /** Interchange fee the payer owes the payee, booked at commit when a fee model applies. */
+  readonly interchangeFeeMinor?: bigint;
 };
 export type CommitReservation = { readonly kind: 'CommitReservation'; readonly transferId: string };
 export type CreditPosition = {
@@ -121,7 +127,7 @@ export type PositionCommand =
   | CommitReservation
   | CreditPosition
   | ReleaseReservation;
-export type ParticipantCommand = AdminCommand | PositionCommand;
+export type ParticipantCommand = AdminCommand | PositionCommand | ParticipantSettlementCommand;
 
 /**
  * Admin replies: `ok`, or a Mojaloop error the admin route renders with its HTTP status. A funds
@@ -172,6 +178,8 @@ export type ParticipantEvent =
       readonly accountId: number;
       readonly amountMinor: bigint;
       readonly purpose: ReservationPurpose;
+      readonly payeeFsp?: string;
+      readonly interchangeFeeMinor?: bigint;
       readonly atMs: number;
     }
   | {
@@ -188,6 +196,7 @@ export type ParticipantEvent =
       readonly accountId: number;
       readonly deltaMinor: bigint;
       readonly atMs: number;
-    };
+    }
+  | ParticipantSettlementEvent;
 
 export type ReservationPurpose = 'TRANSFER' | 'FUNDS_OUT';

@@ -8,11 +8,16 @@ import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import { invariant } from '../actor.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type { NetDebitCap, ReservationPurpose } from './messages.ts';
+import type { ParticipantSettlement } from './settlement-messages.ts';
 
 export type Reservation = {
   readonly accountId: number;
   readonly amountMinor: bigint;
   readonly purpose: ReservationPurpose;
+  /** For a TRANSFER: the payee, whose side of the net the payer records at commit. */
+  readonly payeeFsp?: string;
+  /** For a TRANSFER with an interchange fee: the fee, booked at commit. */
+  readonly interchangeFeeMinor?: bigint;
 };
 
 export type Outcome =
@@ -35,6 +40,8 @@ export type RegisteredParticipant = {
   readonly reservations: Readonly<Record<string, Reservation>>;
   /** `reserve:<id>` and posting ids -> outcome; oldest dropped past recentOutcomesMax. */
   readonly recent: RecentOutcomes;
+  /** Settlement terms, window and nets (decide-settlement.ts); absent before the first models. */
+  readonly settlement?: ParticipantSettlement;
 };
 
 export type ParticipantState = { readonly phase: 'absent' } | RegisteredParticipant;
@@ -70,8 +77,9 @@ export const accountSeqMax = 99;
  * the first time. Kept short on purpose: the snapshot is rewritten with every batch that touches
  * this DFSP, and 1,000 entries (about 60 KB of JSON) cost a fifth of the switch's throughput. A
  * command reaches an actor twice only when an outbox row is re-published after a crash; JetStream
- * drops such copies for two minutes, and the runtime skips any later copy it applied before
- * (applied_commands, runtime/partition-loop.ts). The transfer record is the permanent check.
+ * drops such copies for two minutes, the runtime skips any later copy it applied before
+ * (applied_commands), and parks, never applies, a copy older than those records reach
+ * (runtime/step.ts): that is the durable per-posting guard, not this memory.
  */
 export const recentOutcomesMax = 100;
 

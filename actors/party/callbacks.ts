@@ -6,7 +6,7 @@ import { errorBody, type FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Effect } from '../actor.ts';
 import type { Callback } from '../callback.ts';
 import type { Relay } from '../quote/exchange-types.ts';
-import type { Answer, PartyId } from './messages.ts';
+import { type Answer, PARTY_ACTOR_TYPE, type PartyId, partyKey } from './messages.ts';
 
 export function partyParams(party: PartyId): Record<string, string> {
   const params: Record<string, string> = {
@@ -28,13 +28,31 @@ export function partyPath(resource: 'parties' | 'participants', party: PartyId):
   return `/${resource}/${encodeURIComponent(party.partyIdType)}/${id}${sub}`;
 }
 
+/** The party from a callback's endpoint parameters (a ForwardFailed names the callback's). */
+export function partyOfParams(params: Readonly<Record<string, string>>): PartyId | undefined {
+  const { partyIdType, partyIdentifier, partySubIdOrType } = params;
+  if (partyIdType === undefined || partyIdentifier === undefined) return undefined;
+  return partySubIdOrType
+    ? { partyIdType, partyIdentifier, partySubIdOrType }
+    : {
+        partyIdType,
+        partyIdentifier,
+      };
+}
+
+/** A relayed message's failure goes back to this actor, which tells `sender`. */
+function failureRoute(party: PartyId, sender: string) {
+  return { actor: { type: PARTY_ACTOR_TYPE, key: partyKey(party) }, sender };
+}
+
 /**
- * GET /parties forwarded to an owner with the requester's headers as sent. A requester that named
- * no FSPIOP-Destination (optional on this request, §1.2) reaches the owner without one: the
- * owner knows it is addressed, and a DFSP (or test harness) may route on the header's absence.
+ * GET /parties forwarded to an owner with the requester's headers as sent; the notifier sets
+ * FSPIOP-Destination to the owner, as the account-lookup-service does for the owners its oracle
+ * found (GetPartiesService.overrideDestinationHeader).
  */
 export function forwardLookup(
   party: PartyId,
+  requester: string,
   owner: string,
   relay: Relay,
   path: string,
@@ -49,20 +67,20 @@ export function forwardLookup(
     resource: 'parties',
     relay: { headers: relay.headers },
     id: `parties/${id}/${owner}`,
+    onFailure: failureRoute(party, requester),
   };
   return effect(callback);
 }
 
-/** PUT /parties(/error) relayed to the requester. */
+/** PUT /parties(/error) from `source` (the owner) relayed to the requester `to`. */
 export function relayAnswer(
   party: PartyId,
-  to: string,
-  isError: boolean,
+  answer: { source: string; to: string; isError: boolean },
   relay: Relay,
   path: string,
   id: string,
-  requesterAccept: string | undefined,
 ) {
+  const { source, to, isError } = answer;
   return effect({
     to,
     endpointType: endpoint('PARTIES', party, isError ? 'PUT_ERROR' : 'PUT'),
@@ -72,7 +90,7 @@ export function relayAnswer(
     resource: 'parties',
     relay,
     id: `parties/${id}`,
-    ...(requesterAccept === undefined ? {} : { requesterAccept }),
+    onFailure: failureRoute(party, source),
   });
 }
 

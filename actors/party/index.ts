@@ -6,11 +6,13 @@
 import { fspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorDefinition, Decision, Effect } from '../actor.ts';
 import { assertNever } from '../actor.ts';
+import { type ForwardFailed, sharedRequestError } from '../contracts/forward-failure.ts';
 import {
   forwardLookup,
   participantsAnswer,
   participantsError,
   partiesError,
+  partyOfParams,
   relayAnswer,
 } from './callbacks.ts';
 import {
@@ -62,9 +64,11 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
         reply: { kind: 'owners', owners: ownersOf(state, command.currency) },
       };
     case 'ForwardPartyLookup':
-      return decideLookup(state, command);
+      return decideLookup(command);
     case 'RelayPartyAnswer':
-      return decideRelayAnswer(state, command);
+      return decideRelayAnswer(command);
+    case 'ForwardFailed':
+      return decideForwardFailed(command);
     case 'AnswerParticipantRequest': {
       const { answer } = command;
       const callback = {
@@ -84,36 +88,40 @@ export function decideParty(state: PartyState, command: PartyCommand): PartyDeci
   }
 }
 
-function decideLookup(state: PartyState, cmd: ForwardPartyLookup): PartyDecision {
+function decideLookup(cmd: ForwardPartyLookup): PartyDecision {
   const { party, relay, path, deliveryId, requester } = cmd;
   const effects: Effect[] =
     cmd.owners.length === 0
       ? [partiesError(party, requester, fspiopError('3204'), deliveryId)]
-      : cmd.owners.map((owner) => forwardLookup(party, owner, relay, path, deliveryId));
-  const accept = relay.headers['accept'];
-  // Remembered for the answer's version negotiation when an answer can come (not for a 3204,
-  // so lookups of unknown numbers leave no state behind); recorded only when it changes.
-  const remember =
-    cmd.owners.length > 0 && accept !== undefined && state.accepts?.[requester] !== accept;
-  const events: PartyEvent[] = remember ? [{ type: 'LookupRequested', requester, accept }] : [];
-  return { events, effects, reply: ACCEPTED };
+      : cmd.owners.map((owner) => forwardLookup(party, requester, owner, relay, path, deliveryId));
+  return { events: [], effects, reply: ACCEPTED };
 }
 
-function decideRelayAnswer(state: PartyState, cmd: RelayPartyAnswer): PartyDecision {
+function decideRelayAnswer(cmd: RelayPartyAnswer): PartyDecision {
   const { party, deliveryId } = cmd;
   if (cmd.refusal) {
     const effect = partiesError(party, cmd.source, cmd.refusal, deliveryId);
     return { events: [], effects: [effect], reply: { kind: 'refused', error: cmd.refusal } };
   }
-  const { destination, isError, relay, path } = cmd;
-  // The requester's remembered Accept travels with the answer; the notifier relabels the
-  // Content-Type version for it, as it does for every relayed answer.
-  const accept = state.accepts?.[destination];
+  const answer = { source: cmd.source, to: cmd.destination, isError: cmd.isError };
   return {
     events: [],
-    effects: [relayAnswer(party, destination, isError, relay, path, deliveryId, accept)],
+    effects: [relayAnswer(party, answer, cmd.relay, cmd.path, deliveryId)],
     reply: ACCEPTED,
   };
+}
+
+/**
+ * A lookup or an answer the notifier could not deliver: its sender gets PUT /parties/…/error,
+ * as the account-lookup-service's BasePartiesService.handleError sends it when its forward
+ * throws, with the error central-services-shared's sendRequest raised (sharedRequestError).
+ */
+function decideForwardFailed(cmd: ForwardFailed): PartyDecision {
+  const party = partyOfParams(cmd.params);
+  if (party === undefined) return { events: [], effects: [], reply: ACCEPTED };
+  const error = sharedRequestError(cmd.failure, cmd.receiver);
+  const effect = partiesError(party, cmd.sender, error, `failed/${cmd.callbackId}`);
+  return { events: [], effects: [effect], reply: { kind: 'refused', error } };
 }
 
 function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
@@ -125,6 +133,12 @@ function decideRegister(state: PartyState, cmd: RegisterParty): PartyDecision {
     ? { fspId: cmd.fspId, currency: cmd.currency }
     : { fspId: cmd.fspId };
   const known = state.entries.some((e) => e.fspId === entry.fspId && e.currency === entry.currency);
+  const taken = state.entries.some((e) => e.currency === entry.currency && e.fspId !== cmd.fspId);
+  if (cmd.exclusive && taken) {
+    const error = fspiopError('3003', 'the party is registered to another DFSP');
+    const effects = cmd.answer ? [participantsError(cmd.party, cmd.answer, error)] : [];
+    return { events: [], effects, reply: { kind: 'refused', error } };
+  }
   const effects = cmd.answer
     ? [participantsAnswer(cmd.party, cmd.answer, { fspId: cmd.fspId }, false)]
     : [];
@@ -156,8 +170,6 @@ export function evolveParty(state: PartyState, event: PartyEvent): PartyState {
       const others = state.entries.filter((e) => e.currency !== event.entry.currency);
       return { ...state, entries: [...others, event.entry] };
     }
-    case 'LookupRequested':
-      return { ...state, accepts: { ...state.accepts, [event.requester]: event.accept } };
     case 'PartyDeregistered':
       return {
         ...state,

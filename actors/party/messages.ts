@@ -4,6 +4,7 @@
 // external oracle answered) are stamped on the commands by the gateway.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ForwardFailed } from '../contracts/forward-failure.ts';
 import type { Relay } from '../quote/exchange-types.ts';
 
 export const PARTY_ACTOR_TYPE = 'party';
@@ -24,15 +25,7 @@ export function partyKey(party: PartyId): string {
 /** One built-in oracle entry: who owns the party, optionally per currency. */
 export type PartyEntry = { readonly fspId: string; readonly currency?: string };
 
-/**
- * `accepts`: the Accept header of each requester's latest lookup of this party, so that the
- * payee's answer is relayed with a Content-Type version the requester reads (one per requester,
- * so bounded by the number of participants; absent in snapshots written before it existed).
- */
-export type PartyState = {
-  readonly entries: readonly PartyEntry[];
-  readonly accepts?: Readonly<Record<string, string>>;
-};
+export type PartyState = { readonly entries: readonly PartyEntry[] };
 
 /** Who to answer with a hub-originated `PUT /participants/...` callback, and its id. */
 export type Answer = {
@@ -49,6 +42,8 @@ export type RegisterParty = {
   /** Set by the gateway when the registration must not happen (unknown fspId: 3003). */
   readonly refusal?: FspiopError;
   readonly answer?: Answer;
+  /** Set when the sender is authenticated: a slot another DFSP holds is not taken over (3003). */
+  readonly exclusive?: boolean;
 };
 
 export type DeregisterParty = {
@@ -114,12 +109,12 @@ export type PartyCommand =
   | ResolveOwners
   | ForwardPartyLookup
   | RelayPartyAnswer
-  | AnswerParticipantRequest;
+  | AnswerParticipantRequest
+  | ForwardFailed;
 
 export type PartyEvent =
   | { readonly type: 'PartyRegistered'; readonly entry: PartyEntry }
-  | { readonly type: 'PartyDeregistered'; readonly fspId: string; readonly currency?: string }
-  | { readonly type: 'LookupRequested'; readonly requester: string; readonly accept: string };
+  | { readonly type: 'PartyDeregistered'; readonly fspId: string; readonly currency?: string };
 
 export type PartyReply =
   | { readonly kind: 'accepted' }

@@ -6,6 +6,7 @@
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { FspiopResource } from '../callback.ts';
+import type { ForwardFailed, ForwardFailure } from '../contracts/forward-failure.ts';
 
 /** A DFSP message relayed unchanged: lower-case headers and the exact body text. */
 export type Relay = { readonly headers: Readonly<Record<string, string>>; readonly body?: string };
@@ -25,6 +26,17 @@ export type ExchangeConfig = {
    * round instead of being a modified request (3106).
    */
   readonly newRoundOnChange: boolean;
+  /**
+   * Transaction requests: every answer is relayed, a changed one too (the payer DFSP moves the
+   * request from RECEIVED to ACCEPTED or REJECTED), as the stateless
+   * transaction-requests-service forwards every PUT; otherwise a changed answer is 3106.
+   */
+  readonly relaysEveryAnswer: boolean;
+  /**
+   * The error the sender of an undelivered message gets, by the rules of the Mojaloop service
+   * this resource copies (actors/contracts/forward-failure.ts).
+   */
+  readonly failureError: (failure: ForwardFailure, receiver: string, key: string) => FspiopError;
 };
 
 /** Opening request (POST /quotes, POST /transactionRequests, GET /authorizations/{ID}). */
@@ -67,7 +79,7 @@ export type QueryExchange = {
   readonly path: string;
 };
 
-export type ExchangeCommand = RequestExchange | AnswerExchange | QueryExchange;
+export type ExchangeCommand = RequestExchange | AnswerExchange | QueryExchange | ForwardFailed;
 
 export type StoredAnswer = {
   readonly isError: boolean;

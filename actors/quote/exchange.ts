@@ -9,6 +9,7 @@ import { errorBody, type FspiopError, fspiopError } from '../../schema/fspiop/er
 import type { ActorDefinition, DecideContext, Decision, Effect } from '../actor.ts';
 import { assertNever, invariant } from '../actor.ts';
 import type { Callback } from '../callback.ts';
+import type { ForwardFailed } from '../contracts/forward-failure.ts';
 import type {
   AnswerExchange,
   ExchangeCommand,
@@ -49,9 +50,11 @@ export function decideExchange(
     case 'RequestExchange':
       return decideRequest(config, state, command, cb);
     case 'AnswerExchange':
-      return decideAnswer(state, command, cb);
+      return decideAnswer(config, state, command, cb);
     case 'QueryExchange':
       return decideQuery(config, state, command, cb);
+    case 'ForwardFailed':
+      return decideForwardFailed(config, state, command, cb);
     default:
       return assertNever(command);
   }
@@ -79,14 +82,14 @@ function decideRequest(
     }
     return {
       events: [{ type: 'ExchangeRequested', ...opened }, DELIVERED],
-      effects: [cb.relay(cmd.responder, cmd.relay, cb.requestMethod, cmd.path)],
+      effects: [cb.relay(cmd.responder, cmd.relay, cb.requestMethod, cmd.path, cmd.requester)],
       reply: { kind: 'accepted' },
     };
   }
   if (state.requestHash !== cmd.requestHash && config.newRoundOnChange && !cmd.refusal) {
     return {
       events: [{ type: 'ExchangeReopened', ...opened }, DELIVERED],
-      effects: [cb.relay(cmd.responder, cmd.relay, cb.requestMethod, cmd.path)],
+      effects: [cb.relay(cmd.responder, cmd.relay, cb.requestMethod, cmd.path, cmd.requester)],
       reply: { kind: 'accepted' },
     };
   }
@@ -104,24 +107,28 @@ function decideRequest(
   if (state.phase === 'refused') return resendRefusal(state, cmd.requester, cb);
   return {
     events: [DELIVERED],
-    effects: [cb.relay(state.responder, cmd.relay, cb.requestMethod, cmd.path)],
+    effects: [cb.relay(state.responder, cmd.relay, cb.requestMethod, cmd.path, cmd.requester)],
     reply: { kind: 'resent' },
   };
 }
 
-function decideAnswer(state: ExchangeState, cmd: AnswerExchange, cb: Callbacks): ExchangeDecision {
+function decideAnswer(
+  config: ExchangeConfig,
+  state: ExchangeState,
+  cmd: AnswerExchange,
+  cb: Callbacks,
+): ExchangeDecision {
   if (cmd.refusal) {
     const effect = cb.hubError(cmd.source, cmd.refusal, cmd.answerHash);
     return { events: deliveredIfActive(state), effects: [effect], reply: refused(cmd.refusal) };
   }
-  const accept = state.phase === 'absent' ? undefined : state.request.headers['accept'];
-  const forward = cb.relay(cmd.destination, cmd.relay, 'PUT', cmd.path, cmd.answerHash, accept);
+  const forward = cb.relay(cmd.destination, cmd.relay, 'PUT', cmd.path, cmd.source, cmd.answerHash);
   if (state.phase === 'absent') {
     // Not seen by this hub (sent to another hub instance before persistence): route it anyway.
     return { events: [], effects: [forward], reply: { kind: 'accepted' } };
   }
   if (state.answer) {
-    if (state.answer.answerHash !== cmd.answerHash) {
+    if (state.answer.answerHash !== cmd.answerHash && !config.relaysEveryAnswer) {
       const error = fspiopError('3106', `${cb.resource} ${cb.key} was answered before`);
       return {
         events: [DELIVERED],
@@ -150,8 +157,7 @@ function decideQuery(
   }
   if (state.phase !== 'absent' && state.answer && cmd.requester === state.requester) {
     const path = `/${cb.resource}/${cb.key}${state.answer.isError ? '/error' : ''}`;
-    const accept = state.request.headers['accept'];
-    const resend = cb.relay(cmd.requester, state.answer.relay, 'PUT', path, undefined, accept);
+    const resend = cb.relay(cmd.requester, state.answer.relay, 'PUT', path);
     return { events: [DELIVERED], effects: [resend], reply: { kind: 'resent' } };
   }
   const target = cmd.destination ?? (state.phase === 'absent' ? undefined : state.responder);
@@ -165,8 +171,29 @@ function decideQuery(
   }
   return {
     events: deliveredIfActive(state),
-    effects: [cb.relay(target, cmd.relay, 'GET', cmd.path, 'query')],
+    effects: [cb.relay(target, cmd.relay, 'GET', cmd.path, cmd.requester, 'query')],
     reply: { kind: 'accepted' },
+  };
+}
+
+/**
+ * A request, answer or query the notifier could not deliver: its sender gets the hub's
+ * PUT /{resource}/{ID}/error, as the quoting-service's handleException and the
+ * transaction-requests-service's forwardTransactionRequestError send it. The exchange's state
+ * does not change: neither service records a failed forward, and a resend is forwarded again.
+ */
+function decideForwardFailed(
+  config: ExchangeConfig,
+  state: ExchangeState,
+  cmd: ForwardFailed,
+  cb: Callbacks,
+): ExchangeDecision {
+  const error = config.failureError(cmd.failure, cmd.receiver, cb.key);
+  const suffix = state.phase === 'absent' ? `failed/${cmd.callbackId}` : 'failed';
+  return {
+    events: deliveredIfActive(state),
+    effects: [cb.hubError(cmd.sender, error, suffix)],
+    reply: refused(error),
   };
 }
 
@@ -231,13 +258,14 @@ function callbacks(config: ExchangeConfig, key: string, deliveries: number) {
     key,
     resource: config.resource,
     requestMethod: config.requestMethod,
+    /** A DFSP's message relayed to `to`; `sender` hears of a failed delivery. */
     relay(
       to: string,
       relay: Relay,
       method: Callback['method'],
       path: string,
+      sender?: string,
       suffix?: string,
-      requesterAccept?: string,
     ): Effect {
       const callback: Callback = {
         ...base,
@@ -246,7 +274,9 @@ function callbacks(config: ExchangeConfig, key: string, deliveries: number) {
         path,
         relay,
         id: id(suffix),
-        ...(requesterAccept === undefined ? {} : { requesterAccept }),
+        ...(sender === undefined
+          ? {}
+          : { onFailure: { actor: { type: config.type, key }, sender } }),
       };
       return { kind: 'callback', callback };
     },

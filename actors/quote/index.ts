@@ -2,6 +2,7 @@
 // back to the payer, with the request hash and the answer persisted (fspiop.md §9, persistent
 // mode). Both DFSPs' FSPIOP_CALLBACK_URL_QUOTES is a base URL: the notifier appends the path.
 
+import { quotingError } from '../contracts/forward-failure.ts';
 import { exchangeActor } from './exchange.ts';
 
 export const QUOTE_ACTOR_TYPE = 'quote';
@@ -12,5 +13,11 @@ export const quoteActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
   requestMethod: 'POST',
   notFoundCode: '3205',
+  relaysEveryAnswer: false,
   newRoundOnChange: false,
+  failureError: (failure, receiver, quoteId) =>
+    quotingError(
+      failure,
+      `No FSPIOP_CALLBACK_URL_QUOTES found for quote ${quoteId} party ${receiver}`,
+    ),
 });

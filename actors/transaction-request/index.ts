@@ -2,6 +2,7 @@
 // to pay (POST /transactionRequests), the payer answers with the request state (PUT). Same
 // relayed-exchange rules as quotes; FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE is a base URL.
 
+import { transactionRequestsError } from '../contracts/forward-failure.ts';
 import { exchangeActor } from '../quote/exchange.ts';
 
 export const TRANSACTION_REQUEST_ACTOR_TYPE = 'transaction-request';
@@ -12,5 +13,12 @@ export const transactionRequestActor = exchangeActor({
   endpointType: 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE',
   requestMethod: 'POST',
   notFoundCode: '3206',
+  relaysEveryAnswer: true,
   newRoundOnChange: false,
+  failureError: (failure, receiver, id) =>
+    transactionRequestsError(
+      failure,
+      receiver,
+      `No FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE endpoint found for transactionRequest ${id} for ${receiver}`,
+    ),
 });

@@ -12,9 +12,9 @@ import { hubError, hubPatch } from './callbacks.ts';
 import { callbackEffect, type TransferDecision, toParticipant } from './decision.ts';
 import type { KnownTransfer } from './state.ts';
 
-/** What the payee is told: PATCH ABORTED (in this version), the 3100 error, or nothing. */
+/** What the payee is told: PATCH ABORTED, the 3100 error, or nothing. */
 export type PayeeNotice =
-  | { readonly kind: 'patch'; readonly version: string }
+  | { readonly kind: 'patch' }
   | { readonly kind: 'error' }
   | { readonly kind: 'none' };
 
@@ -37,7 +37,7 @@ export function abortReserved(
   const toPayee: Callback[] = [];
   if (notice.kind === 'patch') {
     const patch = { completedTimestamp, transferState: 'ABORTED' };
-    toPayee.push(hubPatch(payeeFsp, transferId, patch, `${id}/patch`, notice.version));
+    toPayee.push(hubPatch(payeeFsp, transferId, patch, `${id}/patch`));
   } else if (notice.kind === 'error') {
     toPayee.push(hubError(payeeFsp, transferId, error, `${id}/payee`));
   }

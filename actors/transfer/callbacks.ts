@@ -1,13 +1,13 @@
 // The callbacks the Transfer actor emits, as data (actors/callback.ts). Relayed ones (the POST to
 // the payee, the payee's PUT and PUT …/error to the payer) carry the original request; the
 // notifier keeps its headers. Hub-originated ones (errors, timeouts, PATCH, GET answers,
-// duplicate resends) carry a body and get the hub's headers from the notifier (§1.6).
+// duplicate resends) carry a body and get the hub's headers and configured version (§1.6).
 // Ids are derived from the transfer id, the purpose and the command's clock: stable across
 // redeliveries of one command, distinct for two GETs.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Callback } from '../callback.ts';
-import type { Relay } from './messages.ts';
+import { type Relay, TRANSFER_ACTOR_TYPE } from './messages.ts';
 import type { KnownTransfer } from './state.ts';
 import { externalState } from './state.ts';
 
@@ -19,32 +19,47 @@ function base(to: string, transferId: string, id: string) {
   return { to, params: { transferId }, resource: 'transfers' as const, id: `${transferId}/${id}` };
 }
 
-/** The payer's POST /transfers, forwarded to the payee with the payer's headers. */
-export function forwardPrepare(to: string, transferId: string, relay: Relay): Callback {
+export const PREPARE_CALLBACK = 'prepare';
+
+/**
+ * The payer's POST /transfers, forwarded to the payee with the payer's headers. Not attempted
+ * after the transfer's expiry; a failed delivery comes back to this transfer (ForwardFailed).
+ */
+export function forwardPrepare(
+  terms: { transferId: string; payerFsp: string; payeeFsp: string; expiresAtMs: number },
+  relay: Relay,
+): Callback {
+  const { transferId, payerFsp, payeeFsp, expiresAtMs } = terms;
   return {
-    ...base(to, transferId, 'prepare'),
+    ...base(payeeFsp, transferId, PREPARE_CALLBACK),
     endpointType: TRANSFER_POST,
     method: 'POST',
     path: '/transfers',
     relay,
+    onFailure: { actor: { type: TRANSFER_ACTOR_TYPE, key: transferId }, sender: payerFsp },
+    deliverByMs: expiresAtMs,
   };
 }
 
+/** Is `callbackId` the forwarded prepare of `transferId`? */
+export function isPrepareCallback(callbackId: string, transferId: string): boolean {
+  return callbackId === `${transferId}/${PREPARE_CALLBACK}`;
+}
+
 /**
- * The payee's answer relayed to the payer: its PUT /transfers/{ID} (`fulfil`) or its
- * PUT /transfers/{ID}/error (`reject`), labelled with a version the payer's Accept allows.
+ * The payee's answer relayed to the payer as written: its PUT /transfers/{ID} (`fulfil`) or its
+ * PUT /transfers/{ID}/error (`reject`). A failure is not reported: the transfer is final by
+ * then, and ml-api-adapter tells nobody either.
  */
 export function relayToPayer(
   answer: 'fulfil' | 'reject',
   to: string,
   transferId: string,
   relay: Relay,
-  payerAccept: string | undefined,
 ): Callback {
   const isError = answer === 'reject';
   return {
     ...base(to, transferId, answer),
-    ...(payerAccept === undefined ? {} : { requesterAccept: payerAccept }),
     endpointType: isError ? TRANSFER_ERROR : TRANSFER_PUT,
     method: 'PUT',
     path: `/transfers/${transferId}${isError ? '/error' : ''}`,
@@ -85,18 +100,9 @@ export function hubPut(
   };
 }
 
-/**
- * A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. PATCH exists
- * from v1.1, so the version is always given (versionForPayee).
- */
-export function hubPatch(
-  to: string,
-  transferId: string,
-  body: unknown,
-  id: string,
-  version: string,
-): Callback {
-  return { ...hubPut(to, transferId, body, id, version), method: 'PATCH' };
+/** A hub-originated PATCH /transfers/{ID} (commit notification), to the PUT endpoint. */
+export function hubPatch(to: string, transferId: string, body: unknown, id: string): Callback {
+  return { ...hubPut(to, transferId, body, id), method: 'PATCH' };
 }
 
 /** The TransfersIDPutResponse body describing a transfer's current state (GET, duplicates). */

@@ -3,6 +3,7 @@
 import { assertNever, type DecideContext } from '../actor.ts';
 import type { TransferDecision } from './decision.ts';
 import { decideExpire } from './expiry.ts';
+import { decideForwardFailed } from './forward.ts';
 import { decideFulfil } from './fulfil.ts';
 import { decideGet } from './get.ts';
 import { decideRecordHubTransfer } from './hub.ts';
@@ -34,6 +35,8 @@ export function decide(
       return decideReservationRejected(state, command, ctx);
     case 'RecordHubTransfer':
       return decideRecordHubTransfer(state, command, ctx);
+    case 'ForwardFailed':
+      return decideForwardFailed(state, command, ctx);
     default:
       return assertNever(command);
   }

@@ -2,7 +2,6 @@
 // Participant actors, and the duplicate-check answer that every FSPIOP step shares (§3.7).
 
 import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
-import { contentVersion } from '../../schema/fspiop/versions.ts';
 import type { Decision, Effect } from '../actor.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
 import { hubError, hubPut, stateBody } from './callbacks.ts';
@@ -12,7 +11,7 @@ import { isFinal, type KnownTransfer } from './state.ts';
 
 export type TransferDecision = Decision<TransferEvent, TransferReply>;
 
-export const TRANSFER_ACTOR_TYPE = 'transfer';
+export { TRANSFER_ACTOR_TYPE } from './messages.ts';
 
 export function toParticipant(name: string, command: ParticipantCommand): Effect {
   return { kind: 'send', to: { type: PARTICIPANT_ACTOR_TYPE, key: name }, command };
@@ -33,20 +32,17 @@ export type TransferRequest = {
   readonly relay?: Relay;
 };
 
-/** The FSPIOP version of a request with a body; refusals answer it in that version. */
-export function requestVersion(request: TransferRequest): string | undefined {
-  return contentVersion(request.relay?.headers['content-type']);
-}
-
 /**
- * Answers the sender with a hub-originated error, in the version of its request (the sender
- * evidently speaks it), and changes nothing.
+ * Answers the sender with a hub-originated error and changes nothing. Like every hub-originated
+ * message it carries the hub's configured version, not the request's: ml-api-adapter sends the
+ * hub's errors through central-services-shared transformHeaders, which rebuilds Content-Type
+ * from PROTOCOL_VERSIONS.CONTENT.DEFAULT whenever FSPIOP-Source is the hub.
  */
 export function refuse(request: TransferRequest, error: FspiopError, id: string): TransferDecision {
   const { source, transferId } = request;
   return {
     events: [],
-    effects: [callbackEffect(hubError(source, transferId, error, id, requestVersion(request)))],
+    effects: [callbackEffect(hubError(source, transferId, error, id))],
     reply: { kind: 'rejected', error },
   };
 }

@@ -1,7 +1,6 @@
 // evolve(): folds one event into the Transfer state. Total over (phase, event) and asserting:
 // an event that does not fit the phase is a bug in decide() and takes the partition down.
 
-import { contentVersion } from '../../schema/fspiop/versions.ts';
 import { assertNever, invariant } from '../actor.ts';
 import type { TransferEvent } from './events.ts';
 import { knownPart, type TransferState } from './state.ts';
@@ -15,10 +14,6 @@ export function evolve(state: TransferState, event: TransferEvent): TransferStat
         terms: event.terms,
         prepareHash: event.prepareHash,
         relay: event.relay,
-        ...(event.relay.headers['accept'] === undefined
-          ? {}
-          : { payerAccept: event.relay.headers['accept'] }),
-        ...payerVersionOf(event.relay.headers['content-type']),
       };
     case 'TransferInvalidated':
       invariant(state.phase === 'absent', 'only a new transfer can be invalid');
@@ -97,9 +92,4 @@ function hubRecorded(
     default:
       return assertNever(event.state);
   }
-}
-
-function payerVersionOf(contentType: string | undefined): { payerVersion?: string } {
-  const version = contentVersion(contentType);
-  return version === undefined ? {} : { payerVersion: version };
 }

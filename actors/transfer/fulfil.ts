@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
-import { versionForPayee } from '../../schema/fspiop/versions.ts';
 import type { DecideContext } from '../actor.ts';
 import { abortReserved } from './abort.ts';
 import { hubPatch, hubPut, relayToPayer } from './callbacks.ts';
@@ -49,11 +48,10 @@ export function decideFulfil(
   const mismatch = headerMismatch(state, cmd);
   if (mismatch) {
     if (state.phase !== 'reserved') return refuse(cmd, mismatch, id);
-    const version = reserveVersion(state, cmd);
     return abortReserved(state, ctx, {
       error: mismatch,
       id,
-      payee: version === undefined ? { kind: 'none' } : { kind: 'patch', version },
+      payee: isReserve(cmd) ? { kind: 'patch' } : { kind: 'none' },
     });
   }
   if (state.fulfilHash !== undefined) {
@@ -63,11 +61,10 @@ export function decideFulfil(
   if (ctx.nowMs >= state.terms.expiresAtMs) return expireNow(state, ctx, id, cmd.requestHash);
   if (!fulfils(cmd.fulfilment, state.terms.condition)) {
     const error = fspiopError(FspiopCode.GENERIC_VALIDATION_ERROR, 'invalid fulfilment');
-    const version = reserveVersion(state, cmd);
     return abortReserved(state, ctx, {
       error,
       id,
-      payee: version === undefined ? { kind: 'error' } : { kind: 'patch', version },
+      payee: isReserve(cmd) ? { kind: 'patch' } : { kind: 'error' },
       fulfilHash: cmd.requestHash,
     });
   }
@@ -84,13 +81,6 @@ export function fulfils(fulfilment: string | undefined, condition: string): bool
 
 function isReserve(cmd: FulfilTransfer): boolean {
   return cmd.transferState === 'RESERVED';
-}
-
-/** For a RESERVED fulfil, the version of the payee's PATCH; else undefined (no PATCH). */
-function reserveVersion(state: KnownTransfer, cmd: FulfilTransfer): string | undefined {
-  return isReserve(cmd)
-    ? versionForPayee(cmd.version, state.payerVersion, state.terms.transferId)
-    : undefined;
 }
 
 function headerMismatch(state: KnownTransfer, cmd: FulfilTransfer) {
@@ -128,18 +118,18 @@ function commit(
   const committed = { transferState: 'COMMITTED', completedTimestamp, fulfilment: cmd.fulfilment };
   const callbacks = isReserve(cmd)
     ? [
-        // The hub's PUT speaks the payer's version; its PATCH the payee's (versionForPayee).
-        hubPut(payerFsp, transferId, committed, `${id}/payer`, state.payerVersion ?? cmd.version),
+        // Both are the hub's own messages, in the hub's configured version (ml-api-adapter's
+        // RESERVE notification is sent with FSPIOP-Source = hub through transformHeaders).
+        hubPut(payerFsp, transferId, committed, `${id}/payer`),
         hubPatch(
           payeeFsp,
           transferId,
           { completedTimestamp, transferState: 'COMMITTED' },
           `${id}/patch`,
-          reserveVersion(state, cmd) ?? cmd.version,
         ),
       ]
     : [
-        relayToPayer('fulfil', payerFsp, transferId, cmd.relay, state.payerAccept),
+        relayToPayer('fulfil', payerFsp, transferId, cmd.relay),
         ...(ctx.hub.confirmToPayee && payerFsp !== payeeFsp
           ? [hubPut(payeeFsp, transferId, committed, `${id}/payee`)]
           : []),

@@ -21,11 +21,9 @@ export function decideGet(
   }
   const { payerFsp, payeeFsp } = state.terms;
   if (!sameFsp(cmd.source, payerFsp) && !sameFsp(cmd.source, payeeFsp)) {
-    const error = fspiopError(
-      FspiopCode.GENERIC_CLIENT_ERROR,
-      'The requester is not the payer or the payee of this transfer',
-    );
-    return refuse(cmd, error, id);
+    // central-ledger raises the bare CLIENT_ERROR ("Generic client error", no detail), which
+    // get_transfers asserts exactly (src/handlers/transfers/handler.js getTransfer).
+    return refuse(cmd, fspiopError(FspiopCode.GENERIC_CLIENT_ERROR), id);
   }
   return {
     events: [],

@@ -4,13 +4,17 @@
 // gateway stamps the payee's directory facts on PrepareTransfer, so a replay decides the same.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ForwardFailed } from '../contracts/forward-failure.ts';
 import type {
   CommitReservation,
   CreditPosition,
   ReleaseReservation,
   ReserveFunds,
 } from '../participant/messages.ts';
+import type { TransactionFacts } from '../settlement-model/interchange-fee.ts';
 import type { TransferTerms } from './state.ts';
+
+export const TRANSFER_ACTOR_TYPE = 'transfer';
 
 export type ExtensionList = { readonly extension: readonly { key: string; value: string }[] };
 
@@ -25,6 +29,8 @@ export type PayeeFacts = {
   readonly isActive: boolean;
   /** Whether the payee's POSITION account in the transfer currency exists and is active. */
   readonly positionAccountActive: boolean;
+  /** Whether that account exists at all (absent on commands recorded before it was stamped). */
+  readonly positionAccountExists?: boolean;
 } | null;
 
 /** The transfer's terms (what the state keeps) and what the request adds to them. */
@@ -36,6 +42,8 @@ export type PrepareTransfer = TransferTerms & {
   readonly requestHash: string;
   readonly payee: PayeeFacts;
   readonly relay: Relay;
+  /** The ILP packet's transaction facts, decoded by the gateway, for interchange fees. */
+  readonly transaction?: TransactionFacts;
 };
 
 export type FulfilTransfer = {
@@ -99,7 +107,8 @@ export type TransferCommand =
   | ExpireTransfer
   | FundsReserved
   | ReservationRejected
-  | RecordHubTransfer;
+  | RecordHubTransfer
+  | ForwardFailed;
 
 /** Commands the Transfer actor sends to Participant actors (defined by their receiver). */
 export type ParticipantCommand =

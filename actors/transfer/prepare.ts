@@ -6,11 +6,11 @@
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext } from '../actor.ts';
+import { interchangeFees } from '../settlement-model/interchange-fee.ts';
 import { hubError } from './callbacks.ts';
 import {
   answerDuplicate,
   callbackEffect,
-  requestVersion,
   type TransferDecision,
   toParticipant,
 } from './decision.ts';
@@ -49,6 +49,7 @@ export function decidePrepare(
         payeeFsp: cmd.payeeFsp,
         currency: cmd.currency,
         amountMinor: cmd.amountMinor,
+        ...interchangeFeeOf(cmd),
       }),
     ],
     reply: { kind: 'accepted' },
@@ -69,9 +70,20 @@ export function validatePrepare(cmd: PrepareTransfer, ctx: DecideContext): strin
     return 'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme';
   }
   if (!cmd.payee.positionAccountActive) {
-    return `Participant ${cmd.payeeFsp} ${cmd.currency} account not found or inactive`;
+    // central-ledger's wording (src/handlers/transfers/validator.js); the Active_Inactive
+    // collections look for "account is inactive".
+    const state = cmd.payee.positionAccountExists ? 'is inactive' : 'not found';
+    return `Participant ${cmd.payeeFsp} ${cmd.currency} account ${state}`;
   }
   return undefined;
+}
+
+/** The interchange fee the payer owes the payee on this transfer, if a fee rule applies. */
+function interchangeFeeOf(cmd: PrepareTransfer): { interchangeFeeMinor?: bigint } {
+  if (cmd.transaction === undefined) return {};
+  const fees = interchangeFees(cmd.transaction, cmd.amountMinor, cmd.currency);
+  const total = fees.reduce((sum, fee) => sum + fee.amountMinor, 0n);
+  return total > 0n ? { interchangeFeeMinor: total } : {};
 }
 
 function termsOf(cmd: PrepareTransfer): TransferTerms {
@@ -103,11 +115,7 @@ function invalid(
         completedTimestamp: formatDateTime(ctx.nowMs),
       },
     ],
-    effects: [
-      callbackEffect(
-        hubError(cmd.source, cmd.transferId, error, 'prepare/invalid', requestVersion(cmd)),
-      ),
-    ],
+    effects: [callbackEffect(hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'))],
     reply: { kind: 'rejected', error },
   };
 }

@@ -55,7 +55,7 @@ export function decideReject(
       },
     ],
     effects: [
-      callbackEffect(relayToPayer('reject', payerFsp, transferId, cmd.relay, state.payerAccept)),
+      callbackEffect(relayToPayer('reject', payerFsp, transferId, cmd.relay)),
       toParticipant(payerFsp, { kind: 'ReleaseReservation', transferId }),
     ],
     reply: { kind: 'accepted' },

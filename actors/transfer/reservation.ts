@@ -14,7 +14,7 @@ export function decideFundsReserved(state: TransferState, cmd: FundsReserved): T
   if (state.phase === 'received') {
     return {
       events: [{ type: 'TransferReserved' }],
-      effects: [callbackEffect(forwardPrepare(state.terms.payeeFsp, cmd.transferId, state.relay))],
+      effects: [callbackEffect(forwardPrepare(state.terms, state.relay))],
       reply: { kind: 'accepted' },
     };
   }

@@ -35,10 +35,6 @@ export type Known = {
   readonly errorHash?: string;
   /** True for transfers recorded by the hub itself (Admin funds in/out). */
   readonly hub?: true;
-  /** The payer's Accept on the prepare: relayed answers are labelled with a version it reads. */
-  readonly payerAccept?: string;
-  /** The version the payer prepared in: the hub's own messages to the payer speak it. */
-  readonly payerVersion?: string;
 };
 
 export type TransferState =
@@ -85,14 +81,12 @@ export function externalState(
 
 /** The fields every known phase shares, without the phase-specific ones. */
 export function knownPart(state: KnownTransfer): Known {
-  const { terms, prepareHash, fulfilHash, errorHash, hub, payerAccept, payerVersion } = state;
+  const { terms, prepareHash, fulfilHash, errorHash, hub } = state;
   return {
     terms,
     prepareHash,
     ...(fulfilHash === undefined ? {} : { fulfilHash }),
     ...(errorHash === undefined ? {} : { errorHash }),
     ...(hub === undefined ? {} : { hub }),
-    ...(payerAccept === undefined ? {} : { payerAccept }),
-    ...(payerVersion === undefined ? {} : { payerVersion }),
   };
 }

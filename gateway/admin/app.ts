@@ -12,6 +12,9 @@ import { failureAnswer } from '../fspiop/failures.ts';
 import { errorResponse } from '../fspiop/problem.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { settlementRoutes } from '../settlement/app.ts';
+import { installAdminAccess } from './access.ts';
+import { credentialRoutes } from './credentials.ts';
 import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
@@ -38,6 +41,7 @@ export function createAdminApp(given: AdminDeps): Hono {
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.get('/v2/health', (c) => healthAnswer(c, deps.health ?? []));
 
+  if (deps.security) installAdminAccess(app, deps.security);
   const { adminToken } = deps;
   if (adminToken) {
     app.use('*', async (c, next) => {
@@ -48,10 +52,12 @@ export function createAdminApp(given: AdminDeps): Hono {
 
   // Static paths (/participants/limits) are registered before /participants/:name.
   app.route('/', positionsRoutes(deps));
+  app.route('/', credentialRoutes(deps));
   app.route('/', fundsRoutes(deps));
   app.route('/', participantsRoutes(deps));
   app.route('/', settlementModelsRoutes(deps));
   app.route('/', oraclesRoutes(deps));
+  app.route('/v2', settlementRoutes(deps));
 
   app.notFound((c) => errorResponse(c, fspiopError('3002', `${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => failureAnswer('admin', error, c));

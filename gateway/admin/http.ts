@@ -12,6 +12,7 @@ import { requestText } from '../fspiop/body.ts';
 import type { EdgeLimits } from '../fspiop/edge.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
+import type { AdminSecurity } from './access.ts';
 
 export type AdminDeps = {
   readonly bus: CommandBus;
@@ -19,6 +20,8 @@ export type AdminDeps = {
   /** The gateway's participant directory, refreshed after each write; optional in tests. */
   readonly directory?: Directory;
   readonly hub: HubSettings;
+  /** Operators, roles, maker-checker and the audit record (gateway/admin/access.ts). */
+  readonly security?: AdminSecurity;
   /** When set, every request but /health needs `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
   readonly nowMs?: () => number;

@@ -13,6 +13,7 @@ import {
   ParticipantCreateBody,
 } from '../../schema/admin/bodies.ts';
 import { FspiopHttpError } from '../fspiop/problem.ts';
+import { applySettlementModels } from '../settlement/apply-models.ts';
 import { type AdminDeps, expectOk, nameParam, parseBody } from './http.ts';
 import { chooseParticipantId } from './ids.ts';
 import {
@@ -82,6 +83,7 @@ export function participantsRoutes(deps: AdminDeps): Hono {
       isProxy: body.isProxy ?? false,
       accountTypes,
     });
+    await applySettlementModels(deps, [body.name]);
     const created = await requireParticipant(deps, body.name);
     return c.json(participantView(created, baseUrl(c.req.url)), 201);
   });

@@ -10,6 +10,7 @@ import {
   type SettlementModelState,
 } from '../../actors/settlement-model/actor.ts';
 import { IsActiveBody, SettlementModelBody } from '../../schema/admin/bodies.ts';
+import { applySettlementModels } from '../settlement/apply-models.ts';
 import { type AdminDeps, adminError, expectOk, modelNameParam, parseBody } from './http.ts';
 import { nowOption } from './participants.ts';
 import { allSettlementModels, requireHubAccounts, settlementModelView } from './views.ts';
@@ -80,6 +81,7 @@ export function settlementModelsRoutes(deps: AdminDeps): Hono {
         },
       });
     });
+    await applySettlementModels(deps);
     return c.body(null, 201);
   });
 
@@ -95,6 +97,7 @@ export function settlementModelsRoutes(deps: AdminDeps): Hono {
     const name = modelNameParam(c);
     const body = await parseBody(c, IsActiveBody);
     await modelCommand(deps, name, { kind: 'SetSettlementModelActive', isActive: body.isActive });
+    await applySettlementModels(deps);
     return c.json(settlementModelView(await requireModel(deps, name)));
   });
 

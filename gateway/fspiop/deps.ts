@@ -4,6 +4,7 @@
 import type { HubSettings } from '../../actors/actor.ts';
 import type { CommandBus, Directory } from '../../runtime/bus.ts';
 import type { ServiceProbe } from '../health.ts';
+import type { FspiopSecurity } from './auth.ts';
 import type { EdgeLimits } from './edge.ts';
 
 export type FspiopDeps = {
@@ -18,4 +19,6 @@ export type FspiopDeps = {
   readonly health?: readonly ServiceProbe[];
   /** Body limit and request timeout; default EDGE_DEFAULTS. */
   readonly edge?: EdgeLimits;
+  /** Caller authentication, JWS verification and request budgets; none when absent. */
+  readonly security?: FspiopSecurity;
 };

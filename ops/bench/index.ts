@@ -17,6 +17,7 @@ import {
 } from './report.ts';
 import { type Harness, scenarioA, scenarioB, scenarioC, scenarioD } from './scenarios.ts';
 import { newRunDir } from './services.ts';
+import { scenarioE } from './settlement-close.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -53,7 +54,9 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
   const results: ScenarioResult[] = [];
   let environment: Environment | undefined;
   // d moves only the payer's position (no payee credit), so it runs last.
-  const order = (['a', 'b', 'c', 'd'] as const).filter((name) => options.scenarios.includes(name));
+  const order = (['a', 'b', 'c', 'd', 'e'] as const).filter((name) =>
+    options.scenarios.includes(name),
+  );
   for (const name of order) {
     progress(`scenario ${name}: starting a fresh nats-server, database and switch`);
     const outcome = await withSwitch(options, name, dir, async (harness) => {
@@ -83,6 +86,7 @@ const RUN = {
   b: async (h: Harness) => [await scenarioB(h)],
   c: (h: Harness) => scenarioC(h),
   d: async (h: Harness) => [await scenarioD(h)],
+  e: async (h: Harness) => [await scenarioE(h)],
 };
 
 const CRASHED = 'did not finish';

@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 
-export type ScenarioName = 'a' | 'b' | 'c' | 'd';
+export type ScenarioName = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export type BenchOptions = {
   readonly scenarios: readonly ScenarioName[];
@@ -35,9 +35,12 @@ Scenarios:
      load (closed loop, 64 in flight, unless --rate/--concurrency); target ratio >= 0.9
   d  position actor alone: ReserveFunds + CommitReservation for one DFSP, published straight
      to the CMD stream; target >= 20,000 ops/s
+  e  settlement window close: fill the open window with 100,000 commits (reserve + commit pairs
+     published to the CMD stream), then close it while transfers run at 25/s; p99 before,
+     during and after the close; target p99 during <= 2 x p99 before
 
 Options:
-  --scenario a|b|c|d|all   scenarios to run, comma separated (default all)
+  --scenario a|b|c|d|e|all scenarios to run, comma separated (default all)
   --duration <seconds>     measured window per scenario (default 20; smoke 4)
   --warmup <seconds>       warm-up per scenario, not counted (default 10; smoke 1)
   --rate <n>               open loop: flows started per second (default: the scenario's target
@@ -68,10 +71,12 @@ function positive(name: string, text: string | undefined, integer: boolean): num
 }
 
 function scenarioList(text: string | undefined): ScenarioName[] {
-  if (text === undefined || text === 'all') return ['a', 'b', 'c', 'd'];
+  if (text === undefined || text === 'all') return ['a', 'b', 'c', 'd', 'e'];
   const names = text.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!['a', 'b', 'c', 'd'].includes(name)) throw new UsageError(`unknown scenario '${name}'`);
+    if (!['a', 'b', 'c', 'd', 'e'].includes(name)) {
+      throw new UsageError(`unknown scenario '${name}'`);
+    }
   }
   return [...new Set(names)] as ScenarioName[];
 }

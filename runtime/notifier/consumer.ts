@@ -1,11 +1,16 @@
 // The notifier role: consumes the OUT stream and hands each callback to NotifierCore. All notifier
-// replicas share one durable pull consumer (`notifier`, filter `out.>`, explicit ack), so each
-// callback goes to one replica. The consume loop never waits for a delivery: it dispatches to the
+// replicas share one durable pull consumer (`notifier`, filter `out.>` under NATS_NAMESPACE,
+// explicit ack), so each callback goes to one replica. The consume loop never waits for a delivery: it dispatches to the
 // destination's lane and moves on, so callbacks for one DFSP never block the others. A message is
 // acked once its callback has a final outcome (delivered or given up, both counted); while it
 // waits it is kept alive with `working()`; when its lane is full it is nak'ed with a growing
 // delay and comes back later. On stop, waiting callbacks are nak'ed at once for another replica
 // and running attempts finish; a pending retry ends as `interrupted` and is nak'ed too.
+// A callback is retried until the retry horizon after its publication (retry.ts); a relayed
+// one that fails is reported to its owning actor over the command bus before it is acked.
+// A consumer created afresh (first start, or deleted with its position) starts at the messages
+// published within the last horizon: anything older is no longer owed, so a recreated consumer
+// never replays the stream's 30 days of OUT.
 
 import type { Consumer, ConsumerMessages, JetStreamManager } from '@nats-io/jetstream';
 import {
@@ -16,13 +21,15 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Directory } from '../bus.ts';
+import type { CommandBus, Directory } from '../bus.ts';
+import { callbackFilter } from '../partition.ts';
 import { OUT_STREAM } from '../streams.ts';
 import { type DeliveryOutcome, NotifierCore, type NotifierLog } from './core.ts';
 import { decodeCallback } from './decode.ts';
 import type { HubSigner } from './jws.ts';
 import type { LaneStatus } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
+import { DEFAULT_RETRY_POLICY } from './retry.ts';
 import { createHttpTransport, type HttpTransportOptions, type Transport } from './transport.ts';
 
 export const NOTIFIER_CONSUMER = 'notifier';
@@ -36,7 +43,10 @@ export type NotifierOptions = {
   readonly signer?: HubSigner;
   readonly perDfspInFlightMax?: number;
   readonly perDfspQueueMax?: number;
-  readonly retryMax?: number;
+  /** How long after publication a callback is attempted (default 10 minutes). */
+  readonly retryHorizonMs?: number;
+  /** Where ForwardFailed commands go (the CMD stream); absent: failures are only logged. */
+  readonly bus?: CommandBus;
   readonly log: NotifierLog & { info(details: object, message: string): void };
   /** Defaults to an undici keep-alive transport built from `http`. */
   readonly transport?: Transport;
@@ -60,33 +70,61 @@ export type Notifier = { stop(): Promise<void>; status(): NotifierStatus };
 
 const DEFER_MAX_MS = 30_000;
 
-/** Creates the shared durable consumer, or brings an existing one to these limits. */
+/**
+ * Creates the shared durable consumer, starting at what was published within `horizonMs`
+ * before `nowMs`, or brings an existing one (which keeps its position) to these limits.
+ */
 export async function ensureNotifierConsumer(
   jsm: JetStreamManager,
   name: string,
-  options: { readonly ackWaitMs: number; readonly maxAckPending: number },
+  options: {
+    readonly ackWaitMs: number;
+    readonly maxAckPending: number;
+    readonly horizonMs: number;
+    readonly nowMs: number;
+  },
 ): Promise<void> {
   const limits = {
     ack_wait: options.ackWaitMs * 1_000_000,
     max_ack_pending: options.maxAckPending,
   };
+  // Look first: a server asked to add an existing durable with another start time refuses with
+  // "start time can not be updated" (nats-server 2.9) rather than "already exists".
+  if (await consumerExists(jsm, name)) {
+    await jsm.consumers.update(OUT_STREAM, name, limits);
+    return;
+  }
   try {
     await jsm.consumers.add(OUT_STREAM, {
       durable_name: name,
-      filter_subject: 'out.>',
+      filter_subject: callbackFilter(),
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: new Date(options.nowMs - options.horizonMs).toISOString(),
       ...limits,
     });
   } catch (error) {
-    if (!/already (exists|in use)/i.test(String((error as Error)?.message))) throw error;
+    // Another notifier created it between the look and the add: keep its position.
+    if (!(await consumerExists(jsm, name))) throw error;
     await jsm.consumers.update(OUT_STREAM, name, limits);
+  }
+}
+
+async function consumerExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.consumers.info(OUT_STREAM, name);
+    return true;
+  } catch (error) {
+    if (/not found/i.test(String((error as Error)?.message))) return false;
+    throw error;
   }
 }
 
 export async function startNotifier(options: NotifierOptions): Promise<Notifier> {
   const name = options.consumerName ?? NOTIFIER_CONSUMER;
   const ackWaitMs = options.ackWaitMs ?? 60_000;
+  const horizonMs = options.retryHorizonMs ?? DEFAULT_RETRY_POLICY.horizonMs;
+  const { bus } = options;
   const inFlightMax = options.perDfspInFlightMax ?? 32;
   const transport =
     options.transport ??
@@ -99,12 +137,23 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     log: options.log,
     ...(options.defaultVersion === undefined ? {} : { defaultVersion: options.defaultVersion }),
     ...(options.perDfspQueueMax === undefined ? {} : { perDfspQueueMax: options.perDfspQueueMax }),
-    ...(options.retryMax === undefined ? {} : { retry: { retryMax: options.retryMax } }),
+    retry: { horizonMs },
     ...(options.signer === undefined ? {} : { signer: options.signer }),
+    ...(bus === undefined
+      ? {}
+      : {
+          reportFailure: (to, command, nowMs) =>
+            bus.send(to, command, { nowMs, messageId: `forward-failed/${command.callbackId}` }),
+        }),
   });
   const jsm = await jetstreamManager(options.nc);
   const maxAckPending = options.maxAckPending ?? 20_000;
-  await ensureNotifierConsumer(jsm, name, { ackWaitMs, maxAckPending });
+  await ensureNotifierConsumer(jsm, name, {
+    ackWaitMs,
+    maxAckPending,
+    horizonMs,
+    nowMs: Date.now(),
+  });
   const consumer = await jetstream(options.nc).consumers.get(OUT_STREAM, name);
   const dispatcher = new OutDispatcher(core, options.log, options.deferMs ?? 1_000);
   const loop = dispatcher.run(consumer, options.fetchMax ?? 256);
@@ -166,7 +215,12 @@ class OutDispatcher {
       return;
     }
     this.#held.set(msg.seq, msg);
-    if (!this.core.submit(callback, (outcome) => this.#finish(msg.seq, outcome))) {
+    const publishedAtMs = Math.floor(msg.info.timestampNanos / 1_000_000);
+    // A message that came back may have been sent by a replica that stopped or lost its ack;
+    // one deferred by a full lane was not, but cannot be told apart: both count as redelivered.
+    const redelivered = msg.info.deliveryCount > 1;
+    const done = (outcome: DeliveryOutcome) => this.#finish(msg.seq, outcome);
+    if (!this.core.submit(callback, done, { publishedAtMs, redelivered })) {
       this.#held.delete(msg.seq);
       msg.nak(Math.min(DEFER_MAX_MS, this.deferMs * msg.info.deliveryCount));
     }

@@ -1,29 +1,42 @@
 // Callback delivery without NATS: resolve the URL from the participant directory, render the
-// headers and body, send with bounded retries, and classify the end as exactly one outcome. Every
-// outcome is counted and the undeliverable ones are logged; none throws, so one bad callback
-// never stops the notifier. submit() runs deliveries in per-DFSP lanes (lanes.ts) so that a slow
-// or dead DFSP only ever delays its own callbacks. Callbacks addressed to the hub are dropped: the
-// hub participant has no endpoints, and nothing of the hub's own is delivered over HTTP.
+// headers and body, send with retries until the retry horizon, and classify the end as exactly
+// one outcome. Every outcome is counted and the undeliverable ones are logged; a relayed one is
+// reported to its owning actor (report.ts) before the delivery counts as done, so its sender
+// hears of it. submit() runs deliveries in per-DFSP lanes (lanes.ts) so that a slow or dead DFSP
+// only ever delays its own callbacks. Callbacks addressed to the hub are dropped: the hub
+// participant has no endpoints, and nothing of the hub's own is delivered over HTTP.
 
+import type { ActorRef } from '../../actors/actor.ts';
 import type { Callback } from '../../actors/callback.ts';
+import type { ForwardFailed } from '../../actors/contracts/forward-failure.ts';
 import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../../actors/participant/directory.ts';
+import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Directory } from '../bus.ts';
 import { buildHeaders, renderBody } from './headers.ts';
-import type { HubSigner } from './jws.ts';
+import { canonicalJson, type HubSigner } from './jws.ts';
 import { type LaneStatus, Lanes } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
+import { forwardFailedCommand } from './report.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AttemptResult, backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from './retry.ts';
 import type { HttpRequest, Transport } from './transport.ts';
-import { resolveUrl } from './url.ts';
+import { redactUrl, resolveUrl } from './url.ts';
 
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly status: number; readonly attempts: number }
   /** A final HTTP answer that is not a success (4xx, 3xx, 501): not retried. */
-  | { readonly kind: 'refused'; readonly status: number; readonly attempts: number }
-  /** Every attempt failed transiently; `last` is the last status or network error code. */
+  | {
+      readonly kind: 'refused';
+      readonly status: number;
+      readonly attempts: number;
+      /** The receiver's errorInformation, when its answer carried one. */
+      readonly error?: FspiopError;
+    }
+  /** Every attempt until the retry horizon failed transiently; `last` is the last status or error. */
   | { readonly kind: 'failed'; readonly attempts: number; readonly last: string }
+  /** Its deliverByMs passed before it could be delivered; the owner's expiry speaks for it. */
+  | { readonly kind: 'expired'; readonly attempts: number }
   | { readonly kind: 'to_hub' }
   | { readonly kind: 'no_participant' }
   | { readonly kind: 'no_endpoint' }
@@ -55,12 +68,20 @@ export type NotifierCoreOptions = {
   readonly random?: () => number;
   /** Signs hub-originated requests (FSPIOP-Signature) when the scheme uses JWS. */
   readonly signer?: HubSigner;
+  /**
+   * Hands a ForwardFailed to the actor that owns a relayed callback (the command bus), durably,
+   * before the callback counts as done. Absent: failures are only logged and counted.
+   */
+  readonly reportFailure?: (to: ActorRef, command: ForwardFailed, nowMs: number) => Promise<void>;
 };
 
 /** The request to send for `callback`, or the outcome that says why there is none. */
 export type Prepared =
   | { readonly kind: 'request'; readonly request: HttpRequest }
-  | Exclude<DeliveryOutcome, { kind: 'delivered' | 'refused' | 'failed' | 'interrupted' }>;
+  | Exclude<
+      DeliveryOutcome,
+      { kind: 'delivered' | 'refused' | 'failed' | 'expired' | 'interrupted' }
+    >;
 
 export function prepareRequest(
   callback: Callback,
@@ -81,7 +102,19 @@ export function prepareRequest(
   return { kind: 'request', request: body === undefined ? request : { ...request, body } };
 }
 
-type Task = { readonly callback: Callback; readonly onDone: (outcome: DeliveryOutcome) => void };
+/** What the OUT stream knows of a callback's delivery before this one. */
+export type DeliveryContext = {
+  /** When it was published: starts the retry horizon (default: now). */
+  readonly publishedAtMs?: number;
+  /** The message came back (nak'ed, or its ack lost): an earlier attempt may have arrived. */
+  readonly redelivered?: boolean;
+};
+
+type Task = {
+  readonly callback: Callback;
+  readonly context: DeliveryContext;
+  readonly onDone: (outcome: DeliveryOutcome) => void;
+};
 
 export class NotifierCore {
   readonly #options: NotifierCoreOptions;
@@ -97,7 +130,7 @@ export class NotifierCore {
       queueMax: options.perDfspQueueMax ?? 1000,
       run: async (key, task) => {
         try {
-          task.onDone(await this.deliver(task.callback));
+          task.onDone(await this.deliver(task.callback, task.context));
         } finally {
           notifierMetrics.inFlight.dec({ dfsp: key });
         }
@@ -111,15 +144,22 @@ export class NotifierCore {
    * Queues `callback` on its destination's lane; `onDone` gets the final outcome. Returns false,
    * without calling onDone, when that lane is full.
    */
-  submit(callback: Callback, onDone: (outcome: DeliveryOutcome) => void): boolean {
-    const accepted = this.#lanes.offer(callback.to, { callback, onDone });
+  submit(
+    callback: Callback,
+    onDone: (outcome: DeliveryOutcome) => void,
+    context: DeliveryContext = {},
+  ): boolean {
+    const accepted = this.#lanes.offer(callback.to, { callback, context, onDone });
     if (accepted) notifierMetrics.inFlight.inc({ dfsp: callback.to });
     else notifierMetrics.deferred.inc({ dfsp: callback.to });
     return accepted;
   }
 
-  /** Delivers one callback now, with retries, outside any lane. */
-  async deliver(callback: Callback): Promise<DeliveryOutcome> {
+  /**
+   * Delivers one callback now, with retries until the horizon after its publication, outside
+   * any lane; a relayed callback's failure is reported before this resolves.
+   */
+  async deliver(callback: Callback, context: DeliveryContext = {}): Promise<DeliveryOutcome> {
     const startedMs = this.#now();
     const entry = this.#options.directory.lookup<ParticipantDirectoryEntry>(
       PARTICIPANT_ACTOR_TYPE,
@@ -132,24 +172,53 @@ export class NotifierCore {
         ? {}
         : { defaultVersion: this.#options.defaultVersion }),
     });
+    const giveUpAtMs = Math.min(
+      (context.publishedAtMs ?? startedMs) + this.#retry.horizonMs,
+      callback.deliverByMs ?? Number.POSITIVE_INFINITY,
+    );
     const outcome =
       prepared.kind === 'request'
-        ? await this.#send(callback, await this.#signed(callback, prepared.request))
+        ? await this.#send(callback, await this.#signed(callback, prepared.request), giveUpAtMs)
         : prepared;
     this.#record(callback, outcome, startedMs, prepared.kind === 'request' ? prepared : undefined);
-    return outcome;
+    return this.#report(callback, outcome, context.redelivered === true);
+  }
+
+  /** Reports a relayed callback's failure; if that cannot be done now, it is handed back. */
+  async #report(
+    callback: Callback,
+    outcome: DeliveryOutcome,
+    redelivered: boolean,
+  ): Promise<DeliveryOutcome> {
+    const command = forwardFailedCommand(callback, outcome, redelivered);
+    const { reportFailure } = this.#options;
+    if (command === undefined || reportFailure === undefined || !callback.onFailure) return outcome;
+    try {
+      await reportFailure(callback.onFailure.actor, command, this.#now());
+      return outcome;
+    } catch (error) {
+      this.#options.log.error({ callbackId: callback.id, err: error }, 'failure not reported');
+      return { kind: 'interrupted', attempts: 'attempts' in outcome ? outcome.attempts : 0 };
+    }
   }
 
   async #signed(callback: Callback, request: HttpRequest): Promise<HttpRequest> {
     const { signer } = this.#options;
     if (!signer || callback.relay || request.body === undefined) return request;
-    const signature = await signer.sign(request.headers, request.body);
-    return { ...request, headers: { ...request.headers, 'fspiop-signature': signature } };
+    const body = canonicalJson(request.body);
+    const signature = await signer.sign(request.headers, body);
+    return { ...request, body, headers: { ...request.headers, 'fspiop-signature': signature } };
   }
 
-  async #send(callback: Callback, request: HttpRequest): Promise<DeliveryOutcome> {
+  async #send(
+    callback: Callback,
+    request: HttpRequest,
+    giveUpAtMs: number,
+  ): Promise<DeliveryOutcome> {
+    const expires = callback.deliverByMs !== undefined && giveUpAtMs === callback.deliverByMs;
     for (let attempt = 1; ; attempt++) {
       if (this.#stopping.signal.aborted) return { kind: 'interrupted', attempts: attempt - 1 };
+      if (expires && this.#now() >= giveUpAtMs) return { kind: 'expired', attempts: attempt - 1 };
       const result = await this.#options.transport.send(request);
       notifierMetrics.attempts.inc({ result: resultClass(result), dfsp: callback.to });
       const verdict = judgeAttempt(result);
@@ -157,14 +226,18 @@ export class NotifierCore {
         return { kind: 'delivered', status: result.status, attempts: attempt };
       }
       if (verdict === 'refused' && result.kind === 'status') {
-        return { kind: 'refused', status: result.status, attempts: attempt };
+        const { status, error } = result;
+        return error === undefined
+          ? { kind: 'refused', status, attempts: attempt }
+          : { kind: 'refused', status, attempts: attempt, error };
       }
-      if (attempt > this.#retry.retryMax) {
+      const waitMs = backoffMs(attempt, this.#retry, this.#options.random ?? Math.random);
+      if (this.#now() + waitMs >= giveUpAtMs) {
+        if (expires) return { kind: 'expired', attempts: attempt };
         const last = result.kind === 'status' ? `status ${result.status}` : result.error;
         return { kind: 'failed', attempts: attempt, last };
       }
-      const random = this.#options.random ?? Math.random;
-      await sleep(backoffMs(attempt, this.#retry, random), this.#stopping.signal);
+      await sleep(waitMs, this.#stopping.signal);
     }
   }
 
@@ -185,19 +258,21 @@ export class NotifierCore {
       dfsp,
       endpointType: callback.endpointType,
       method: callback.method,
-      path: callback.path,
-      url: prepared?.request.url,
-      outcome,
+      path: redactUrl(callback.path),
+      url: prepared ? redactUrl(prepared.request.url) : undefined,
+      outcome:
+        outcome.kind === 'invalid_url' ? { ...outcome, url: redactUrl(outcome.url) } : outcome,
     };
     if (outcome.kind === 'delivered') this.#options.log.debug(details, 'callback delivered');
     else if (outcome.kind === 'to_hub') this.#options.log.debug(details, 'callback to hub dropped');
     else if (outcome.kind === 'interrupted')
       this.#options.log.debug(details, 'callback handed back');
+    else if (outcome.kind === 'expired') this.#options.log.debug(details, 'callback expired');
     else this.#options.log.warn(details, 'callback not delivered');
   }
 
   /** Hands back the callbacks still waiting in lanes; they will not be delivered by this core. */
-  takeQueued(): Array<{ callback: Callback; onDone: (outcome: DeliveryOutcome) => void }> {
+  takeQueued(): Task[] {
     const taken = this.#lanes.takeQueued();
     for (const task of taken) notifierMetrics.inFlight.dec({ dfsp: task.callback.to });
     return taken;

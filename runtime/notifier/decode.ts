@@ -24,6 +24,8 @@ export function isCallback(value: unknown): value is Callback {
   if (typeof c['method'] !== 'string' || !METHODS.has(c['method'])) return false;
   if (!isStringRecord(c['params'])) return false;
   if (c['version'] !== undefined && typeof c['version'] !== 'string') return false;
+  if (c['deliverByMs'] !== undefined && typeof c['deliverByMs'] !== 'number') return false;
+  if (c['onFailure'] !== undefined && !isFailureRoute(c['onFailure'])) return false;
   if (c['relay'] === undefined) return true;
   const relay = c['relay'] as Record<string, unknown> | null;
   return (
@@ -31,6 +33,15 @@ export function isCallback(value: unknown): value is Callback {
     typeof relay === 'object' &&
     isStringRecord(relay['headers']) &&
     (relay['body'] === undefined || typeof relay['body'] === 'string')
+  );
+}
+
+function isFailureRoute(value: unknown): boolean {
+  const route = value as { actor?: Record<string, unknown>; sender?: unknown } | null;
+  return (
+    typeof route?.sender === 'string' &&
+    typeof route.actor?.['type'] === 'string' &&
+    typeof route.actor['key'] === 'string'
   );
 }
 

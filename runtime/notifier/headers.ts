@@ -1,29 +1,31 @@
 // The HTTP headers and body of a callback. A relayed message (callback.relay present) is another
-// DFSP's request passed on: its FSPIOP headers and its exact body text travel unchanged, so an
-// end-to-end FSPIOP-Signature still verifies. A hub-originated message is rewritten per FSPIOP
-// §1.6: FSPIOP-Source = hub name, FSPIOP-Destination = recipient, media types built from the
-// resource and the configured version, FSPIOP-URI / FSPIOP-HTTP-Method of this hop, no signature.
-// In both cases Accept only goes on requests (GET, POST, DELETE), never on PUT or PATCH callbacks,
+// DFSP's request passed on as its sender wrote it: Content-Type, Accept, Date, the FSPIOP headers
+// (signature included) and the exact body text, so an end-to-end FSPIOP-Signature still verifies
+// and a 1.x message stays 1.x. Only the headers Mojaloop's own services change are changed (see
+// relayedHeaders). A hub-originated message is rewritten per FSPIOP §1.6: FSPIOP-Source = hub,
+// FSPIOP-Destination = recipient, media types of the configured version, FSPIOP-URI /
+// FSPIOP-HTTP-Method of this hop, no DFSP signature. In both cases Accept goes on requests only,
 // and Content-Length is recomputed from the body actually sent.
 
 import type { Callback, CallbackMethod, FspiopResource } from '../../actors/callback.ts';
-import { contentTypeForIds, negotiatedContentType } from '../../schema/fspiop/versions.ts';
 
-/** Headers of a relayed request that are forwarded unchanged (lower-case names). */
+/**
+ * Headers of a relayed request that are forwarded (lower-case names), besides every FSPIOP-*
+ * header (FSPIOP-Proxy and any the API adds included). Hop-by-hop and transport headers (Host,
+ * Content-Length, Connection) and credentials (Authorization) are not the sender's message.
+ */
 export const RELAYED_HEADERS: readonly string[] = [
   'content-type',
   'accept',
   'date',
-  'fspiop-source',
-  'fspiop-destination',
-  'fspiop-signature',
-  'fspiop-uri',
-  'fspiop-http-method',
-  'fspiop-encryption',
   'traceparent',
   'tracestate',
   'x-forwarded-for',
 ];
+
+function isRelayed(name: string): boolean {
+  return name.startsWith('fspiop-') || RELAYED_HEADERS.includes(name);
+}
 
 export type HeaderOptions = {
   readonly hubName: string;
@@ -74,17 +76,19 @@ export function buildHeaders(
 }
 
 /**
- * Version mediation: an answer is labelled with a version its requester reads; a forwarded
- * request whose ids are ULIDs with 1.x headers is labelled 2.0, where such ids are valid.
+ * The sender's headers, changed only where Mojaloop's services change them:
+ * - Accept is dropped on PUT (central-services-shared src/util/headers/transformer.js
+ *   transformHeaders: "remove the Accept header on all PUT requests"; quoting-service
+ *   forwardQuoteUpdate generates PUT headers with noAccept);
+ * - FSPIOP-Destination is the receiver (transformHeaders sets it to the destination FSP; the
+ *   account-lookup-service GetPartiesService.overrideDestinationHeader sets it to each owner the
+ *   oracle found on a GET /parties sent without one);
+ * - FSPIOP-HTTP-Method is the method of this hop when present (transformHeaders);
+ * - on transfers FSPIOP-URI and FSPIOP-HTTP-Method are always those of this hop (ml-api-adapter
+ *   src/lib/headers.js createCallbackHeaders); elsewhere FSPIOP-URI passes as sent.
+ * Content-Type, Date, FSPIOP-Source and FSPIOP-Signature are kept as written: transformHeaders
+ * rewrites Content-Type and drops the signature only when the hub is the source.
  */
-function mediatedContentType(callback: Callback, contentType: string): string {
-  if (callback.requesterAccept !== undefined) {
-    return negotiatedContentType(contentType, callback.requesterAccept);
-  }
-  if (callback.method === 'PUT' || callback.method === 'PATCH') return contentType;
-  return contentTypeForIds(contentType, callback.path, callback.params);
-}
-
 function relayedHeaders(
   callback: Callback,
   original: Readonly<Record<string, string>>,
@@ -93,26 +97,15 @@ function relayedHeaders(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(original)) {
     const lower = name.toLowerCase();
-    if (RELAYED_HEADERS.includes(lower)) headers[lower] = value;
+    if (isRelayed(lower)) headers[lower] = value;
   }
   if (!carriesAccept(callback.method)) delete headers['accept'];
-  const contentType = headers['content-type'];
-  if (contentType !== undefined) {
-    const mediated = mediatedContentType(callback, contentType);
-    // A request relabelled 2.0 asks for a 2.0 answer too (receivers negotiate on Accept); the
-    // hub relabels that answer for the requester on the way back.
-    if (mediated !== contentType && headers['accept'] !== undefined && !callback.requesterAccept) {
-      headers['accept'] = mediaType(callback.resource, '2.0');
-    }
-    headers['content-type'] = mediated;
+  headers['fspiop-destination'] = callback.to;
+  const transfers = callback.resource === 'transfers';
+  if (transfers || headers['fspiop-http-method'] !== undefined) {
+    headers['fspiop-http-method'] = callback.method;
   }
-  // FSPIOP-URI and FSPIOP-HTTP-Method describe this hop; a sender's value that does not (a
-  // placeholder, another path) is corrected rather than passed on as a false statement.
-  if (headers['fspiop-uri'] !== undefined) headers['fspiop-uri'] = callback.path;
-  if (headers['fspiop-http-method'] !== undefined) headers['fspiop-http-method'] = callback.method;
-  // Relayed headers are the sender's: a GET /parties sent without FSPIOP-Destination (optional
-  // there, §1.2) reaches the owner without one, as sent. Naming it would also send the payee a
-  // header its sender never signed.
+  if (transfers) headers['fspiop-uri'] = callback.path;
   headers['date'] ??= new Date(options.nowMs).toUTCString();
   return headers;
 }

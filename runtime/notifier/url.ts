@@ -10,6 +10,7 @@
 // A token without a value in callback.params is an error (never rendered empty, unlike Mustache):
 // delivering to a wrong URL is worse than not delivering.
 
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { Callback } from '../../actors/callback.ts';
 import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
 
@@ -75,4 +76,104 @@ function isHttpUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const protocol = new URL(text).protocol;
   return protocol === 'http:' || protocol === 'https:';
+}
+
+// Callback and oracle targets (README "Security"): a DFSP or an operator must not be able to
+// point the hub at itself, at the cluster's private services or at a cloud metadata service. URLs
+// are checked when registered (literal addresses) and again when delivered (every address the
+// name resolves to, at connect time, so a name cannot be re-pointed between check and use).
+
+export type TargetRange = 'loopback' | 'private' | 'link-local';
+export type AddressClass = 'public' | TargetRange | 'metadata' | 'reserved';
+
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']);
+
+function ipv4Class(ip: string): AddressClass {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  if (METADATA_ADDRESSES.has(ip)) return 'metadata';
+  if (a === 127) return 'loopback';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+  if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
+  if (a === 169 && b === 254) return 'link-local';
+  if (a === 0 || a >= 224) return 'reserved';
+  return 'public';
+}
+
+/** The range an IP address (v4 or v6, as node prints them) belongs to. */
+export function addressClass(ip: string): AddressClass {
+  const lower = ip.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
+  if (mapped) return ipv4Class(mapped);
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(lower)) return ipv4Class(lower);
+  if (METADATA_ADDRESSES.has(lower)) return 'metadata';
+  if (lower === '::1') return 'loopback';
+  if (lower === '::') return 'reserved';
+  if (/^f[cd]/.test(lower)) return 'private';
+  if (/^fe[89ab]/.test(lower)) return 'link-local';
+  if (/^ff/.test(lower)) return 'reserved';
+  return 'public';
+}
+
+/** Why an address may not be called, or undefined when it may. Metadata never may. */
+export function refusedAddress(ip: string, allowed: readonly TargetRange[]): string | undefined {
+  const range = addressClass(ip);
+  if (range === 'public') return undefined;
+  if (range !== 'metadata' && range !== 'reserved' && allowed.includes(range)) return undefined;
+  return `${ip} is a ${range} address`;
+}
+
+/**
+ * Why a registered endpoint or oracle URL is refused, or undefined. Templates' `{{tokens}}` are
+ * filled with a placeholder first. Host names are judged when delivering, once resolved.
+ */
+export function refusedTarget(
+  template: string,
+  allowed: readonly TargetRange[],
+): string | undefined {
+  const text = template.trim().replace(TOKEN, 'x');
+  if (!URL.canParse(text)) return 'not an absolute URL';
+  const url = new URL(text);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'not an http(s) URL';
+  if (url.username !== '' || url.password !== '') return 'credentials do not belong in a URL';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return allowed.includes('loopback') ? undefined : `${host} is a loopback address`;
+  }
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return refusedAddress(host, allowed);
+  return undefined;
+}
+
+/** A URL for logs: no credentials, no query values, party identifiers masked. */
+export function redactUrl(text: string): string {
+  const masked = (path: string) =>
+    path.replace(/\/(parties|participants)\/([^/]+)\/[^/?]+/g, '/$1/$2/***');
+  if (!URL.canParse(text)) return masked(text.split('?')[0] ?? '');
+  const url = new URL(text);
+  return `${url.protocol}//${url.host}${masked(url.pathname)}${url.search ? '?***' : ''}`;
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for net.connect that refuses a name resolving to any address outside `allowed`:
+ * the check and the connection use the same answer.
+ */
+export function guardedLookup(allowed: readonly TargetRange[]) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const reason = addresses.map((a) => refusedAddress(a.address, allowed)).find(Boolean);
+      const first = addresses[0];
+      if (reason !== undefined || first === undefined) {
+        const refusal = new Error(`target refused: ${reason ?? 'no address'}`);
+        return callback(Object.assign(refusal, { code: 'ETARGETREFUSED' }), []);
+      }
+      if (options.all) return callback(null, addresses);
+      callback(null, first.address, first.family);
+    });
+  };
 }

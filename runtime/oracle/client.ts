@@ -2,6 +2,12 @@
 // GET/POST/PUT/DELETE {endpoint}/participants/{Type}/{ID} and batch POST {endpoint}/participants.
 // The gateway calls it (actors do no I/O) and stamps the answer on the PartyLookup command.
 // Every call has a deadline; a failure is thrown as OracleError and becomes an FSPIOP error.
+// With allowed ranges, an oracle's name is resolved and judged at connect time, as callbacks are.
+// Redirects are not followed (README "Security").
+
+import { isIP } from 'node:net';
+import { Agent, type Dispatcher, fetch } from 'undici';
+import { guardedLookup, refusedAddress, type TargetRange } from '../notifier/url.ts';
 
 export type OracleParty = {
   readonly fspId: string;
@@ -27,7 +33,11 @@ export class OracleError extends Error {
   }
 }
 
-export type OracleClientOptions = { readonly timeoutMs?: number };
+export type OracleClientOptions = {
+  readonly timeoutMs?: number;
+  /** Non-public ranges an oracle may resolve to (CALLBACK_ALLOWED_RANGES); absent: no check. */
+  readonly allowedRanges?: readonly TargetRange[];
+};
 
 const TIMEOUT_MS_DEFAULT = 5_000;
 
@@ -40,22 +50,39 @@ function participantUrl(endpoint: string, target: OracleTarget): string {
   return url.toString();
 }
 
+type CallOptions = {
+  readonly timeoutMs: number;
+  readonly guard?: { readonly dispatcher: Dispatcher; readonly allowed: readonly TargetRange[] };
+};
+
 async function call(
   method: string,
   url: string,
   body: unknown,
-  timeoutMs: number,
+  options: CallOptions,
 ): Promise<unknown> {
-  let response: Response;
+  const { timeoutMs, guard } = options;
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
+    // A literal address is never looked up, so it is judged here.
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    const refused = guard && isIP(host) ? refusedAddress(host, guard.allowed) : undefined;
+    if (refused !== undefined) throw new Error(`target refused: ${refused}`);
     response = await fetch(url, {
+      ...(guard ? { dispatcher: guard.dispatcher } : {}),
       method,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A redirect could send the hub's request anywhere (an internal service, a metadata
+      // address) past the check its registered URL passed: it is an error, never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new OracleError(`oracle unreachable: ${(error as Error).message}`);
+    // fetch says only "fetch failed"; the reason (refused target, DNS, reset) is its cause.
+    const cause = (error as { cause?: { message?: unknown } }).cause?.message;
+    const reason = typeof cause === 'string' ? cause : (error as Error).message;
+    throw new OracleError(`oracle unreachable: ${reason}`);
   }
   const text = await response.text();
   if (!response.ok) throw new OracleError(`oracle answered ${response.status}`, response.status);
@@ -82,10 +109,17 @@ function partyList(answer: unknown): OracleParty[] {
 }
 
 export class OracleClient {
-  private readonly timeoutMs: number;
+  private readonly call: CallOptions;
 
   constructor(options: OracleClientOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS_DEFAULT;
+    const timeoutMs = options.timeoutMs ?? TIMEOUT_MS_DEFAULT;
+    const allowed = options.allowedRanges;
+    if (allowed === undefined) {
+      this.call = { timeoutMs };
+      return;
+    }
+    const dispatcher = new Agent({ connect: { lookup: guardedLookup(allowed) } });
+    this.call = { timeoutMs, guard: { dispatcher, allowed } };
   }
 
   /**
@@ -93,7 +127,7 @@ export class OracleClient {
    * partySubIdOrType; with SubId keep exact matches.
    */
   async lookup(endpoint: string, target: OracleTarget): Promise<OracleParty[]> {
-    const answer = await call('GET', participantUrl(endpoint, target), undefined, this.timeoutMs);
+    const answer = await call('GET', participantUrl(endpoint, target), undefined, this.call);
     return partyList(answer).filter((p) => p.partySubIdOrType === target.partySubIdOrType);
   }
 
@@ -107,10 +141,10 @@ export class OracleClient {
       ...(target.currency ? { currency: target.currency } : {}),
       ...(target.partySubIdOrType ? { partySubIdOrType: target.partySubIdOrType } : {}),
     };
-    await call('POST', url, body, this.timeoutMs);
+    await call('POST', url, body, this.call);
   }
 
   async deregister(endpoint: string, target: OracleTarget): Promise<void> {
-    await call('DELETE', participantUrl(endpoint, target), undefined, this.timeoutMs);
+    await call('DELETE', participantUrl(endpoint, target), undefined, this.call);
   }
 }

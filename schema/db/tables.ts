@@ -62,7 +62,12 @@ export const outbox = pgTable(
   (t) => [primaryKey({ columns: [t.partition, t.sourceSeq, t.idx] })],
 );
 
-/** Messages the runtime could not apply (undecodable, unknown type, repeated invariant failure). */
+/**
+ * Commands the runtime did not apply (runtime/poison.ts): `parked` ones (undecodable, refused by
+ * an actor or by the database) changed nothing and the partition went on; a `halted` one broke a
+ * money invariant and stopped its partition until an operator decides (`drop`, then `dropped`,
+ * or `retry`). `actor` is `<type>/<key>` when the command decoded that far.
+ */
 export const poisonMessages = pgTable(
   'poison_messages',
   {
@@ -71,6 +76,8 @@ export const poisonMessages = pgTable(
     subject: text('subject').notNull(),
     reason: text('reason').notNull(),
     payload: text('payload').notNull(),
+    actor: text('actor'),
+    status: text('status').notNull().default('parked'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.partition, t.seq] })],
@@ -95,4 +102,55 @@ export const appliedCommands = pgTable(
     primaryKey({ columns: [t.partition, t.msgId] }),
     index('applied_commands_partition_seq').on(t.partition, t.seq),
   ],
+);
+
+/**
+ * Facts about the deployment that every process must agree with, recorded by the first process
+ * to start: the partition count (`partitions`) and the identity of the CMD stream the checkpoints
+ * count in (`cmd_stream_created`). A process that disagrees refuses to start (runtime/cluster-guard).
+ */
+export const switchSettings = pgTable('switch_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/**
+ * The Admin API's audit record: one row per request (who, what, when, the request, the outcome).
+ * Append-only: the gateway only inserts and reads it; nothing updates or deletes a row.
+ */
+export const adminAudit = pgTable(
+  'admin_audit',
+  {
+    id: text('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    operator: text('operator').notNull(),
+    roles: text('roles').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    request: text('request'),
+    status: integer('status').notNull(),
+    outcome: text('outcome').notNull(),
+    approvalId: text('approval_id'),
+  },
+  (t) => [index('admin_audit_at').on(t.at)],
+);
+
+/** Maker-checker: Admin requests waiting for a second operator, and what became of them. */
+export const adminApprovals = pgTable(
+  'admin_approvals',
+  {
+    id: text('id').primaryKey(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    requestedBy: text('requested_by').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    body: text('body'),
+    state: text('state').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    outcomeStatus: integer('outcome_status'),
+    outcome: text('outcome'),
+  },
+  (t) => [index('admin_approvals_state').on(t.state, t.requestedAt)],
 );

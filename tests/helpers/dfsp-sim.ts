@@ -31,6 +31,8 @@ export type DfspSimOptions = {
   readonly onPrepare?: (body: Record<string, unknown>) => PayeeBehaviour;
   /** Media-type version used for answers (default 1.1). */
   readonly version?: string;
+  /** The HTTP answer to a request the DFSP refuses (recorded all the same); default 200. */
+  readonly refuse?: (received: Received) => { status: number; body?: unknown } | undefined;
 };
 
 export class DfspSim {
@@ -47,7 +49,11 @@ export class DfspSim {
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
-        () => res.writeHead(200).end(),
+        (refusal) => {
+          if (refusal === undefined) return res.writeHead(200).end();
+          const body = refusal.body === undefined ? '' : JSON.stringify(refusal.body);
+          res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(body);
+        },
         () => res.writeHead(500).end(),
       );
     });
@@ -90,7 +96,7 @@ export class DfspSim {
     return this.received.filter((r) => r.path.includes(transferId) || bodyId(r) === transferId);
   }
 
-  private async handle(req: IncomingMessage): Promise<void> {
+  private async handle(req: IncomingMessage) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -112,9 +118,12 @@ export class DfspSim {
         waiter.resolve(received);
       }
     }
+    const refusal = this.options.refuse?.(received);
+    if (refusal) return refusal;
     if (received.method === 'POST' && received.path.endsWith('/transfers')) {
       setImmediate(() => void this.answerPrepare(received).catch(() => undefined));
     }
+    return undefined;
   }
 
   private async answerPrepare(received: Received): Promise<void> {

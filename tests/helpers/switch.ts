@@ -13,6 +13,8 @@ export type SwitchOptions = {
   readonly databaseUrl: string;
   /** Extra environment (PARTITIONS, LEASE_TTL_MS, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment of one role's process only (`gateway`, `worker`, `notifier`, `dev`). */
+  readonly roleEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** `dev` runs every role in one process; `split` runs gateway+notifier and a separate worker. */
   readonly layout?: 'dev' | 'split';
 };
@@ -93,13 +95,14 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     const migrate = spawnRole('migrate', env, await freePort());
     await new Promise((r) => migrate.child.once('exit', r));
   }
-  const front = spawnRole(split ? 'gateway' : 'dev', env, opsPort);
+  const envOf = (role: string): NodeJS.ProcessEnv => ({ ...env, ...options.roleEnv?.[role] });
+  const front = spawnRole(split ? 'gateway' : 'dev', envOf(split ? 'gateway' : 'dev'), opsPort);
   const procs: Proc[] = [front];
   let notifier: Proc | undefined;
   let worker: Proc | undefined;
   if (split) {
-    notifier = spawnRole('notifier', env, await freePort());
-    worker = spawnRole('worker', env, workerOpsPort);
+    notifier = spawnRole('notifier', envOf('notifier'), await freePort());
+    worker = spawnRole('worker', envOf('worker'), workerOpsPort);
     procs.push(notifier, worker);
   }
   await Promise.all(procs.map((proc) => waitReady(proc)));
@@ -111,13 +114,13 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     async restartWorker() {
       if (current.worker) {
         await stopProc(current.worker, 'SIGKILL');
-        const next = spawnRole('worker', env, workerOpsPort);
+        const next = spawnRole('worker', envOf('worker'), workerOpsPort);
         await waitReady(next);
         current = { ...current, worker: next };
         return;
       }
       await stopProc(current.front, 'SIGKILL');
-      const next = spawnRole('dev', env, opsPort);
+      const next = spawnRole('dev', envOf('dev'), opsPort);
       await waitReady(next);
       current = { ...current, front: next };
     },

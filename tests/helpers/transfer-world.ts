@@ -4,7 +4,7 @@
 // for the invariants, as an operator and a DFSP would.
 
 import assert from 'node:assert/strict';
-import { DfspSim, type PayeeBehaviour } from './dfsp-sim.ts';
+import { DfspSim, type DfspSimOptions, type PayeeBehaviour } from './dfsp-sim.ts';
 import { onboardDfsp, onboardHub } from './onboard.ts';
 import { freshDatabase, type NatsServer, startNats, type TestDatabase } from './services.ts';
 import { type RunningSwitch, startSwitch } from './switch.ts';
@@ -17,6 +17,8 @@ export type DfspPlan = {
   readonly onPrepare?: (body: Record<string, unknown>) => PayeeBehaviour;
   /** Media-type version of its answers (default 1.1). */
   readonly version?: string;
+  /** Requests this DFSP refuses over HTTP (default: none). */
+  readonly refuse?: DfspSimOptions['refuse'];
 };
 
 export type WorldPlan = {
@@ -24,11 +26,15 @@ export type WorldPlan = {
   readonly currency?: string;
   readonly layout?: 'dev' | 'split';
   readonly env?: Readonly<Record<string, string>>;
+  readonly roleEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** A NATS server the test started itself (e.g. with authorization); default: a fresh one. */
+  readonly nats?: NatsServer;
 };
 
 export type World = {
   readonly switch: RunningSwitch;
   readonly databaseUrl: string;
+  readonly natsUrl: string;
   readonly currency: string;
   readonly hubName: string;
   readonly sims: Readonly<Record<string, DfspSim>>;
@@ -51,12 +57,13 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     await db?.drop();
   };
   try {
-    [nats, db] = await Promise.all([startNats(), freshDatabase()]);
+    [nats, db] = await Promise.all([plan.nats ?? startNats(), freshDatabase()]);
     running = await startSwitch({
       natsUrl: nats.url,
       databaseUrl: db.url,
       layout: plan.layout ?? 'dev',
       env: { HUB_NAME: hubName, ...plan.env },
+      ...(plan.roleEnv ? { roleEnv: plan.roleEnv } : {}),
     });
     for (const dfsp of plan.dfsps) {
       const sim = new DfspSim({
@@ -64,6 +71,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
         switchUrl: running.fspiopUrl,
         ...(dfsp.onPrepare ? { onPrepare: dfsp.onPrepare } : {}),
         ...(dfsp.version ? { version: dfsp.version } : {}),
+        ...(dfsp.refuse ? { refuse: dfsp.refuse } : {}),
       });
       sims[dfsp.name] = sim;
       await sim.start();
@@ -77,6 +85,7 @@ export async function startWorld(plan: WorldPlan): Promise<World> {
     return {
       switch: running,
       databaseUrl: db.url,
+      natsUrl: nats.url,
       currency,
       hubName,
       sims,

@@ -52,10 +52,10 @@ describe('mkondo bench --smoke', () => {
     assert.equal(code, 0);
     assert.deepEqual(
       report.results.map((r) => r.scenario),
-      ['a', 'b', 'c-hot', 'd'],
+      ['a', 'b', 'c-hot', 'd', 'e'],
     );
     // 20 flows/s for the 4 s window, after a 1 s warm-up: exactly 80 measured flows each.
-    for (const result of report.results.filter((r) => r.scenario !== 'd')) {
+    for (const result of report.results.filter((r) => ['a', 'b', 'c-hot'].includes(r.scenario))) {
       assert.deepEqual(
         {
           scenario: result.scenario,
@@ -66,5 +66,8 @@ describe('mkondo bench --smoke', () => {
         { scenario: result.scenario, committed: 80, failed: 0, errors: {} },
       );
     }
+    // e: 20 flows/s for 1 s of warm-up and 6 s around the window close, all committed.
+    const close = report.results.find((r) => r.scenario === 'e');
+    assert.deepEqual([close?.committed, close?.failed], [140, 0]);
   });
 });

@@ -124,7 +124,7 @@ describe('discovery end to end: oracles, quotes, transaction requests', { timeou
       method: 'GET',
       path: parties,
       source: PAYER,
-      destination: undefined, // relayed as sent: the payer named no destination
+      destination: PAYEE, // the owner the oracle found, as the ALS names it
       contentType: media('parties', '1.1'),
     });
     assert.ok(oracle.requests.some((r) => r.method === 'GET' && r.url === path));

@@ -25,6 +25,10 @@ import { startWorld, type World } from '../helpers/transfer-world.ts';
 const PAYER = 'payerfsp';
 const PAYEE = 'payeefsp';
 const OTHER = 'otherfsp';
+const VERSION_REFUSAL = {
+  errorCode: '3001',
+  errorDescription: 'Unacceptable version requested - otherfsp speaks 1.0 and 1.1',
+};
 
 let world: World;
 const sim = (name: string): DfspSim => {
@@ -75,8 +79,8 @@ async function lookup(party: PartyInfo, name: string, version: string) {
     method: 'GET',
     path,
     source: PAYER,
-    // Relayed as the payer sent it: without FSPIOP-Destination.
-    destination: undefined,
+    // The payer named no destination: the hub names the owner it found, as the ALS does.
+    destination: party.fspId,
     contentType: media('parties', version),
   });
   const answer = partyAnswer(party, name);
@@ -190,7 +194,16 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       dfsps: [
         { name: PAYER, netDebitCap: '100000', fundsIn: '100000' },
         { name: PAYEE, netDebitCap: '100000', fundsIn: '100000' },
-        { name: OTHER, netDebitCap: '1000', fundsIn: '1000' },
+        {
+          name: OTHER,
+          netDebitCap: '1000',
+          fundsIn: '1000',
+          // Speaks 1.x only: refuses a 2.0 request as the Mojaloop SDK does (406, 3001).
+          refuse: (r) =>
+            r.headers['content-type']?.endsWith('version=2.0')
+              ? { status: 406, body: { errorInformation: VERSION_REFUSAL } }
+              : undefined,
+        },
       ],
     });
   });
@@ -220,6 +233,27 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       await transfer(transactionId, version, pair);
     });
   }
+
+  it("answers the requester with the owner's 3001 when the owner refuses the lookup", async () => {
+    const party = { partyIdType: 'MSISDN', partyIdentifier: msisdn(), fspId: OTHER };
+    await register(party, '1.1');
+    const path = partyPath('parties', party);
+    await accepted(url(), {
+      method: 'GET',
+      path,
+      resource: 'parties',
+      source: PAYER,
+      version: '2.0',
+    });
+    await expectHubError(sim(PAYER), {
+      path: `${path}/error`,
+      to: PAYER,
+      resource: 'parties',
+      code: '3001',
+    });
+    const error = sim(PAYER).received.find((r) => r.path === `${path}/error`);
+    assert.deepEqual(error?.body, { errorInformation: VERSION_REFUSAL });
+  });
 
   it('answers 3204 to the requester when nobody owns the party', async () => {
     const path = `/parties/MSISDN/${msisdn()}`;
@@ -280,23 +314,9 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
     return { path, answer };
   }
 
-  it('relays a 2.0 answer to a 1.x-only requester as 1.0, body unchanged', async () => {
+  it('relays the payee answer as written: 2.0 to a 1.x requester, as the ALS does', async () => {
     const { path, answer } = await relayedAnswer({ accept: '1.1' }, '2.0', 'Ama Owusu');
     const received = await expectCallback(sim(PAYER), {
-      method: 'PUT',
-      path,
-      source: PAYEE,
-      destination: PAYER,
-      contentType: media('parties', '1.0'),
-      body: answer,
-    });
-    assert.equal(received.text, JSON.stringify(answer));
-  });
-
-  it('relays a 1.1 answer to a requester that accepts only 2 as 2.0', async () => {
-    const lookup = { version: '2.0', accept: '2' };
-    const { path, answer } = await relayedAnswer(lookup, '1.1', 'Kofi Mensah');
-    await expectCallback(sim(PAYER), {
       method: 'PUT',
       path,
       source: PAYEE,
@@ -304,5 +324,13 @@ describe('discovery end to end: register, lookup, quote, transfer', { timeout: 9
       contentType: media('parties', '2.0'),
       body: answer,
     });
+    assert.equal(received.text, JSON.stringify(answer));
+  });
+
+  it('names the owner the oracle found as FSPIOP-Destination of the forwarded GET', async () => {
+    const { path } = await relayedAnswer({ accept: '1' }, '1.1', 'Kofi Mensah');
+    const forwarded = sim(PAYEE).received.find((r) => r.method === 'GET' && r.path === path);
+    assert.equal(forwarded?.headers['fspiop-destination'], PAYEE);
+    assert.equal(forwarded?.headers['fspiop-source'], PAYER);
   });
 });

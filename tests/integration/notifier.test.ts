@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { ActorRef } from '../../actors/actor.ts';
 import type { Callback } from '../../actors/callback.ts';
+import type { ForwardFailed } from '../../actors/contracts/forward-failure.ts';
 import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
 import type { Directory } from '../../runtime/bus.ts';
 import { encodeJson } from '../../runtime/codec.ts';
@@ -17,6 +19,9 @@ type Received = { method: string; url: string; headers: IncomingHttpHeaders; bod
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 const TRANSFER_ID = '01JBVM14S6SC453EY9XB9GXQB5';
+const VERSION_REFUSAL = JSON.stringify({
+  errorInformation: { errorCode: '3001', errorDescription: 'Unacceptable version requested' },
+});
 
 async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -33,6 +38,8 @@ describe('notifier over a real nats-server', () => {
   let notifier: Notifier;
   const received: Received[] = [];
   const entries = new Map<string, ParticipantDirectoryEntry>();
+  const reports: Array<{ to: ActorRef; command: unknown; messageId: string | undefined }> = [];
+  let busFailedOnce = false;
 
   before(async () => {
     nats = await startNats();
@@ -46,6 +53,10 @@ describe('notifier over a real nats-server', () => {
       });
       req.on('end', () => {
         received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        if (body.includes('unacceptable')) {
+          res.writeHead(406, { 'content-type': 'application/json' }).end(VERSION_REFUSAL);
+          return;
+        }
         res.writeHead(req.url?.includes('refuse') ? 400 : 200).end();
       });
     });
@@ -73,7 +84,18 @@ describe('notifier over a real nats-server', () => {
       nc,
       directory,
       hub: { hubName: 'Hub' },
-      retryMax: 1,
+      bus: {
+        send: async (to, command, options) => {
+          // The bus is down for the first report of `handed-back`: its callback is nak'ed.
+          if (to.key === 'handed-back' && !busFailedOnce) {
+            busFailedOnce = true;
+            throw new Error('bus down');
+          }
+          reports.push({ to, command, messageId: options?.messageId });
+        },
+        request: () => Promise.reject(new Error('the notifier only sends')),
+      },
+      retryHorizonMs: 500,
       http: { connectTimeoutMs: 500, requestTimeoutMs: 2_000 },
       log: SILENT,
     });
@@ -126,15 +148,18 @@ describe('notifier over a real nats-server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/transfers');
     assert.equal(request.body, body);
-    // A ULID transferId is valid only in 2.0: the 1.1 label is mediated to 2.0, body unchanged.
+    // A ULID id in a 1.1 message travels as 1.1: Content-Type and Accept as the payer wrote them.
     assert.equal(
       request.headers['content-type'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1.1',
     );
     assert.equal(
       request.headers['accept'],
-      'application/vnd.interoperability.transfers+json;version=2.0',
+      'application/vnd.interoperability.transfers+json;version=1',
     );
+    // ml-api-adapter's createCallbackHeaders names this hop on every forwarded transfer message.
+    assert.equal(request.headers['fspiop-uri'], '/transfers');
+    assert.equal(request.headers['fspiop-http-method'], 'POST');
     assert.equal(request.headers['date'], 'Tue, 19 May 2026 08:12:31 GMT');
     assert.equal(request.headers['fspiop-source'], 'payerfsp');
     assert.equal(request.headers['fspiop-destination'], 'payeefsp');
@@ -202,6 +227,68 @@ describe('notifier over a real nats-server', () => {
     );
   });
 
+  it("reports a refused relayed prepare with the payee's error to its transfer, then acks it", async () => {
+    received.length = 0;
+    await publish({
+      to: 'payeefsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+      params: { transferId: 'unacceptable' },
+      method: 'POST',
+      path: '/transfers',
+      resource: 'transfers',
+      relay: { headers: { 'fspiop-source': 'payerfsp' }, body: '{"transferId":"unacceptable"}' },
+      onFailure: { actor: { type: 'transfer', key: 'unacceptable' }, sender: 'payerfsp' },
+      id: 'unacceptable/prepare',
+    });
+    await until(() => reports.length === 1);
+    assert.deepEqual(reports, [
+      {
+        to: { type: 'transfer', key: 'unacceptable' },
+        messageId: 'forward-failed/unacceptable/prepare',
+        command: {
+          kind: 'ForwardFailed',
+          sender: 'payerfsp',
+          receiver: 'payeefsp',
+          callbackId: 'unacceptable/prepare',
+          params: { transferId: 'unacceptable' },
+          endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+          failure: {
+            kind: 'refused',
+            status: 406,
+            error: JSON.parse(VERSION_REFUSAL).errorInformation,
+          },
+          possiblyDelivered: false,
+        },
+      },
+    ]);
+    await until(async () => (await pendingAcks()).ackPending === 0);
+  });
+
+  it('reports a refusal of a redelivered prepare as possibly delivered', async () => {
+    // Its first delivery got the 406 but could not report it; the message came back, and the
+    // payee may have taken that earlier attempt for all this notifier knows.
+    reports.length = 0;
+    await publish({
+      to: 'payeefsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+      params: { transferId: 'handed-back' },
+      method: 'POST',
+      path: '/transfers',
+      resource: 'transfers',
+      relay: { headers: { 'fspiop-source': 'payerfsp' }, body: '{"unacceptable":"handed-back"}' },
+      onFailure: { actor: { type: 'transfer', key: 'handed-back' }, sender: 'payerfsp' },
+      id: 'handed-back/prepare',
+    });
+    await until(() => reports.length === 1);
+    const [report] = reports as Array<{ command: ForwardFailed }>;
+    assert.equal(busFailedOnce, true);
+    assert.deepEqual(
+      [report?.command.failure.kind, report?.command.possiblyDelivered],
+      ['refused', true],
+    );
+    await until(async () => (await pendingAcks()).ackPending === 0);
+  });
+
   it('acks the undeliverable (dead DFSP, 4xx, no endpoint, hub, poison) and goes on', async () => {
     received.length = 0;
     const hubPut: Callback = {
@@ -227,112 +314,5 @@ describe('notifier over a real nats-server', () => {
       return ackPending === 0 && pending === 0;
     });
     assert.deepEqual(notifier.status(), { consuming: true, held: 0, lanes: {} });
-  });
-});
-
-describe('notifier with a stalled DFSP', () => {
-  let nats: NatsServer;
-  let nc: NatsConnection;
-  let slow: Server;
-  let fast: Server;
-  let notifier: Notifier;
-  const held: Array<() => void> = [];
-  const slowHits: string[] = [];
-  const fastHits: string[] = [];
-
-  async function listen(server: Server): Promise<string> {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
-  before(async () => {
-    nats = await startNats();
-    nc = await connect({ servers: nats.url });
-    await ensureStreams(await jetstreamManager(nc), { storage: 'memory' });
-    slow = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        slowHits.push(req.url ?? '');
-        held.push(() => res.writeHead(200).end());
-      });
-    });
-    fast = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        fastHits.push(req.url ?? '');
-        res.writeHead(200).end();
-      });
-    });
-    const roots = new Map([
-      ['slowfsp', await listen(slow)],
-      ['fastfsp', await listen(fast)],
-    ]);
-    const directory: Directory = {
-      lookup: <T>(_type: string, key: string) => {
-        const root = roots.get(key);
-        if (root === undefined) return undefined;
-        const endpoints = { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${root}/transfers/{{transferId}}` };
-        return { name: key, isActive: true, currencies: {}, endpoints } as T;
-      },
-      entries: () => [],
-    };
-    notifier = await startNotifier({
-      nc,
-      directory,
-      hub: { hubName: 'Hub' },
-      perDfspInFlightMax: 1,
-      perDfspQueueMax: 0,
-      deferMs: 50,
-      retryMax: 0,
-      log: SILENT,
-    });
-  });
-
-  after(async () => {
-    await notifier?.stop();
-    await nc?.close();
-    await nats?.stop();
-    slow?.closeAllConnections();
-    await new Promise((resolve) => slow?.close(resolve));
-    await new Promise((resolve) => fast?.close(resolve));
-  });
-
-  function put(to: string, transferId: string): Callback {
-    return {
-      to,
-      endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-      params: { transferId },
-      method: 'PUT',
-      path: `/transfers/${transferId}`,
-      resource: 'transfers',
-      body: { transferState: 'COMMITTED' },
-      id: transferId,
-    };
-  }
-
-  it('delivers to others, defers the overflow and delivers each callback once', async () => {
-    const js = jetstream(nc);
-    for (const id of ['s1', 's2', 's3']) {
-      await js.publish(callbackSubject('slowfsp'), encodeJson(put('slowfsp', id)));
-    }
-    await until(() => slowHits.length === 1);
-    for (const id of ['f1', 'f2']) {
-      await js.publish(callbackSubject('fastfsp'), encodeJson(put('fastfsp', id)));
-    }
-    await until(() => fastHits.length === 2);
-    assert.deepEqual(fastHits, ['/transfers/f1', '/transfers/f2']);
-    assert.deepEqual(slowHits, ['/transfers/s1']);
-
-    const release = setInterval(() => {
-      for (const answer of held.splice(0)) answer();
-    }, 10);
-    await until(async () => {
-      const jsm = await jetstreamManager(nc);
-      const info = await jsm.consumers.info(OUT_STREAM, NOTIFIER_CONSUMER);
-      return slowHits.length === 3 && info.num_ack_pending === 0 && info.num_pending === 0;
-    });
-    clearInterval(release);
-    assert.deepEqual([...slowHits].sort(), ['/transfers/s1', '/transfers/s2', '/transfers/s3']);
-    assert.equal(fastHits.length, 2);
   });
 });

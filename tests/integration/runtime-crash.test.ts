@@ -1,11 +1,10 @@
 // Crash injection: a worker child process SIGKILLs itself at each point of the batch protocol
-// (inside the DB transaction before commit, after commit, halfway through publishing, after
-// publishing). While it lies dead, nothing on the streams may be ahead of the DB; after a restart
+// (before its one statement reaches the DB, while it is in flight, after it committed, halfway
+// through publishing, after publishing), injected through the worker's ports. While it lies dead, nothing on the streams may be ahead of the DB; after a restart
 // the final state and the outputs downstream equal those of a crash-free run.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CrashStage } from '../../runtime/index.ts';
 import {
   assertCrashFreeOutcome,
   outputsNotAheadOfDb,
@@ -16,12 +15,14 @@ import {
   tallyCount,
   waitFor,
 } from '../fixtures/runtime-harness.ts';
+import type { CrashStage } from '../fixtures/worker-process.ts';
 
 const KEYS = 10;
 const PER_KEY = 30;
 const STAGES: CrashStage[] = [
-  'before-db-commit',
-  'after-db-commit',
+  'before-write',
+  'during-write',
+  'after-write',
   'mid-publish',
   'after-publish',
 ];

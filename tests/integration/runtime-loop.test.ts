@@ -95,15 +95,15 @@ describe('the actor loop', () => {
     );
   });
 
-  it('retries a batch whose decide throws, then records that message as poison', async () => {
+  it('parks a command whose decide throws and applies the next one', async () => {
     const ref = { type: 'counter', key: 'boom' };
     await services.bus.send(ref, { kind: 'boom' });
     assert.deepEqual(await services.bus.request(ref, { kind: 'add', id: 3 }), { count: 1 });
     const rows = await services.opened.db.execute(
-      "select reason from poison_messages where reason like 'apply failed%'" as never,
+      "select reason, actor, status from poison_messages where reason like 'counter threw%'" as never,
     );
     assert.deepEqual((rows as unknown as { rows: Array<{ reason: string }> }).rows, [
-      { reason: 'apply failed 3 times: InvariantError: boom' },
+      { reason: 'counter threw: InvariantError: boom', actor: 'counter/boom', status: 'parked' },
     ]);
   });
 });

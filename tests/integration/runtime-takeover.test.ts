@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { sql } from 'drizzle-orm';
+import { writeBatch } from '../../runtime/batch-write.ts';
 import { DbStateReader, withRetry } from '../../runtime/index.ts';
 import { LEASES_BUCKET, liveEntries } from '../../runtime/lease-store.ts';
-import { claimCheckpoint, FencedError, writeBatch } from '../../runtime/snapshot-store.ts';
+import { claimCheckpoint, FencedError } from '../../runtime/snapshot-store.ts';
 import { resetPartitionConsumer } from '../../runtime/streams.ts';
 import type { CounterState } from '../fixtures/counter-actor.ts';
 import {
@@ -78,7 +79,7 @@ describe('partition ownership', () => {
 
   it('fences a worker frozen past its lease: it writes nothing, gives partitions up', async () => {
     await withServices(async (services) => {
-      const zombie = spawnWorker(services, { WORKER_ID: 'Z', MKONDO_PAUSE_AT: 'before-persist' });
+      const zombie = spawnWorker(services, { WORKER_ID: 'Z', MKONDO_PAUSE_AT: 'before-write' });
       let successor: WorkerProcess | undefined;
       try {
         await waitFor('Z to own all', async () => (await heldBy(services, 'Z')) === PARTITIONS);
@@ -118,9 +119,17 @@ describe('partition ownership', () => {
         writeBatch(tx, {
           partition: 3,
           fence: 5,
+          fromSeq: 0,
           lastSeq: 42,
           snapshots: [
-            { type: 'counter', key: 'x', version: 1, stateJson: '{}', timerAtMs: undefined },
+            {
+              type: 'counter',
+              key: 'x',
+              baseVersion: 0,
+              version: 1,
+              stateJson: '{}',
+              timerAtMs: undefined,
+            },
           ],
           outbox: [],
           poison: [],

@@ -21,6 +21,11 @@ const sim = (name: string) => {
   return found;
 };
 
+const VERSION_REFUSAL = {
+  errorCode: '3001',
+  errorDescription: 'Unacceptable version requested - the payee speaks 1.0 only',
+};
+
 const errorFor = (id: string) => (r: Received) =>
   r.method === 'PUT' && r.path === `/transfers/${id}/error`;
 
@@ -76,7 +81,16 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
     world = await startWorld({
       dfsps: [
         { name: PAYER, netDebitCap: '1000', fundsIn: '1000' },
-        { name: PAYEE, netDebitCap: '1000', fundsIn: '1000' },
+        {
+          name: PAYEE,
+          netDebitCap: '1000',
+          fundsIn: '1000',
+          // A payee that does not speak the payer's version refuses the prepare with 406/3001.
+          refuse: (r) =>
+            r.method === 'POST' && r.text.includes('"amount":"13"')
+              ? { status: 406, body: { errorInformation: VERSION_REFUSAL } }
+              : undefined,
+        },
       ],
     });
   });
@@ -123,6 +137,17 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
     assert.equal(relayed.headers['fspiop-source'], PAYEE);
     await payerPositionIs(0);
     await expectTrail(sim(PAYER), id, ['PUT error 5104']);
+    await expectTrail(sim(PAYEE), id, ['POST']);
+  });
+
+  it("tells the payer at once with the payee's error when the payee refuses the prepare", async () => {
+    // The transfer expires in a minute: the error arrives from the refusal, not the expiry.
+    const { id } = await post({ amount: '13', expiresInMs: 60_000 });
+    const error = await sim(PAYER).waitFor(errorFor(id));
+    assert.deepEqual(error.body, { errorInformation: VERSION_REFUSAL });
+    assert.equal(error.headers['fspiop-source'], world.hubName);
+    await payerPositionIs(0);
+    await expectTrail(sim(PAYER), id, ['PUT error 3001']);
     await expectTrail(sim(PAYEE), id, ['POST']);
   });
 

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { ActorDefinition } from '../../actors/actor.ts';
 import { participantActor } from '../../actors/participant/actor.ts';
 import { settlementModelActor } from '../../actors/settlement-model/actor.ts';
+import { settlementWindowActor } from '../../actors/settlement-window/index.ts';
 import { createAdminApp } from '../../gateway/admin/app.ts';
 import { MemoryRuntime } from '../../runtime/memory.ts';
 
@@ -22,7 +23,7 @@ const hub = { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true };
 
 function setup(adminToken?: string) {
   const runtime = new MemoryRuntime({
-    actors: [participantActor, settlementModelActor, transferStub],
+    actors: [participantActor, settlementModelActor, settlementWindowActor, transferStub],
     hub,
     clock: () => 1_700_000_000_000,
   });

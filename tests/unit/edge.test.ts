@@ -165,16 +165,16 @@ describe('edge: text anywhere in a request', () => {
 });
 
 describe('edge: identifiers and limits', () => {
-  it('validates party identifiers by type, ids, currencies and FspIds', async () => {
+  it('validates party identifiers, ids, currencies and FspIds', async () => {
     const { sw, fspiop } = edgeApps(LIMITS);
     const get = (path: string, source = 'payerfsp') =>
       fspiop.request(path, { headers: fspiopHeaders(path.split('/')[1] ?? '', source) });
-    assert.deepEqual(await errorOf(await get('/parties/MSISDN/0712345678')), [
+    assert.deepEqual(await errorOf(await get('/parties/MSISDN/%200712345678')), [
       400,
       '3100',
       'Generic validation error - /params/ID is not a valid MSISDN',
     ]);
-    assert.deepEqual(await errorOf(await get('/parties/IBAN/DE89%203704')), [
+    assert.deepEqual(await errorOf(await get('/parties/IBAN/DE89%203704%20')), [
       400,
       '3100',
       'Generic validation error - /params/ID is not a valid IBAN',

@@ -1,93 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Callback } from '../../actors/callback.ts';
-import type { ParticipantDirectoryEntry } from '../../actors/participant/directory.ts';
-import type { Directory } from '../../runtime/bus.ts';
 import { type DeliveryOutcome, NotifierCore } from '../../runtime/notifier/core.ts';
-import { notifierMetrics } from '../../runtime/notifier/metrics.ts';
+import { backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from '../../runtime/notifier/retry.ts';
+
 import {
-  type AttemptResult,
-  backoffMs,
-  DEFAULT_RETRY_POLICY,
-  judgeAttempt,
-} from '../../runtime/notifier/retry.ts';
-import type { HttpRequest, Transport } from '../../runtime/notifier/transport.ts';
-
-const SILENT = { debug() {}, warn() {}, error() {} };
-
-function directoryOf(entries: ParticipantDirectoryEntry[]): Directory {
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  return {
-    lookup: <T>(type: string, key: string) =>
-      (type === 'participant' ? byName.get(key) : undefined) as T | undefined,
-    entries: () => [],
-  };
-}
-
-function dfsp(name: string): ParticipantDirectoryEntry {
-  return {
-    name,
-    isActive: true,
-    currencies: {},
-    endpoints: { FSPIOP_CALLBACK_URL_TRANSFER_PUT: `http://${name}.test/transfers/{{transferId}}` },
-  };
-}
-
-/** Answers with the scripted results in order, then with the last one. */
-function scripted(results: AttemptResult[]): Transport & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async send(request) {
-      requests.push(request);
-      return results[Math.min(requests.length, results.length) - 1]!;
-    },
-    async close() {},
-  };
-}
-
-function put(to: string, transferId = 't-1'): Callback {
-  return {
-    to,
-    endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-    params: { transferId },
-    method: 'PUT',
-    path: `/transfers/${transferId}`,
-    resource: 'transfers',
-    body: { transferState: 'COMMITTED' },
-    id: `cb-${transferId}`,
-  };
-}
-
-function core(transport: Transport, retryMax = 3, names = ['payerfsp', 'Hub']): NotifierCore {
-  return new NotifierCore({
-    directory: directoryOf(names.map(dfsp)),
-    hub: { hubName: 'Hub' },
-    transport,
-    retry: { retryMax, backoffBaseMs: 1, backoffMaxMs: 4 },
-    log: SILENT,
-    clock: () => Date.UTC(2026, 0, 1),
-    random: () => 0.5,
-  });
-}
-
-const status = (code: number): AttemptResult => ({ kind: 'status', status: code });
-
-async function counted(outcome: string, dfspName: string): Promise<number> {
-  const values = (await notifierMetrics.callbacks.get()).values;
-  const found = values.find(
-    (v) => v.labels['outcome'] === outcome && v.labels['dfsp'] === dfspName,
-  );
-  return found?.value ?? 0;
-}
+  core,
+  counted,
+  dfsp,
+  directoryOf,
+  put,
+  SILENT,
+  scripted,
+  status,
+} from './notifier-fixtures.ts';
 
 describe('retry policy', () => {
-  it('delivers on 2xx, retries network errors and 5xx, and refuses 3xx, 4xx and 501', () => {
+  it('delivers on 2xx, retries network errors, 5xx, 408 and 429, refuses 3xx, 4xx and 501', () => {
     assert.equal(judgeAttempt(status(200)), 'delivered');
     assert.equal(judgeAttempt(status(202)), 'delivered');
     assert.equal(judgeAttempt({ kind: 'network', error: 'ECONNREFUSED' }), 'retry');
     assert.equal(judgeAttempt(status(500)), 'retry');
     assert.equal(judgeAttempt(status(503)), 'retry');
+    // A proxy's request timeout and the receiver's rate limit say "not now", not "never".
+    assert.equal(judgeAttempt(status(408)), 'retry');
+    assert.equal(judgeAttempt(status(429)), 'retry');
     assert.equal(judgeAttempt(status(501)), 'refused');
     assert.equal(judgeAttempt(status(400)), 'refused');
     assert.equal(judgeAttempt(status(404)), 'refused');
@@ -137,24 +74,6 @@ describe('NotifierCore.deliver', () => {
     const outcome = await core(transport).deliver(put('payerfsp'));
     assert.deepEqual(outcome, { kind: 'refused', status: 400, attempts: 1 });
     assert.equal(transport.requests.length, 1);
-  });
-
-  it('gives up after retryMax retries and reports the last error', async () => {
-    const transport = scripted([
-      status(500),
-      { kind: 'network', error: 'UND_ERR_CONNECT_TIMEOUT' },
-    ]);
-    const before = await counted('failed', 'payerfsp');
-    const outcome = await core(transport, 2).deliver(put('payerfsp'));
-    assert.deepEqual(outcome, { kind: 'failed', attempts: 3, last: 'UND_ERR_CONNECT_TIMEOUT' });
-    assert.equal(transport.requests.length, 3);
-    assert.equal(await counted('failed', 'payerfsp'), before + 1);
-  });
-
-  it('makes exactly one attempt with retryMax 0', async () => {
-    const transport = scripted([status(502)]);
-    const outcome = await core(transport, 0).deliver(put('payerfsp'));
-    assert.deepEqual(outcome, { kind: 'failed', attempts: 1, last: 'status 502' });
   });
 
   it('drops a callback to the hub without sending anything', async () => {
@@ -209,7 +128,7 @@ describe('NotifierCore.deliver', () => {
       directory: directoryOf([dfsp('payerfsp')]),
       hub: { hubName: 'Hub' },
       transport,
-      retry: { retryMax: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 },
+      retry: { horizonMs: 600_000, backoffBaseMs: 60_000, backoffMaxMs: 60_000 },
       log: SILENT,
     });
     const outcomes: DeliveryOutcome[] = [];

@@ -17,9 +17,11 @@ const PAYEE_HEADERS = {
   'fspiop-uri': '/transfers/t-1',
   'fspiop-http-method': 'PUT',
   'fspiop-encryption': 'enc',
+  'fspiop-proxy': 'proxy-a',
   traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
   tracestate: 'mkondo=1',
   'x-forwarded-for': '10.0.0.1',
+  authorization: 'Bearer secret',
   host: 'switch:3000',
   'content-length': '999',
   'user-agent': 'curl/8',
@@ -53,7 +55,7 @@ function hubCallback(fields: Partial<Callback>): Callback {
 }
 
 describe('buildHeaders for a relayed message', () => {
-  it('forwards FSPIOP headers as sent, drops Accept on PUT, recomputes Content-Length', () => {
+  it('forwards every FSPIOP header as sent; drops Accept on PUT, Host and credentials', () => {
     const body = '{"transferState":"COMMITTED","fulfilment":"x"}';
     const callback = relayedPut(PAYEE_HEADERS, body);
     assert.equal(renderBody(callback), body);
@@ -66,6 +68,7 @@ describe('buildHeaders for a relayed message', () => {
       'fspiop-uri': '/transfers/t-1',
       'fspiop-http-method': 'PUT',
       'fspiop-encryption': 'enc',
+      'fspiop-proxy': 'proxy-a',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       tracestate: 'mkondo=1',
       'x-forwarded-for': '10.0.0.1',
@@ -73,7 +76,7 @@ describe('buildHeaders for a relayed message', () => {
     });
   });
 
-  it('keeps Accept on a relayed POST and matches header names case-insensitively', () => {
+  it('keeps Accept on a relayed POST, names this hop on transfers, matches names in any case', () => {
     const body = '{"transferId":"t-1","amount":{"amount":"1.5","currency":"XXX"}}';
     const callback: Callback = {
       ...relayedPut(
@@ -97,11 +100,42 @@ describe('buildHeaders for a relayed message', () => {
       date: 'Mon, 18 May 2026 10:00:00 GMT',
       'fspiop-source': 'payerfsp',
       'fspiop-destination': 'payeefsp',
+      'fspiop-http-method': 'POST',
+      'fspiop-uri': '/transfers',
       'content-length': String(body.length),
     });
   });
 
-  it('keeps a GET /parties without FSPIOP-Destination as sent, adding only a Date', () => {
+  it('relays a 1.x message whose ids are ULIDs as 1.x, Content-Type and Accept as written', () => {
+    const ulid = '01JBVM14S6SC453EY9XB9GXQB5';
+    const body = `{"quoteId":"${ulid}","transactionId":"${ulid}"}`;
+    const headers = {
+      'content-type': 'application/vnd.interoperability.quotes+json;version=1.0',
+      accept: 'application/vnd.interoperability.quotes+json;version=1.0',
+      date: 'Mon, 18 May 2026 10:00:00 GMT',
+      'fspiop-source': 'payerfsp',
+      'fspiop-destination': 'payeefsp',
+      'fspiop-uri': '/quotes',
+      'fspiop-http-method': 'POST',
+      'fspiop-signature': '{"signature":"s","protectedHeader":"p"}',
+    };
+    const callback: Callback = {
+      to: 'payeefsp',
+      endpointType: 'FSPIOP_CALLBACK_URL_QUOTES',
+      params: { ID: ulid },
+      method: 'POST',
+      path: '/quotes',
+      resource: 'quotes',
+      relay: { headers, body },
+      id: 'cb-q',
+    };
+    assert.deepEqual(buildHeaders(callback, body, OPTIONS), {
+      ...headers,
+      'content-length': String(body.length),
+    });
+  });
+
+  it('names the owner as FSPIOP-Destination of a GET /parties sent without one, as the ALS does', () => {
     const callback: Callback = {
       to: 'payeefsp',
       endpointType: 'FSPIOP_CALLBACK_URL_PARTIES_GET',
@@ -123,6 +157,7 @@ describe('buildHeaders for a relayed message', () => {
       'content-type': 'application/vnd.interoperability.parties+json;version=1.1',
       accept: 'application/vnd.interoperability.parties+json;version=1',
       'fspiop-source': 'payerfsp',
+      'fspiop-destination': 'payeefsp',
       date: NOW_TEXT,
     });
   });

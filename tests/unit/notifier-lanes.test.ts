@@ -86,7 +86,7 @@ describe('per-DFSP lanes over real sockets', () => {
       transport,
       perDfspInFlightMax: 2,
       perDfspQueueMax: 3,
-      retry: { retryMax: 0 },
+      retry: { horizonMs: 0 },
       log: SILENT,
     });
     const done: Array<[string, DeliveryOutcome]> = [];

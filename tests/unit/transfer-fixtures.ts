@@ -76,3 +76,10 @@ export const FULFIL_RELAY = {
   headers: { 'fspiop-source': 'payeefsp', 'fspiop-destination': 'payerfsp' },
   body: '{"transferState":"COMMITTED"}',
 };
+
+/** The payer's reservation released: the effect of every abort after reservation. */
+export const RELEASE = {
+  kind: 'send',
+  to: { type: 'participant', key: 'payerfsp' },
+  command: { kind: 'ReleaseReservation', transferId: ID },
+};

@@ -112,34 +112,14 @@ describe('Transfer actor: fulfil', () => {
 
   it('answers RESERVED with a hub PUT COMMITTED to the payer and a PATCH to the payee', () => {
     const result = when([PREPARED, RESERVED], fulfil({ transferState: 'RESERVED' }));
-    // Both speak the version of the payee's RESERVED fulfil (PATCH exists only from 1.1).
+    // Both are the hub's own: no version of their own, the notifier labels them with the hub's.
     assert.deepEqual(result.effects.slice(2), [
       callback('payerfsp', 'PUT', 'PUT', '', `fulfil/${NOW}/payer`, {
         body: { transferState: 'COMMITTED', completedTimestamp: TS, fulfilment: FULFILMENT },
-        version: '1.1',
       }),
       callback('payeefsp', 'PATCH', 'PUT', '', `fulfil/${NOW}/patch`, {
         body: { completedTimestamp: TS, transferState: 'COMMITTED' },
-        version: '1.1',
       }),
-    ]);
-  });
-
-  // ID is a ULID: the hub forwarded the 1.1 prepare labelled 2.0, so a 2.0 RESERVED is its own
-  // relabelling answered, and the PATCH goes back in the payer's 1.1 (versionForPayee).
-  it("answers the payer and the payee in the payer's version when the payee's 2.0 was the hub's relabelling", () => {
-    const result = when(
-      [PREPARED, RESERVED],
-      fulfil({ transferState: 'RESERVED', version: '2.0' }),
-    );
-    const versions = result.effects.slice(2).map((e) => {
-      const callback = (e as { callback: { to: string; method: string; version?: string } })
-        .callback;
-      return [callback.to, callback.method, callback.version];
-    });
-    assert.deepEqual(versions, [
-      ['payerfsp', 'PUT', '1.1'],
-      ['payeefsp', 'PATCH', '1.1'],
     ]);
   });
 
@@ -184,7 +164,6 @@ describe('Transfer actor: fulfil', () => {
       ),
       callback('payeefsp', 'PATCH', 'PUT', '', `fulfil/${NOW}/patch`, {
         body: { completedTimestamp: '2026-05-28T20:26:40.000Z', transferState: 'ABORTED' },
-        version: '1.1',
       }),
       release,
     ]);
@@ -225,7 +204,7 @@ describe('Transfer actor: fulfil', () => {
     ]);
   });
 
-  it('answers a refused fulfil in the version the payee wrote it in', () => {
+  it("answers a refused fulfil in the hub's version, not the one the payee wrote", () => {
     const committed = when([PREPARED, RESERVED], fulfil()).events;
     const headers = {
       ...FULFIL_RELAY.headers,
@@ -238,7 +217,7 @@ describe('Transfer actor: fulfil', () => {
     const [effect] = modified.effects;
     assert.equal(effect?.kind, 'callback');
     assert.equal(effect.kind === 'callback' && effect.callback.path, `/transfers/${ID}/error`);
-    assert.equal(effect.kind === 'callback' && effect.callback.version, '1.1');
+    assert.equal(effect.kind === 'callback' && effect.callback.version, undefined);
   });
 
   it('aborts with 3303 to both when the fulfil arrives after expiration', () => {

@@ -43,8 +43,7 @@ describe('Transfer actor: GET', () => {
         {
           errorInformation: {
             errorCode: '3000',
-            errorDescription:
-              'Generic client error - The requester is not the payer or the payee of this transfer',
+            errorDescription: 'Generic client error',
           },
         },
       ],

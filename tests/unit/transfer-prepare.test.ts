@@ -11,19 +11,19 @@ import {
   PREPARE_RELAY,
   PREPARED,
   prepare,
+  RELEASE,
   RESERVED,
   TERMS,
   when,
 } from './transfer-fixtures.ts';
 
-const hubError = (to: string, code: string, description: string, id: string, version?: string) => ({
+const hubError = (to: string, code: string, description: string, id: string) => ({
   kind: 'callback',
   callback: {
     to,
     params: { transferId: ID },
     resource: 'transfers',
     id: `${ID}/${id}`,
-    ...(version === undefined ? {} : { version }),
     endpointType: 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
     method: 'PUT',
     path: `/transfers/${ID}/error`,
@@ -74,9 +74,14 @@ describe('Transfer actor: prepare', () => {
       'Payer FSP and Payee FSP should be different, unless on-us tranfers are allowed by the Scheme',
     ],
     [
-      'the payee has no active account in the currency',
-      { payee: { isActive: true, positionAccountActive: false } },
-      'Participant payeefsp USD account not found or inactive',
+      'the payee has no account in the currency',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: false } },
+      'Participant payeefsp USD account not found',
+    ],
+    [
+      'the payee account in the currency is inactive',
+      { payee: { isActive: true, positionAccountActive: false, positionAccountExists: true } },
+      'Participant payeefsp USD account is inactive',
     ],
   ];
   for (const [title, overrides, reason] of invalid) {
@@ -85,8 +90,8 @@ describe('Transfer actor: prepare', () => {
       const result = when([], command);
       const description = `Generic validation error - ${reason}`.slice(0, 128);
       assert.deepEqual(result.effects, [
-        // A refusal answers the prepare in its own version (the fixture's 1.1).
-        hubError(command.source, '3100', description, 'prepare/invalid', '1.1'),
+        // A hub-originated error: the hub's configured version, not the prepare's 1.1.
+        hubError(command.source, '3100', description, 'prepare/invalid'),
       ]);
       assert.equal(result.state.phase, 'aborted');
       assert.equal(result.state.phase === 'aborted' && result.state.reason, 'INVALID');
@@ -113,7 +118,7 @@ describe('Transfer actor: prepare', () => {
     const result = when([PREPARED], prepare({ requestHash: 'other' }));
     assert.deepEqual(result.events, []);
     assert.deepEqual(result.effects, [
-      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`, '1.1'),
+      hubError('payerfsp', '3106', 'Modified request', `prepare/${NOW}/modified`),
     ]);
   });
 
@@ -163,6 +168,8 @@ describe('Transfer actor: reservation outcome', () => {
           method: 'POST',
           path: '/transfers',
           relay: PREPARE_RELAY,
+          onFailure: { actor: { type: 'transfer', key: ID }, sender: 'payerfsp' },
+          deliverByMs: EXPIRES,
         },
       },
     ]);
@@ -170,7 +177,6 @@ describe('Transfer actor: reservation outcome', () => {
       phase: 'reserved',
       terms: TERMS,
       prepareHash: 'hash-prepare',
-      payerVersion: '1.1', // from the prepare's Content-Type: the hub's own messages speak it
     });
   });
 
@@ -187,13 +193,7 @@ describe('Transfer actor: reservation outcome', () => {
     const expired = when([PREPARED], { kind: 'ExpireTransfer' }, ctx(EXPIRES));
     const result = when([PREPARED, ...expired.events], { kind: 'FundsReserved', transferId: ID });
     assert.deepEqual(result.events, []);
-    assert.deepEqual(result.effects, [
-      {
-        kind: 'send',
-        to: { type: 'participant', key: 'payerfsp' },
-        command: { kind: 'ReleaseReservation', transferId: ID },
-      },
-    ]);
+    assert.deepEqual(result.effects, [RELEASE]);
   });
 
   it('ignores a redelivered FundsReserved', () => {
@@ -225,11 +225,7 @@ describe('Transfer actor: expiry', () => {
     assert.deepEqual(result.effects, [
       hubError('payerfsp', '3303', 'Transfer expired', 'expired/payer'),
       hubError('payeefsp', '3303', 'Transfer expired', 'expired/payee'),
-      {
-        kind: 'send',
-        to: { type: 'participant', key: 'payerfsp' },
-        command: { kind: 'ReleaseReservation', transferId: ID },
-      },
+      RELEASE,
     ]);
     assert.equal(result.state.phase === 'aborted' && result.state.reason, 'EXPIRED_RESERVED');
   });

@@ -12,11 +12,10 @@
 //    the resource and may carry a query (`/authorizations/{ID}?authenticationType=OTP&...`).
 //    Equivalently: append `path` whenever the template contains no `{{` token.
 // 3. `method` may be GET (forwarded GET /parties, GET /quotes/{ID}, GET /authorizations/{ID}):
-//    send no body; relay headers carry FSPIOP-Destination already set to the recipient.
-// 4. Relayed messages (Callback.relay) keep the sender's headers as given. A PUT /parties answer
-//    in a version the requester's Accept does not allow is relabelled by the PartyLookup actor
-//    (schema/fspiop/versions.ts): TTK expects `parties+json;version=1.0` at the payer though its
-//    payee answers with 2.0.
+//    send no body; the notifier sets FSPIOP-Destination to the recipient.
+// 4. Relayed messages (Callback.relay) keep the sender's headers and body as written (see
+//    runtime/notifier/headers.ts for the few Mojaloop changes); a failed delivery comes back
+//    to the owning actor as ForwardFailed, which answers the sender with an error callback.
 
 import { Hono } from 'hono';
 import type { FspiopDeps } from '../deps.ts';

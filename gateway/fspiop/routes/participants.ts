@@ -14,12 +14,13 @@ import {
   type PartyReply,
   partyKey,
 } from '../../../actors/party/messages.ts';
-import { OracleClient, OracleError } from '../../../runtime/oracle/client.ts';
+import { type OracleClient, OracleError } from '../../../runtime/oracle/client.ts';
 import { errorBody, type FspiopError, fspiopError } from '../../../schema/fspiop/errors.ts';
 import {
   ParticipantsPostRequest,
   ParticipantsTypeIDSubIDPostRequest,
 } from '../../../schema/fspiop/participants.ts';
+import { oracleClientFor } from '../auth.ts';
 import { parseBody } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
@@ -82,6 +83,11 @@ async function viaOracle(
   }
 }
 
+/** Senders are authenticated: registrations stop moving parties between DFSPs. */
+function authenticated(deps: FspiopDeps): boolean {
+  return (deps.security?.authMode ?? 'none') !== 'none';
+}
+
 function registrationRefusal(deps: FspiopDeps, fspId: string): FspiopError | undefined {
   return participantOf(deps, fspId)
     ? undefined
@@ -93,7 +99,7 @@ export function participantsRoutes(
   options: DiscoveryOptions = {},
 ): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  const oracle = options.oracle ?? new OracleClient();
+  const oracle = options.oracle ?? oracleClientFor(deps.security);
   const headers = fspiopHeaders('participants');
   const guard = referenceHeaderRules('participants');
 
@@ -132,6 +138,7 @@ export function participantsRoutes(
       answer,
       ...(value.currency ? { currency: value.currency } : {}),
       ...(refusal ? { refusal } : {}),
+      ...(authenticated(deps) ? { exclusive: true } : {}),
     };
     await deps.bus.send(ref, command, nowOption(deps));
     return c.body(null, 202);
@@ -193,6 +200,7 @@ export function participantsRoutes(
         fspId,
         ...(currency ? { currency } : {}),
         ...(refusal ? { refusal } : {}),
+        ...(authenticated(deps) ? { exclusive: true } : {}),
       };
       const reply = await deps.bus.request<PartyReply>(
         { type: PARTY_ACTOR_TYPE, key: partyKey(party) },

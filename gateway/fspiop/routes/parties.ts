@@ -1,8 +1,9 @@
 // GET /parties/{Type}/{ID}[/{SubId}] and its PUT / PUT …/error callbacks (fspiop.md §8.1).
 // The GET goes to FSPIOP-Destination when given; otherwise the oracle names the owners (an
 // external oracle over HTTP when one is registered with `external: true`, else the built-in
-// oracle held by the PartyLookup actor), and the actor forwards to each active owner or answers
-// 3204. A PUT is relayed to its FSPIOP-Destination, the original requester.
+// oracle held by the PartyLookup actor), and the actor forwards to each active owner, which gets
+// FSPIOP-Destination set to itself as the ALS sets it, or answers 3204. A PUT is relayed to its
+// FSPIOP-Destination, the original requester. A forward that fails comes back as ForwardFailed.
 
 import { Hono } from 'hono';
 import { externalOracleFor } from '../../../actors/oracle-registry/index.ts';
@@ -12,7 +13,7 @@ import {
   type PartyReply,
   partyKey,
 } from '../../../actors/party/messages.ts';
-import { OracleClient } from '../../../runtime/oracle/client.ts';
+import type { OracleClient } from '../../../runtime/oracle/client.ts';
 import { ErrorInformationObject } from '../../../schema/fspiop/common.ts';
 import { fspiopError } from '../../../schema/fspiop/errors.ts';
 import {
@@ -22,6 +23,7 @@ import {
   PartySubIdOrType,
   partyIdentifierFault,
 } from '../../../schema/fspiop/parties.ts';
+import { oracleClientFor } from '../auth.ts';
 import { parseBody, validate } from '../body.ts';
 import type { FspiopDeps } from '../deps.ts';
 import { type FspiopEnv, fspiopHeaders } from '../headers.ts';
@@ -81,7 +83,7 @@ async function owners(deps: FspiopDeps, oracle: OracleClient, party: PartyId, cu
 
 export function partiesRoutes(deps: FspiopDeps, options: DiscoveryOptions = {}): Hono<FspiopEnv> {
   const app = new Hono<FspiopEnv>();
-  const oracle = options.oracle ?? new OracleClient();
+  const oracle = options.oracle ?? oracleClientFor(deps.security);
   const headers = fspiopHeaders('parties');
   const guard = referenceHeaderRules('parties');
 

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import type { ParticipantDirectoryEntry } from '../../../actors/participant/directory.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../../../actors/participant/directory.ts';
+import { transactionFactsOf } from '../../../actors/settlement-model/ilp-transaction.ts';
 import type {
   FulfilTransfer,
   GetTransfer,
@@ -141,6 +142,7 @@ function prepareCommand(
     expiresAtMs: Date.parse(body.expiration),
     ...optional('extensionList', body.extensionList),
     payee: payeeFacts(deps, body.payeeFsp, body.amount.currency),
+    ...optional('transaction', transactionFactsOf(body.ilpPacket)),
     relay: { headers: relay.headers, body: text },
   };
 }
@@ -149,9 +151,11 @@ function prepareCommand(
 export function payeeFacts(deps: FspiopDeps, payeeFsp: string, currency: string): PayeeFacts {
   const entry = deps.directory.lookup<ParticipantDirectoryEntry>(PARTICIPANT_ACTOR_TYPE, payeeFsp);
   if (entry === undefined) return null;
+  const account = entry.currencies[currency];
   return {
     isActive: entry.isActive,
-    positionAccountActive: entry.currencies[currency]?.positionAccountActive === true,
+    positionAccountActive: account?.positionAccountActive === true,
+    positionAccountExists: account !== undefined,
   };
 }
 

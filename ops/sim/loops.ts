@@ -1,0 +1,76 @@
+// The loops the simulator can run, by name. `driver` is the production loop: the real
+// PartitionDriver and pure step over the simulated ports (./ports.ts). `old` re-enacts the loop
+// issue 9 was found in (./old-loop.ts), kept to show findings 1-4 through SIM_LOOP=old.
+
+import type { ResidentCache } from '../../runtime/driver.ts';
+import { PartitionDriver } from '../../runtime/driver.ts';
+import { partitionOf } from '../../runtime/partition.ts';
+import { OldPartitionLoop } from './old-loop.ts';
+import { simPorts } from './ports.ts';
+import type { LoopContext } from './worker.ts';
+import { HUB, type LoopMaker } from './world.ts';
+
+/** The actor types whose broken invariant halts a partition, as runtime/worker.ts DEFAULTS. */
+const HALTING_TYPES: ReadonlySet<string> = new Set(['participant', 'transfer']);
+
+const silent = { info() {}, warn() {}, error() {} };
+
+export const driverLoop: LoopMaker = (world) => (ctx) =>
+  new PartitionDriver(
+    {
+      ...simPorts({ ...ctx, sched: world.sched }),
+      actors: world.actors,
+      hub: HUB,
+      partitions: world.config.partitions,
+      batchSizeMax: world.config.batchSizeMax,
+      haltingTypes: HALTING_TYPES,
+      appliedKeepSeqs: world.config.appliedKeepSeqs,
+      log: silent,
+      onStopped: ctx.onStopped,
+    },
+    ctx.partition,
+    ctx.fence,
+    residentCache(ctx, world.config.partitions),
+  );
+
+/** The worker's shared cache as one partition sees it (as runtime/worker.ts builds it). */
+function residentCache(ctx: LoopContext, partitions: number): ResidentCache {
+  const { cache, partition } = ctx;
+  return {
+    get: (id) => cache.get(id),
+    set: (id, value) => cache.set(id, value),
+    forgetPartition: () =>
+      cache.deleteWhere((id) => {
+        const cut = id.indexOf('\u0000');
+        return partitionOf(id.slice(0, cut), id.slice(cut + 1), partitions) === partition;
+      }),
+  };
+}
+
+export const oldLoop: LoopMaker = (world) => {
+  world.db.legacyStatement = true;
+  return (ctx) =>
+    new OldPartitionLoop(
+      {
+        sched: world.sched,
+        owner: ctx.owner,
+        db: ctx.db,
+        bus: ctx.bus,
+        actors: world.actors,
+        hub: HUB,
+        partitions: world.config.partitions,
+        batchSizeMax: world.config.batchSizeMax,
+        appliedKeepSeqs: world.config.appliedKeepSeqs,
+        leaseValid: ctx.leaseValid,
+        onStopped: ctx.onStopped,
+      },
+      ctx.partition,
+      ctx.fence,
+      ctx.cache,
+    );
+};
+
+export const LOOPS: Readonly<Record<string, LoopMaker>> = { driver: driverLoop, old: oldLoop };
+
+/** The loop `make sim` runs unless SIM_LOOP says otherwise: the production one. */
+export const DEFAULT_LOOP = 'driver';

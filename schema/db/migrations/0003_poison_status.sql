@@ -1,0 +1,2 @@
+ALTER TABLE "poison_messages" ADD COLUMN "actor" text;--> statement-breakpoint
+ALTER TABLE "poison_messages" ADD COLUMN "status" text DEFAULT 'parked' NOT NULL;

@@ -1,0 +1,91 @@
+// The chaos suite (`make chaos`, not part of `make test`: it runs for minutes). Real processes on a
+// 3-node NATS cluster with R3 streams and buckets and the suite's own PostgreSQL, under steady
+// transfer load, through every fault of ops/chaos/faults.ts. After each fault heals, every
+// accepted transfer must get its final callback; at the end, with nothing in flight,
+// the money invariants must hold (DESIGN.md §7). CHAOS_LONG=1 adds the two-minute worker pause;
+// CHAOS_ONLY=<text> runs the faults whose name contains it, CHAOS_SKIP=<text> the others;
+// CHAOS_KEEP=1 keeps the logs.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { type ChaosRun, chaosTable, runChaos } from '../../ops/chaos/index.ts';
+import { CURRENCY, DFSPS, HUB_NAME } from '../../ops/chaos/load.ts';
+import { checkInvariants } from '../helpers/invariants.ts';
+
+const env = process.env;
+let run: ChaosRun;
+
+before(async () => {
+  run = await runChaos({
+    long: env['CHAOS_LONG'] === '1',
+    ratePerSecond: Number(env['CHAOS_RATE'] ?? 10),
+    leaseTtlMs: 2000,
+    partitions: 8,
+    settleMs: 5000,
+    drainTimeoutMs: 90_000,
+    ...(env['CHAOS_ONLY'] ? { only: env['CHAOS_ONLY'] } : {}),
+    ...(env['CHAOS_SKIP'] ? { skip: env['CHAOS_SKIP'] } : {}),
+    log: (line) => process.stdout.write(`# ${line}\n`),
+  });
+  process.stdout.write(`${chaosTable(run.rows).replace(/^/gm, '# ')}\n`);
+});
+after(async () => {
+  await run?.close();
+});
+
+describe('the switch under faults', () => {
+  // Callbacks are delivered at least once (FSPIOP receivers accept a resend), so a second final
+  // callback is shown in the table, not failed; the single final state is checked below.
+  it('gives every accepted transfer a final callback after each fault', () => {
+    const lost = run.rows.filter((r) => r.missing > 0 || !r.drained);
+    assert.deepEqual(
+      lost.map((r) => `${r.fault}: ${r.missing} accepted transfers without a final callback`),
+      [],
+    );
+  });
+
+  it('tells the payee of every committed transfer', () => {
+    const { total } = run.load.tracker;
+    assert.ok(
+      total.payeeNotifications >= total.committed,
+      `${total.payeeNotifications} payee confirmations for ${total.committed} commits`,
+    );
+  });
+
+  it('keeps three replicas of every stream and KV bucket', async () => {
+    const nc = await connect({ servers: [...run.natsUrls] });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const replicas: Record<string, number> = {};
+      for await (const info of jsm.streams.list())
+        replicas[info.config.name] = info.config.num_replicas;
+      const names = ['CMD', 'EVT', 'OUT', 'KV_leases', 'KV_workers', 'KV_dir-participant'];
+      assert.deepEqual(
+        names.map((name) => `${name}: ${replicas[name]}`),
+        names.map((name) => `${name}: 3`),
+      );
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('keeps every process running', () => {
+    assert.deepEqual(
+      run.rows.flatMap((r) => r.crashed),
+      [],
+    );
+  });
+
+  it('holds the money invariants once nothing is in flight', async () => {
+    const violations = await checkInvariants({
+      databaseUrl: run.databaseUrl,
+      adminUrl: run.adminUrl,
+      names: [HUB_NAME, ...DFSPS],
+      currency: CURRENCY,
+      timeoutMs: 90_000,
+    });
+    assert.deepEqual(violations, []);
+  });
+});
