@@ -111,8 +111,13 @@ describe('NATS authorization per role (k8s/nats/auth.conf)', () => {
     );
     assert.equal((committed.body as { transferState: string }).transferState, 'COMMITTED');
     const url = world.switch.adminUrl;
-    await waitUntil('positions', async () => (await positionOf(url, 'payerfsp', 'USD')) === 40);
-    assert.equal(await positionOf(url, 'payeefsp', 'USD'), -40);
+    // The payer's commit and the payee's credit are two participant commands, applied apart.
+    const positions = async () =>
+      Promise.all([positionOf(url, 'payerfsp', 'USD'), positionOf(url, 'payeefsp', 'USD')]);
+    await waitUntil('positions', async () => (await positions()).join() === '40,-40').catch(
+      () => undefined,
+    );
+    assert.deepEqual(await positions(), [40, -40]);
   });
 
   it('refuses a command from a notifier and a connection without a known key', async () => {
