@@ -69,9 +69,11 @@ describe('simulator: the old loop (issue 9 findings 1-4)', () => {
   });
 
   it('finding 4: a CreditPosition a zombie re-sends past the windows posts twice', async () => {
-    const result = await run(oldLoop, 11, 'zombie', 60_000);
+    // The seed picks the workload and the faults; a change to what the actors send (settlement
+    // postings) moves which seed shows it; `make sim SIM_LOOP=old SIM_PROFILE=zombie` finds others.
+    const result = await run(oldLoop, 16, 'zombie', 60_000);
     assert.deepEqual(kinds(result.violations), ['double-posting']);
-    assert.match(result.violations[0] ?? '', /t00034: dfspa posted 'credited' again/);
+    assert.match(result.violations[0] ?? '', /t00007: dfspb posted 'credited' again/);
   });
 
   it('raises no false alarm without faults', async () => {
