@@ -123,9 +123,12 @@ export class PartitionDriver {
         }
         await this.deps.clock.sleep(retryDelayMs(this.failures));
         if (this.stopping) return;
-        await this.recover().catch((e: unknown) => {
-          if (classifyFailure(e) === 'fenced') throw e;
-        });
+        // A failed write may have committed (its answer lost): re-arm the timers it persisted.
+        await this.recover()
+          .then(() => this.timers.reload())
+          .catch((e: unknown) => {
+            if (classifyFailure(e) === 'fenced') throw e;
+          });
       }
     }
   }

@@ -33,12 +33,20 @@ export class PartitionTimers {
   ) {}
 
   async rebuild(): Promise<void> {
-    for (const row of await this.deps.store.loadTimers()) {
-      this.wheel.set(row.type, row.key, row.atMs);
-    }
+    await this.reload();
     if (this.stopped) return;
     this.running = true;
     void this.tick();
+  }
+
+  /**
+   * Arms every timer the database holds. After a write whose answer was lost the driver never
+   * saw the states it persisted, so their timers are read back rather than lost until takeover.
+   */
+  async reload(): Promise<void> {
+    for (const row of await this.deps.store.loadTimers()) {
+      this.wheel.set(row.type, row.key, row.atMs);
+    }
   }
 
   set(type: string, key: string, atMs: number | undefined): void {

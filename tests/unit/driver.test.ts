@@ -103,6 +103,20 @@ describe('the partition driver', () => {
     assert.equal(reads, 2);
   });
 
+  it('arms the timer a write persisted even when the answer to that write was lost', async () => {
+    const world = memoryWorld();
+    const atMs = 1_000_050;
+    let writes = 0;
+    world.store.onWrite = () =>
+      ++writes === 1 ? { after: new PortError('ambiguous', 'lost') } : undefined;
+    world.stream.add('t', { kind: 'arm', atMs });
+    const driver = drive(world);
+    const fired = () => world.bus.published.some((r) => r.msgId === `timer-counter-t-${atMs}`);
+    await until('the timer the lost write armed to fire', fired);
+    await driver.stop();
+    assert.equal(world.store.snapshots.get(actorId('counter', 't'))?.timer, atMs);
+  });
+
   it('halts on a broken money invariant, then resumes past it when an operator drops it', async () => {
     const world = memoryWorld({ haltingTypes: new Set(['counter']) });
     world.stream.add('k', add(0));
