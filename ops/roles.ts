@@ -97,6 +97,12 @@ function listen(
 ): Stoppable & { server: ServerType } {
   const server = serve({ fetch: app.fetch, hostname: host, port, ...tls });
   answerClientErrors(server as Server);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    // A port already taken (a second `make run`) is a setting to change, not a crash to debug.
+    const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.message;
+    process.stderr.write(`mkondo: cannot listen on ${host}:${port}: ${why}\n`);
+    process.exit(1);
+  });
   return {
     name: `http:${port}`,
     server,
