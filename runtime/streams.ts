@@ -69,16 +69,24 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
  * the command was not accepted, and the caller should answer "service unavailable", not 202.
  */
 export function isStreamFull(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  const message = String(e?.message ?? '');
-  if (e?.code === 10077 || e?.code === '10077') return /maximum .* exceeded/i.test(message);
-  return e?.code === 10047 || /insufficient (storage )?resources/i.test(message);
+  const { code, message } = jetStreamFailure(error);
+  if (code === '10077') return /maximum .*exceeded/i.test(message);
+  return code === '10047' || /insufficient (storage )?resources/i.test(message);
 }
 
 /** True when a publish was refused because the message is larger than the stream accepts. */
 export function isMessageTooLarge(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return e?.code === 10054 || /message size exceeds maximum/i.test(String(e?.message ?? ''));
+  const { code, message } = jetStreamFailure(error);
+  return code === '10054' || /message size exceeds maximum|max_payload/i.test(message);
+}
+
+/** A JetStream API error's code (number or text, by client version) and message, as text. */
+function jetStreamFailure(error: unknown): { code: string; message: string } {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return { code: String(e.code ?? ''), message: String(e.message ?? '') };
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -8,43 +8,24 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { logger } from '../../ops/logger.ts';
+import { isMessageTooLarge, isStreamFull } from '../../runtime/streams.ts';
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { errorResponse, FspiopHttpError } from './problem.ts';
 
-type Failure = { readonly name?: unknown; readonly code?: unknown; readonly message?: unknown };
-
-function describe(error: unknown): { name: string; code: string; message: string } {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as Failure;
-  return {
-    name: String(e.name ?? ''),
-    code: String(e.code ?? ''),
-    message: String(e.message ?? ''),
-  };
-}
-
-/**
- * True when JetStream refused a publish because a stream (or its storage) is full. Mirrors
- * runtime/streams.ts isStreamFull of branch runtime-cluster, which replaces this copy on merge.
- */
-export function isStreamFull(error: unknown): boolean {
-  const { code, message } = describe(error);
-  if (code === '10077') return /maximum .*exceeded/i.test(message);
-  return code === '10047' || /insufficient (storage )?resources/i.test(message);
-}
-
-/** True when the message is larger than the stream or the server accepts. */
-export function isMessageTooLarge(error: unknown): boolean {
-  const { code, message } = describe(error);
-  return code === '10054' || /message size exceeds maximum|max_payload/i.test(message);
+/** The error's name, which is how NATS client errors identify themselves. */
+function nameOf(error: unknown): string {
+  return typeof error === 'object' && error !== null
+    ? String((error as { name?: unknown }).name ?? '')
+    : '';
 }
 
 function isTimeout(error: unknown): boolean {
-  const { name } = describe(error);
+  const name = nameOf(error);
   return name === 'RequestTimeoutError' || name === 'TimeoutError';
 }
 
 function isBrokerDown(error: unknown): boolean {
-  const { name } = describe(error);
+  const name = nameOf(error);
   const names = ['ClosedConnectionError', 'ConnectionError', 'DrainingConnectionError'];
   return names.includes(name) || name === 'NoResponders' || name === 'JetStreamNotEnabled';
 }
