@@ -174,7 +174,7 @@ function partitionOfId(id: string, partitions: number): number {
 }
 
 /** The worker's one LRU of resident actors, as one partition's driver sees it. */
-function residentCache(
+export function residentCache(
   cache: Lru<string, Cached>,
   partition: number,
   partitions: number,

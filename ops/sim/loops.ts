@@ -2,12 +2,10 @@
 // PartitionDriver and pure step over the simulated ports (./ports.ts). `old` re-enacts the loop
 // issue 9 was found in (./old-loop.ts), kept to show findings 1-4 through SIM_LOOP=old.
 
-import type { ResidentCache } from '../../runtime/driver.ts';
 import { PartitionDriver } from '../../runtime/driver.ts';
-import { partitionOf } from '../../runtime/partition.ts';
+import { residentCache } from '../../runtime/worker.ts';
 import { OldPartitionLoop } from './old-loop.ts';
 import { simPorts } from './ports.ts';
-import type { LoopContext } from './worker.ts';
 import { HUB, type LoopMaker } from './world.ts';
 
 /** The actor types whose broken invariant halts a partition, as runtime/worker.ts DEFAULTS. */
@@ -30,22 +28,8 @@ export const driverLoop: LoopMaker = (world) => (ctx) =>
     },
     ctx.partition,
     ctx.fence,
-    residentCache(ctx, world.config.partitions),
+    residentCache(ctx.cache, ctx.partition, world.config.partitions),
   );
-
-/** The worker's shared cache as one partition sees it (as runtime/worker.ts builds it). */
-function residentCache(ctx: LoopContext, partitions: number): ResidentCache {
-  const { cache, partition } = ctx;
-  return {
-    get: (id) => cache.get(id),
-    set: (id, value) => cache.set(id, value),
-    forgetPartition: () =>
-      cache.deleteWhere((id) => {
-        const cut = id.indexOf('\u0000');
-        return partitionOf(id.slice(0, cut), id.slice(cut + 1), partitions) === partition;
-      }),
-  };
-}
 
 export const oldLoop: LoopMaker = (world) => {
   world.db.legacyStatement = true;
