@@ -13,6 +13,7 @@ import {
   type ParticipantState,
   type RegisteredParticipant,
 } from '../../actors/participant/state.ts';
+import { FUNDED_PARTICIPANT } from './participant-fixtures.ts';
 
 const hub = { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true };
 const ctx = (actorId: string): DecideContext => ({ actorId, nowMs: 1_000, hub });
@@ -31,29 +32,7 @@ function apply(actorId: string, commands: ParticipantCommand[], from = initialPa
   return { state, events, effects };
 }
 
-const created: ParticipantCommand[] = [
-  {
-    kind: 'CreateParticipant',
-    participantId: 5,
-    currency: 'USD',
-    isProxy: false,
-    accountTypes: ['POSITION', 'SETTLEMENT'],
-  },
-  {
-    kind: 'SetInitialPositionAndLimits',
-    currency: 'USD',
-    netDebitCapMinor: 1_000_0000n,
-    alarmPercentage: 10,
-    initialPositionMinor: 0n,
-  },
-  {
-    kind: 'RecordFundsIn',
-    transferId: 'f1',
-    accountId: 502,
-    currency: 'USD',
-    amountMinor: 1_000_0000n,
-  },
-];
+const created = [...FUNDED_PARTICIPANT];
 const reserve = (transferId: string): ParticipantCommand => ({
   kind: 'ReserveFunds',
   transferId,

@@ -15,6 +15,7 @@ import { decideWindows } from '../../actors/settlement-window/actor.ts';
 import { evolveWindows } from '../../actors/settlement-window/evolve.ts';
 import type { WindowCommand } from '../../actors/settlement-window/messages.ts';
 import type { WindowsState } from '../../actors/settlement-window/state.ts';
+import { FUNDED_PARTICIPANT } from './participant-fixtures.ts';
 
 const hub = { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true };
 const ctx = (actorId: string, nowMs = 1_000): DecideContext => ({ actorId, nowMs, hub });
@@ -202,27 +203,7 @@ describe('SettlementWindow actor', () => {
 
 describe('Participant actor: the window of a commit', () => {
   const setup: ParticipantCommand[] = [
-    {
-      kind: 'CreateParticipant',
-      participantId: 5,
-      currency: 'USD',
-      isProxy: false,
-      accountTypes: ['POSITION', 'SETTLEMENT'],
-    },
-    {
-      kind: 'SetInitialPositionAndLimits',
-      currency: 'USD',
-      netDebitCapMinor: 1_000_0000n,
-      alarmPercentage: 10,
-      initialPositionMinor: 0n,
-    },
-    {
-      kind: 'RecordFundsIn',
-      transferId: 'f1',
-      accountId: 502,
-      currency: 'USD',
-      amountMinor: 1_000_0000n,
-    },
+    ...FUNDED_PARTICIPANT,
     { kind: 'ApplySettlementModels', models: [], settlementWindowId: 1 },
   ];
   const pay = (id: string): ParticipantCommand[] => [
