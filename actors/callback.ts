@@ -20,7 +20,9 @@ export type FspiopResource =
   | 'fxQuotes'
   | 'fxTransfers'
   | 'bulkQuotes'
-  | 'bulkTransfers';
+  | 'bulkTransfers'
+  /** v2.0 `GET /services/FXP` (FXP discovery). */
+  | 'services';
 
 export type Callback = {
   /** Destination DFSP name; also FSPIOP-Destination on hub-originated messages. */

@@ -2,7 +2,10 @@
 
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
+import { conversionRequestActor } from './conversion-request/index.ts';
 import { credentialActor } from './credential/index.ts';
+import { fxServicesActor } from './fx-services/index.ts';
+import { fxTransferActor } from './fx-transfer/index.ts';
 import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { participantActor } from './participant/index.ts';
 import { partyActor } from './party/index.ts';
@@ -25,4 +28,7 @@ export const ACTORS: readonly AnyActor[] = [
   credentialActor,
   settlementWindowActor,
   settlementActor,
+  conversionRequestActor,
+  fxTransferActor,
+  fxServicesActor,
 ];

@@ -26,11 +26,15 @@ import {
 
 const TRANSFER = 'transfer';
 
-function answer(transferId: string, error?: FspiopError): ParticipantDecision['effects'][number] {
+function answer(
+  cmd: Pick<ReserveFunds, 'transferId' | 'replyTo'>,
+  error?: FspiopError,
+): ParticipantDecision['effects'][number] {
+  const { transferId } = cmd;
   const command: FundsReservedReply | ReservationRejectedReply = error
     ? { kind: 'ReservationRejected', transferId, error }
     : { kind: 'FundsReserved', transferId };
-  return sendTo(TRANSFER, transferId, command);
+  return sendTo(cmd.replyTo ?? TRANSFER, transferId, command);
 }
 
 export function decideReserve(
@@ -40,15 +44,15 @@ export function decideReserve(
 ): ParticipantDecision {
   if (state.phase === 'absent') {
     const error = fspiopError('3100', `Participant ${ctx.actorId} not found`);
-    return { events: [], effects: [answer(cmd.transferId, error)], reply: undefined };
+    return { events: [], effects: [answer(cmd, error)], reply: undefined };
   }
-  const repeated = repeatOutcome(state, cmd.transferId);
+  const repeated = repeatOutcome(state, cmd);
   if (repeated) return repeated;
   const error = reserveError(state, cmd);
   if (error) {
     return {
       events: [{ type: 'ReservationRejected', transferId: cmd.transferId, error }],
-      effects: [answer(cmd.transferId, error)],
+      effects: [answer(cmd, error)],
       reply: undefined,
     };
   }
@@ -69,7 +73,7 @@ export function decideReserve(
         atMs: ctx.nowMs,
       },
     ],
-    effects: [answer(cmd.transferId)],
+    effects: [answer(cmd)],
     reply: undefined,
   };
 }
@@ -77,15 +81,15 @@ export function decideReserve(
 // A redelivered ReserveFunds answers what the first one answered, and reserves nothing more.
 function repeatOutcome(
   state: RegisteredParticipant,
-  transferId: string,
+  cmd: ReserveFunds,
 ): ParticipantDecision | undefined {
-  if (state.reservations[transferId]) {
-    return { events: [], effects: [answer(transferId)], reply: undefined };
+  if (state.reservations[cmd.transferId]) {
+    return { events: [], effects: [answer(cmd)], reply: undefined };
   }
-  const outcome = recall(state.recent, reserveKey(transferId));
+  const outcome = recall(state.recent, reserveKey(cmd.transferId));
   if (!outcome) return undefined;
   const error = outcome.state === 'REJECTED' ? outcome.error : undefined;
-  return { events: [], effects: [answer(transferId, error)], reply: undefined };
+  return { events: [], effects: [answer(cmd, error)], reply: undefined };
 }
 
 function reserveError(state: RegisteredParticipant, cmd: ReserveFunds): FspiopError | undefined {

@@ -21,6 +21,8 @@ export type ReserveFunds = {
   readonly amountMinor: bigint;
   /** Interchange fee the payer owes the payee, booked at commit when a fee model applies. */
   readonly interchangeFeeMinor?: bigint;
+  /** Actor type the answer goes to, keyed by transferId; default `transfer` (FX: `fx-transfer`). */
+  readonly replyTo?: string;
 };
 export type CommitReservation = { readonly kind: 'CommitReservation'; readonly transferId: string };
 export type CreditPosition = {

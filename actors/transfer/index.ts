@@ -1,13 +1,17 @@
 // The Transfer actor (type 'transfer', key transferId): the FSPIOP transfer state machine of
-// fspiop.md §3, as a pure decide/evolve pair with an expiry timer derived from state.
+// fspiop.md §3, as a pure decide/evolve pair with an expiry timer derived from state; a transfer
+// a conversion depends on is decided through conversion.ts (fspiop.md §10).
 
 import type { ActorDefinition } from '../actor.ts';
-import { decide } from './decide.ts';
+import {
+  decideTransfer,
+  evolveTransfer,
+  type TransferActorCommand,
+  type TransferActorEvent,
+} from './conversion.ts';
 import { TRANSFER_ACTOR_TYPE } from './decision.ts';
-import type { TransferEvent } from './events.ts';
-import { evolve } from './evolve.ts';
 import { nextTimer } from './expiry.ts';
-import type { TransferCommand, TransferReply } from './messages.ts';
+import type { TransferReply } from './messages.ts';
 import { INITIAL_STATE, type TransferState } from './state.ts';
 
 export { TRANSFER_ACTOR_TYPE } from './decision.ts';
@@ -16,13 +20,13 @@ export type { TransferState } from './state.ts';
 
 export const transferActor: ActorDefinition<
   TransferState,
-  TransferCommand,
-  TransferEvent,
+  TransferActorCommand,
+  TransferActorEvent,
   TransferReply
 > = {
   type: TRANSFER_ACTOR_TYPE,
   initial: INITIAL_STATE,
-  decide,
-  evolve,
+  decide: decideTransfer,
+  evolve: evolveTransfer,
   nextTimer,
 };

@@ -4,6 +4,7 @@
 // it is the duplicate-check record (same id + same hash ⇒ resend, different hash ⇒ 3106).
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ConversionLink } from '../contracts/transfer-fx.ts';
 import type { ExtensionList, Relay } from './messages.ts';
 
 export type TransferTerms = {
@@ -16,6 +17,8 @@ export type TransferTerms = {
   readonly condition: string;
   readonly expiresAtMs: number;
   readonly extensionList?: ExtensionList;
+  /** A dependent transfer's conversion: its position side is the FXP (conversion.ts). */
+  readonly conversion?: ConversionLink;
 };
 
 export type AbortReason =
@@ -38,7 +41,8 @@ export type Known = {
 };
 
 export type TransferState =
-  | { readonly phase: 'absent' }
+  /** Not prepared yet; a conversion that depends on this transfer may already be linked. */
+  | { readonly phase: 'absent'; readonly conversion?: ConversionLink }
   /** Prepared and valid; waiting for the payer's reservation. Holds the POST to forward. */
   | (Known & { readonly phase: 'received'; readonly relay: Relay })
   /** Payer funds reserved; the POST went to the payee. */

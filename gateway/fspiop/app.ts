@@ -14,6 +14,7 @@ import { EDGE_DEFAULTS, edgeGuard } from './edge.ts';
 import { failureAnswer } from './failures.ts';
 import { errorResponse } from './problem.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
+import { fxRoutes } from './routes/fx.ts';
 import { transferRoutes } from './routes/transfers.ts';
 
 export type { FspiopDeps } from './deps.ts';
@@ -31,6 +32,7 @@ export function createFspiopApp(given: FspiopDeps): Hono {
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));
+  app.route('/', fxRoutes(deps));
   app.notFound((c) =>
     errorResponse(c, fspiopError(FspiopCode.UNKNOWN_URI, `${c.req.method} ${c.req.path}`)),
   );

@@ -1,0 +1,217 @@
+// Dependent transfers (fspiop.md §10, payer-DFSP conversion). A conversion names the transfer
+// it depends on (determiningTransferId) and tells it where it stands (LinkConversion), so the
+// Transfer actor decides from its own state. A transfer prepared while a conversion is linked
+// is a dependent transfer, and this module is everything that differs for it, as one wrapper
+// around the plain decide():
+// - prepare: the conversion must be fulfilled, by this payer, into this currency (else 3100);
+// - the position side is the FXP's target-currency position, not the payer's: every
+//   reservation command decide() addresses to the payer goes to the FXP instead (NDC and
+//   liquidity are checked there);
+// - when the transfer commits, the conversion commits (CommitConversion); when it aborts,
+//   whatever the cause, the conversion aborts (AbortConversion). The message is an effect of the
+//   durable transfer state, published from the outbox, so after any crash both or neither end.
+
+import { formatDateTime } from '../../schema/fspiop/datetime.ts';
+import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
+import { type DecideContext, type Decision, type Effect, invariant } from '../actor.ts';
+import {
+  type AbortConversion,
+  type CommitConversion,
+  type ConversionLink,
+  fxTransferRef,
+  type LinkConversion,
+} from '../contracts/transfer-fx.ts';
+import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
+import { hubError } from './callbacks.ts';
+import { decide } from './decide.ts';
+import { ignore } from './decision.ts';
+import type { TransferEvent } from './events.ts';
+import { evolve } from './evolve.ts';
+import type { PrepareTransfer, TransferCommand, TransferReply } from './messages.ts';
+import type { TransferState, TransferTerms } from './state.ts';
+
+export type ConversionLinked = {
+  readonly type: 'ConversionLinked';
+  readonly conversion: ConversionLink;
+};
+
+export type TransferActorCommand = TransferCommand | LinkConversion;
+export type TransferActorEvent = TransferEvent | ConversionLinked;
+type ActorDecision = Decision<TransferActorEvent, TransferReply>;
+
+/** The commands decide() addresses to the payer that a dependent transfer sends to the FXP. */
+const POSITION_COMMANDS = new Set(['ReserveFunds', 'CommitReservation', 'ReleaseReservation']);
+
+export function decideTransfer(
+  state: TransferState,
+  command: TransferActorCommand,
+  ctx: DecideContext,
+): ActorDecision {
+  if (command.kind === 'LinkConversion') return decideLink(state, command);
+  const link = state.phase === 'absent' ? state.conversion : state.terms.conversion;
+  if (link === undefined) return decide(state, command, ctx);
+  if (command.kind === 'PrepareTransfer' && state.phase === 'absent') {
+    const refusal = dependentRefusal(link, command);
+    if (refusal) return invalidDependent(link, command, refusal, ctx);
+  }
+  return asDependent(link, ctx.actorId, decide(state, command, ctx));
+}
+
+export function evolveTransfer(state: TransferState, event: TransferActorEvent): TransferState {
+  if (event.type !== 'ConversionLinked') return evolve(state, event);
+  invariant(state.phase === 'absent', 'a conversion links to a transfer not yet prepared');
+  return { phase: 'absent', conversion: event.conversion };
+}
+
+/** The dependent prepare's own rules, checked before the plain ones (3100 reasons). */
+function dependentRefusal(link: ConversionLink, cmd: PrepareTransfer): string | undefined {
+  if (link.state !== 'FULFILLED') return 'Related FX Transfer is not fulfilled';
+  if (cmd.payerFsp !== link.payerFsp) {
+    return 'Payer FSP does not match the initiatingFsp of the related FX Transfer';
+  }
+  if (cmd.currency !== link.targetCurrency) {
+    return 'Transfer currency does not match the target currency of the related FX Transfer';
+  }
+  return undefined;
+}
+
+function invalidDependent(
+  link: ConversionLink,
+  cmd: PrepareTransfer,
+  reason: string,
+  ctx: DecideContext,
+): ActorDecision {
+  const error = fspiopError('3100', reason);
+  const terms: TransferTerms = {
+    transferId: cmd.transferId,
+    payerFsp: cmd.payerFsp,
+    payeeFsp: cmd.payeeFsp,
+    currency: cmd.currency,
+    amountMinor: cmd.amountMinor,
+    condition: cmd.condition,
+    expiresAtMs: cmd.expiresAtMs,
+    conversion: link,
+  };
+  const events: TransferActorEvent[] = [
+    {
+      type: 'TransferInvalidated',
+      terms,
+      prepareHash: cmd.requestHash,
+      error,
+      completedTimestamp: formatDateTime(ctx.nowMs),
+    },
+  ];
+  return {
+    events,
+    effects: [
+      {
+        kind: 'callback',
+        callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
+      },
+      ...abortConversion(link, cmd.transferId, error),
+    ],
+    reply: { kind: 'rejected', error },
+  };
+}
+
+/** decide()'s answer for a dependent transfer: FXP position, conversion commit or abort. */
+function asDependent(
+  link: ConversionLink,
+  transferId: string,
+  decision: ActorDecision,
+): ActorDecision {
+  const events = decision.events.map((event) =>
+    event.type === 'TransferPrepared' || event.type === 'TransferInvalidated'
+      ? { ...event, terms: { ...event.terms, conversion: link } }
+      : event,
+  );
+  const effects = decision.effects.map((effect) => toFxp(link, effect));
+  for (const event of events) {
+    if (event.type === 'TransferCommitted') {
+      effects.push(commitConversion(link, transferId, event.completedTimestamp));
+    }
+    if (event.type === 'TransferAborted' || event.type === 'TransferInvalidated') {
+      effects.push(...abortConversion(link, transferId, event.error));
+    }
+  }
+  return { ...decision, events, effects };
+}
+
+function toFxp(link: ConversionLink, effect: Effect): Effect {
+  if (effect.kind !== 'send' || effect.to.type !== PARTICIPANT_ACTOR_TYPE) return effect;
+  const command = effect.command as { kind: string; payerFsp?: string };
+  if (!POSITION_COMMANDS.has(command.kind)) return effect;
+  const rewritten =
+    command.kind === 'ReserveFunds' ? { ...command, payerFsp: link.fxpFsp } : command;
+  return {
+    kind: 'send',
+    to: { type: PARTICIPANT_ACTOR_TYPE, key: link.fxpFsp },
+    command: rewritten,
+  };
+}
+
+function commitConversion(
+  link: ConversionLink,
+  transferId: string,
+  completedTimestamp: string,
+): Effect {
+  const command: CommitConversion = {
+    kind: 'CommitConversion',
+    commitRequestId: link.commitRequestId,
+    transferId,
+    completedTimestamp,
+  };
+  return { kind: 'send', to: fxTransferRef(link.commitRequestId), command };
+}
+
+function abortConversion(link: ConversionLink, transferId: string, error: FspiopError): Effect[] {
+  if (link.state === 'ABORTED') return [];
+  const command: AbortConversion = {
+    kind: 'AbortConversion',
+    commitRequestId: link.commitRequestId,
+    transferId,
+    error,
+  };
+  return [{ kind: 'send', to: fxTransferRef(link.commitRequestId), command }];
+}
+
+/**
+ * A conversion tells its transfer where it stands. Before the prepare, the transfer remembers
+ * it (its latest word: PENDING, then FULFILLED or ABORTED). Once the transfer exists without
+ * it (prepared before the conversion was fulfilled, or another conversion already linked), the
+ * conversion can never be completed by it, so it is aborted at once rather than left waiting.
+ */
+function decideLink(state: TransferState, cmd: LinkConversion): ActorDecision {
+  const { kind: _kind, transferId, ...link } = cmd;
+  if (state.phase !== 'absent') {
+    if (state.terms.conversion?.commitRequestId === cmd.commitRequestId) {
+      return ignore('conversion already linked');
+    }
+    if (cmd.state === 'ABORTED') return ignore('conversion aborted');
+    const error = fspiopError('3100', `Transfer ${transferId} already exists`);
+    return { events: [], effects: abortConversion(link, transferId, error), reply: refused(error) };
+  }
+  const known = state.conversion;
+  if (known !== undefined && known.commitRequestId !== cmd.commitRequestId) {
+    if (known.state === 'ABORTED') return linked(link);
+    if (cmd.state === 'ABORTED') return ignore('another conversion is linked');
+    const error = fspiopError('3100', `Transfer ${transferId} depends on another conversion`);
+    return { events: [], effects: abortConversion(link, transferId, error), reply: refused(error) };
+  }
+  if (known === undefined) return cmd.state === 'ABORTED' ? ignore('nothing linked') : linked(link);
+  if (known.state === cmd.state || known.state === 'ABORTED') return ignore('link unchanged');
+  if (known.state === 'FULFILLED' && cmd.state === 'PENDING') return ignore('stale link');
+  return linked(link);
+}
+
+function linked(conversion: ConversionLink): ActorDecision {
+  return {
+    events: [{ type: 'ConversionLinked', conversion }],
+    effects: [],
+    reply: { kind: 'accepted' },
+  };
+}
+
+function refused(error: FspiopError): TransferReply {
+  return { kind: 'rejected', error };
+}
