@@ -32,6 +32,16 @@ export function endpointTemplates(base: string): Record<string, string> {
   };
 }
 
+/** The FX endpoint types an FXP and an FX-capable DFSP register (provisioning's ttkfxp1.json). */
+export function fxEndpointTemplates(base: string): Record<string, string> {
+  return {
+    FSPIOP_CALLBACK_URL_FX_QUOTES: base,
+    FSPIOP_CALLBACK_URL_FX_TRANSFER_POST: `${base}/fxTransfers`,
+    FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT: `${base}/fxTransfers/{{commitRequestId}}`,
+    FSPIOP_CALLBACK_URL_FX_TRANSFER_ERROR: `${base}/fxTransfers/{{commitRequestId}}/error`,
+  };
+}
+
 /** The golden path's default settlement model (DEFERRED NET MULTILATERAL on POSITION). */
 export const DEFAULT_SETTLEMENT_MODEL = {
   name: 'DEFAULTDEFERREDNET',
