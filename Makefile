@@ -37,8 +37,8 @@ check: node_modules/.installed ## lint and typecheck only
 format: node_modules/.installed ## format and apply safe lint fixes
 	npx biome check --write .
 
-bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (see BENCHMARKS.md)
-	node bin/mkondo.js bench
+bench: node_modules/.installed ## end-to-end benchmark with simulated DFSPs (BENCHMARKS.md; BENCH_ARGS='--scenario a,s')
+	node bin/mkondo.js bench $(BENCH_ARGS)
 
 chaos: node_modules/.installed ## faults under load on a 3-node NATS cluster (RELIABILITY.md; CHAOS_LONG=1)
 	node --import tsx --test --test-timeout=3600000 tests/chaos/*.test.ts
