@@ -91,6 +91,11 @@ function checkRegistrationOwner(source: string, body: string): void {
   }
 }
 
+/**
+ * Only requests with a body are signed, as in Mojaloop: the SDK's signer refuses a request without
+ * one (its GET and DELETE never sign) and its inbound validator skips GET. A GET or DELETE is
+ * authenticated by the caller's certificate alone, whatever JWS_VERIFY says.
+ */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** The body the edge read (within its limit), else read here and left readable for the routes. */

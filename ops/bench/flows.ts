@@ -14,7 +14,7 @@ import {
   quoteBody,
 } from './fspiop.ts';
 import type { PayerHooks } from './simulator.ts';
-import type { SwitchClient } from './switch-client.ts';
+import type { FspiopSender } from './switch-client.ts';
 import type { Flow, Tracker } from './tracker.ts';
 
 /** Transfers expire this long after they are sent; past it the switch answers 3303. */
@@ -26,7 +26,7 @@ export type Pair = { readonly payer: string; readonly payee: string };
 export type Starter = (dueMs: number, measured: boolean, onDone?: () => void) => void;
 
 export type FlowContext = {
-  readonly client: SwitchClient;
+  readonly client: FspiopSender;
   readonly tracker: Tracker;
   readonly amount: Money;
 };

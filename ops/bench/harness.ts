@@ -9,6 +9,13 @@ import { onboardDfsp, onboardHub, registerParties } from './onboard.ts';
 import type { BenchOptions, ScenarioName } from './options.ts';
 import type { Harness } from './scenarios.ts';
 import {
+  inboundVerifier,
+  makeBenchPki,
+  registerCredentials,
+  SignedClients,
+  secureEnv,
+} from './secure.ts';
+import {
   createDatabase,
   POSTGRES_BASE_URL,
   startMkondo,
@@ -39,21 +46,33 @@ export async function withSwitch<T>(
     cleanups.push(() => stopNats(nats));
     const db = await createDatabase(process.env['BENCH_POSTGRES_URL'] ?? POSTGRES_BASE_URL);
     cleanups.push(() => db.drop());
+    const dfsps = Array.from({ length: scenario === 'c' ? 8 : 2 }, (_, i) => `benchfsp${i + 1}`);
+    // Scenario s: mutual TLS and JWS everywhere (secure.ts).
+    const pki = scenario === 's' ? makeBenchPki(dir, dfsps) : undefined;
+    const secure = pki && { pki, cost: { signs: 0, signMs: 0, verifies: 0, verifyMs: 0 } };
     const cluster = await startMkondo({
       dir,
       natsUrl: nats.url,
       databaseUrl: db.url,
       workers: options.workers,
       partitions: PARTITIONS,
+      ...(pki ? { env: secureEnv(pki) } : {}),
     });
     cleanups.push(() => stopAll(cluster.procs));
-    const client = new SwitchClient(cluster.fspiopUrl, 64);
+    const client = secure
+      ? new SignedClients(cluster.fspiopUrl, secure.pki, secure.cost)
+      : new SwitchClient(cluster.fspiopUrl, 64);
     const admin = new SwitchClient(cluster.adminUrl, 4);
     cleanups.push(
       () => client.close(),
       () => admin.close(),
     );
-    const simulator = await startSimulator({ client, tracker: new Tracker(), hooks: NO_HOOKS });
+    const simulator = await startSimulator({
+      client,
+      tracker: new Tracker(),
+      hooks: NO_HOOKS,
+      ...(secure ? { inbound: inboundVerifier(secure.pki, secure.cost) } : {}),
+    });
     cleanups.push(() => simulator.close());
     const watched: Watched[] = [
       ...cluster.procs.map((p) => ({ name: p.name, pids: () => [p.child.pid ?? 0] })),
@@ -61,7 +80,6 @@ export async function withSwitch<T>(
       { name: 'postgres (all)', pids: postgresPids },
       { name: 'bench (load + sims)', pids: () => [process.pid] },
     ];
-    const dfsps = Array.from({ length: scenario === 'c' ? 8 : 2 }, (_, i) => `benchfsp${i + 1}`);
     const parties = {
       payerMsisdn: '25510000001',
       payeeMsisdns: Array.from(
@@ -82,8 +100,10 @@ export async function withSwitch<T>(
       currency: CURRENCY,
       dfsps,
       parties,
+      ...(secure ? { secure } : {}),
     };
     await onboard(harness, scenario === 'b');
+    if (secure) await registerCredentials(admin, secure.pki, client);
     return await run(harness);
   } finally {
     for (const cleanup of cleanups.reverse()) {

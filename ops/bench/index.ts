@@ -16,6 +16,7 @@ import {
   type ScenarioResult,
 } from './report.ts';
 import { type Harness, scenarioA, scenarioB, scenarioC, scenarioD } from './scenarios.ts';
+import { scenarioS } from './secure-scenario.ts';
 import { newRunDir } from './services.ts';
 import { scenarioE } from './settlement-close.ts';
 
@@ -54,7 +55,7 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
   const results: ScenarioResult[] = [];
   let environment: Environment | undefined;
   // d moves only the payer's position (no payee credit), so it runs last.
-  const order = (['a', 'b', 'c', 'd', 'e'] as const).filter((name) =>
+  const order = (['a', 's', 'b', 'c', 'd', 'e'] as const).filter((name) =>
     options.scenarios.includes(name),
   );
   for (const name of order) {
@@ -83,6 +84,7 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
 
 const RUN = {
   a: async (h: Harness) => [await scenarioA(h)],
+  s: async (h: Harness) => [await scenarioS(h)],
   b: async (h: Harness) => [await scenarioB(h)],
   c: (h: Harness) => scenarioC(h),
   d: async (h: Harness) => [await scenarioD(h)],

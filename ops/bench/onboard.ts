@@ -7,7 +7,7 @@ import { DEFAULT_SETTLEMENT_MODEL, endpointTemplates } from '../onboarding.ts';
 import { fspiopHeaders } from './fspiop.ts';
 import { sleep } from './loadgen.ts';
 import type { SimulatorStats } from './simulator.ts';
-import type { SwitchClient } from './switch-client.ts';
+import type { FspiopSender, SwitchClient } from './switch-client.ts';
 
 export type Onboarding = {
   readonly hubName: string;
@@ -71,7 +71,7 @@ export async function onboardDfsp(admin: SwitchClient, o: Onboarding, name: stri
 
 /** Registers parties in the oracle and waits for every PUT /participants callback. */
 export async function registerParties(
-  client: SwitchClient,
+  client: FspiopSender,
   stats: SimulatorStats,
   parties: readonly { idType: string; id: string; fspId: string }[],
   currency: string,

@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 
-export type ScenarioName = 'a' | 'b' | 'c' | 'd' | 'e';
+export type ScenarioName = 'a' | 's' | 'b' | 'c' | 'd' | 'e';
 
 export type BenchOptions = {
   readonly scenarios: readonly ScenarioName[];
@@ -29,6 +29,9 @@ and appended to BENCHMARKS.md.
 Scenarios:
   a  transfers only (prepare + fulfil, all callbacks), 2 DFSPs
      target >= 500/s, p99 <= 50 ms
+  s  scenario a secured: mutual TLS on the FSPIOP port, every DFSP request JWS-signed and
+     verified by the switch (JWS_VERIFY=required), hub messages signed, every message verified
+     by the receiving DFSP; reports the JWS sign/verify cost and the TLS handshake cost
   b  full flow: lookup -> quote -> transfer, 2 DFSPs
      target >= 200/s, p99 <= 250 ms
   c  hot payer: 8 DFSPs, 70 % of transfers from one payer, then a uniform mix at the same
@@ -40,7 +43,7 @@ Scenarios:
      during and after the close; target p99 during <= 2 x p99 before
 
 Options:
-  --scenario a|b|c|d|e|all scenarios to run, comma separated (default all)
+  --scenario a|s|b|c|d|e|all scenarios to run, comma separated (default all)
   --duration <seconds>     measured window per scenario (default 20; smoke 4)
   --warmup <seconds>       warm-up per scenario, not counted (default 10; smoke 1)
   --rate <n>               open loop: flows started per second (default: the scenario's target
@@ -71,10 +74,10 @@ function positive(name: string, text: string | undefined, integer: boolean): num
 }
 
 function scenarioList(text: string | undefined): ScenarioName[] {
-  if (text === undefined || text === 'all') return ['a', 'b', 'c', 'd', 'e'];
+  if (text === undefined || text === 'all') return ['a', 's', 'b', 'c', 'd', 'e'];
   const names = text.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!['a', 'b', 'c', 'd', 'e'].includes(name)) {
+    if (!['a', 's', 'b', 'c', 'd', 'e'].includes(name)) {
       throw new UsageError(`unknown scenario '${name}'`);
     }
   }

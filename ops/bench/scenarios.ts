@@ -9,15 +9,16 @@ import { type LoadMode, runLoad, sleep } from './loadgen.ts';
 import type { BenchOptions } from './options.ts';
 import { runPositionActor } from './position-actor.ts';
 import type { ScenarioResult } from './report.ts';
+import type { BenchPki, JwsCost } from './secure.ts';
 import type { MkondoCluster } from './services.ts';
 import type { Simulator } from './simulator.ts';
-import type { SwitchClient } from './switch-client.ts';
+import type { FspiopSender, SwitchClient } from './switch-client.ts';
 import { summarize, Tracker } from './tracker.ts';
 import { type Check, committedInDb, type Ledger, readLedger, transferChecks } from './validity.ts';
 
 export type Harness = {
   readonly options: BenchOptions;
-  readonly client: SwitchClient;
+  readonly client: FspiopSender;
   readonly admin: SwitchClient;
   readonly simulator: Simulator;
   readonly cluster: MkondoCluster;
@@ -28,6 +29,8 @@ export type Harness = {
   readonly currency: string;
   readonly dfsps: readonly string[];
   readonly parties: { readonly payerMsisdn: string; readonly payeeMsisdns: readonly string[] };
+  /** Scenario s: the PKI and JWS keys it runs with, and the JWS work timed in this process. */
+  readonly secure?: { readonly pki: BenchPki; readonly cost: JwsCost };
 };
 
 const AMOUNT = 1;
@@ -39,7 +42,7 @@ const DRAIN_S = 10;
 /** Scenario d: reservations published and not yet applied, at most (else ~1 s of work). */
 const BACKLOG_MAX = 10_000;
 
-type TransferSpec = {
+export type TransferSpec = {
   readonly scenario: string;
   readonly title: string;
   readonly mode: LoadMode;
@@ -48,7 +51,7 @@ type TransferSpec = {
   readonly targetP99Ms?: number;
 };
 
-function modeFor(h: Harness, targetRate: number, closedByDefault = false): LoadMode {
+export function modeFor(h: Harness, targetRate: number, closedByDefault = false): LoadMode {
   const o = h.options;
   if (o.concurrency !== undefined) return { kind: 'concurrency', flows: o.concurrency };
   if (o.rate !== undefined) return { kind: 'rate', perSecond: o.rate };
@@ -62,7 +65,7 @@ function loadText(mode: LoadMode): string {
     : `closed loop ${mode.flows} in flight`;
 }
 
-async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<ScenarioResult> {
+export async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<ScenarioResult> {
   const o = h.options;
   const tracker = new Tracker();
   const start = spec.start(h, tracker);
@@ -86,6 +89,15 @@ async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<Scen
   const stats = tracker.measured;
   const latencyMs = summarize(stats.latenciesMs);
   const completedPerS = Math.round(load.committedInWindow / load.windowS);
+  const notes = [
+    ...(load.unfinishedAfterDrain > 0
+      ? [
+          `${load.unfinishedAfterDrain} flows unfinished ${DRAIN_S} s after the window: the ` +
+            'switch fell behind the offered load (--concurrency measures its capacity instead)',
+        ]
+      : []),
+    ...(completedPerS > 0 ? [cpuPerTransfer(cpu, completedPerS)] : []),
+  ];
   const met =
     spec.targetRate === undefined
       ? undefined
@@ -108,14 +120,17 @@ async function runTransferScenario(h: Harness, spec: TransferSpec): Promise<Scen
         ? 'compare with c-uniform'
         : `>= ${spec.targetRate}/s with p99 <= ${spec.targetP99Ms} ms`,
     targetMet: o.smoke ? undefined : met,
-    ...(load.unfinishedAfterDrain > 0
-      ? {
-          notes:
-            `${load.unfinishedAfterDrain} flows unfinished ${DRAIN_S} s after the window: the ` +
-            'switch fell behind the offered load (--concurrency measures its capacity instead)',
-        }
-      : {}),
+    ...(notes.length > 0 ? { notes: notes.join('; ') } : {}),
   };
+}
+
+/** CPU time per completed transfer over the window: every watched process, and mkondo's own. */
+function cpuPerTransfer(cpu: Readonly<Record<string, number>>, perSecond: number): string {
+  const ms = (names: string[]) =>
+    (names.reduce((sum, name) => sum + (cpu[name] ?? 0), 0) / 100 / perSecond) * 1000;
+  const all = Object.keys(cpu);
+  const mkondo = all.filter((name) => name.startsWith('mkondo'));
+  return `CPU per transfer ${ms(all).toFixed(2)} ms (mkondo ${ms(mkondo).toFixed(2)} ms)`;
 }
 
 /** CPU per process over the measured window: sampled when it opens and when it closes. */
@@ -158,11 +173,11 @@ async function settledChecks(
   }
 }
 
-function ctx(h: Harness, tracker: Tracker) {
+export function ctx(h: Harness, tracker: Tracker) {
   return { client: h.client, tracker, amount: { amount: String(AMOUNT), currency: h.currency } };
 }
 
-function alternate(a: string, b: string): () => Pair {
+export function alternate(a: string, b: string): () => Pair {
   let n = 0;
   return () => (n++ % 2 === 0 ? { payer: a, payee: b } : { payer: b, payee: a });
 }

@@ -137,6 +137,8 @@ export async function startMkondo(o: {
   databaseUrl: string;
   workers: number;
   partitions: number;
+  /** Extra settings (scenario s: mTLS and JWS); FSPIOP_AUTH=mtls makes the FSPIOP URL https. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<MkondoCluster> {
   const [fspiopPort, adminPort] = [await freePort(), await freePort()];
   const base: NodeJS.ProcessEnv = {
@@ -148,6 +150,7 @@ export async function startMkondo(o: {
     HOST: '127.0.0.1',
     PARTITIONS: String(o.partitions),
     LOG_LEVEL: 'warn',
+    ...o.env,
   };
   const roles =
     o.workers === 0 ? ['dev'] : ['gateway', 'notifier', ...Array(o.workers).fill('worker')];
@@ -163,7 +166,7 @@ export async function startMkondo(o: {
     opsUrls.push(`http://127.0.0.1:${opsPort}`);
   }
   const cluster = {
-    fspiopUrl: `http://127.0.0.1:${fspiopPort}`,
+    fspiopUrl: `${base['FSPIOP_AUTH'] === 'mtls' ? 'https' : 'http'}://127.0.0.1:${fspiopPort}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     opsUrls,
     procs,

@@ -4,7 +4,13 @@
 // with a condition derived from the transactionId. As payer it hands callbacks to the load
 // generator (PayerHooks). Requests are acknowledged before any follow-up is sent, as DFSPs do.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -15,7 +21,7 @@ import {
   partyBody,
   quoteResponseBody,
 } from './fspiop.ts';
-import type { SwitchClient } from './switch-client.ts';
+import type { FspiopSender } from './switch-client.ts';
 import type { Tracker } from './tracker.ts';
 
 /** What the payer side of the load generator does with lookup and quote callbacks. */
@@ -32,7 +38,13 @@ export type SimulatorStats = {
   sendFailures: number;
   participantCallbacks: number;
   participantErrors: number;
+  /** Messages whose FSPIOP-Signature the inbound check verified, and refused (scenario s). */
+  signaturesVerified: number;
+  signaturesRefused: number;
 };
+
+/** Checks a message before it is handled (scenario s: its FSPIOP-Signature); false counts it. */
+export type InboundCheck = (method: string, headers: IncomingHttpHeaders, body: string) => boolean;
 
 export type Simulator = {
   readonly baseUrl: string;
@@ -43,16 +55,18 @@ export type Simulator = {
 };
 
 type Context = {
-  readonly client: SwitchClient;
+  readonly client: FspiopSender;
   tracker: Tracker;
   hooks: PayerHooks;
   readonly stats: SimulatorStats;
+  readonly inbound?: InboundCheck;
 };
 
 export async function startSimulator(options: {
-  client: SwitchClient;
+  client: FspiopSender;
   tracker: Tracker;
   hooks: PayerHooks;
+  inbound?: InboundCheck;
 }): Promise<Simulator> {
   const stats: SimulatorStats = {
     payeePrepares: 0,
@@ -62,6 +76,8 @@ export async function startSimulator(options: {
     sendFailures: 0,
     participantCallbacks: 0,
     participantErrors: 0,
+    signaturesVerified: 0,
+    signaturesRefused: 0,
   };
   const context: Context = { ...options, stats };
   const server: Server = createServer({ keepAlive: true }, (request, response) => {
@@ -100,6 +116,10 @@ function route(c: Context, req: IncomingMessage, res: ServerResponse, body: stri
   const source = String(req.headers['fspiop-source'] ?? '');
   const isError = rest[rest.length - 1] === 'error';
   answer(res, method === 'PUT' || method === 'PATCH' ? 200 : 202);
+  if (c.inbound !== undefined) {
+    if (c.inbound(method, req.headers, body)) c.stats.signaturesVerified++;
+    else c.stats.signaturesRefused++;
+  }
   const answerBody = isError ? undefined : body;
   const code = isError ? errorCodeOf(body) : '';
   if (resource === 'transfers') {

@@ -7,12 +7,19 @@ import type { HeaderSet } from './fspiop.ts';
 
 export type HttpResult = { readonly status: number; readonly body: string };
 
+/** What sends FSPIOP requests for the simulated DFSPs: a SwitchClient or secure.ts's SignedClients. */
+export type FspiopSender = Pick<SwitchClient, 'send' | 'close'>;
+
+/** Client certificate and CA of a mutual-TLS connection (scenario s). */
+export type ClientTls = { readonly ca: string; readonly cert: string; readonly key: string };
+
 export class SwitchClient {
   private readonly pool: Pool;
 
-  constructor(baseUrl: string, connections = 64) {
+  constructor(baseUrl: string, connections = 64, tls?: ClientTls) {
     this.pool = new Pool(baseUrl, {
       connections,
+      ...(tls === undefined ? {} : { connect: { ...tls } }),
       pipelining: 1,
       keepAliveTimeout: 60_000,
       headersTimeout: 30_000,

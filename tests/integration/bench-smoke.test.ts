@@ -52,10 +52,12 @@ describe('mkondo bench --smoke', () => {
     assert.equal(code, 0);
     assert.deepEqual(
       report.results.map((r) => r.scenario),
-      ['a', 'b', 'c-hot', 'd', 'e'],
+      ['a', 's', 'b', 'c-hot', 'd', 'e'],
     );
     // 20 flows/s for the 4 s window, after a 1 s warm-up: exactly 80 measured flows each.
-    for (const result of report.results.filter((r) => ['a', 'b', 'c-hot'].includes(r.scenario))) {
+    for (const result of report.results.filter((r) =>
+      ['a', 's', 'b', 'c-hot'].includes(r.scenario),
+    )) {
       assert.deepEqual(
         {
           scenario: result.scenario,

@@ -11,6 +11,7 @@ import { transferActor } from '../../actors/transfer/index.ts';
 import { createFspiopApp } from '../../gateway/fspiop/app.ts';
 import type { FspiopSecurity } from '../../gateway/fspiop/auth.ts';
 import { MemoryRuntime } from '../../runtime/memory.ts';
+import { rsaPair } from '../helpers/sdk-jws.ts';
 import { CONDITION } from './transfer-fixtures.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00.000Z');
@@ -175,5 +176,38 @@ describe('FSPIOP callers authenticated by a TLS proxy header', () => {
       'Service currently unavailable - payerfsp is over its request budget',
     ]);
     assert.equal((await send('payeefsp', 'payeefsp')).status, 202);
+  });
+});
+
+// Mojaloop signs only messages with a body: the SDK's signer refuses a request without one and its
+// GET/DELETE helpers never sign; its inbound validator skips GET (fspiop.md §13). Bodiless requests
+// are authenticated by the client certificate alone, also with JWS_VERIFY=required.
+describe('FSPIOP-Signature on requests without a body', () => {
+  it('is not asked of GET and DELETE; their source must still be the caller; bodies must be signed', async () => {
+    const { runtime, app } = await setup({ jwsMode: 'required' });
+    const key = { kid: 'payer-1', publicKeyPem: rsaPair().publicKey, createdAtMs: NOW };
+    await runtime.send({ type: 'credential', key: 'payerfsp' }, { kind: 'AddJwsKey', key });
+    await runtime.settle();
+    const request = (method: string, path: string, source: string, body?: string) =>
+      app.request(path, {
+        method,
+        headers: headers(path.split('/')[1] ?? '', source, PAYER_FINGERPRINT),
+        ...(body === undefined ? {} : { body }),
+      });
+    const transfer = '/transfers/b51ec534-ee48-4575-b6a9-ead2955b8069';
+    assert.equal((await request('GET', transfer, 'payerfsp')).status, 202);
+    const party = '/participants/MSISDN/255700000001';
+    assert.equal((await request('DELETE', party, 'payerfsp')).status, 202);
+    assert.deepEqual(await answer(await request('GET', transfer, 'payeefsp')), [
+      400,
+      '3000',
+      'Generic client error - FSPIOP-Source payeefsp is not the authenticated participant',
+    ]);
+    const registration = JSON.stringify({ fspId: 'payerfsp', currency: 'USD' });
+    assert.deepEqual(await answer(await request('POST', party, 'payerfsp', registration)), [
+      400,
+      '3105',
+      'Invalid signature - FSPIOP-Signature is required: payerfsp signs',
+    ]);
   });
 });
