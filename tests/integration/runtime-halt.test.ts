@@ -75,7 +75,9 @@ describe('lost commit answers and halts', () => {
     (await reader().get<{ seen: number[] }>({ type: 'counter', key }))?.seen;
 
   it('applies every command once when a committed write reported failure', async () => {
-    loseAnswerOfWrite = writes + 2;
+    // The next tally write loses its answer: a later one may not come when the tally takes
+    // every add in one batch (a loaded machine).
+    loseAnswerOfWrite = writes + 1;
     const ref = { type: 'counter', key: 'lost-answer' };
     for (let id = 0; id < 12; id++) await services.bus.send(ref, { kind: 'add', id });
     await waitFor('twelve adds', async () => (await seen(ref.key))?.length === 12);
