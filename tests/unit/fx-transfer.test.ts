@@ -160,6 +160,13 @@ describe('payer-DFSP conversion (pure actors)', () => {
       'POST /fxTransfers',
       `PATCH /fxTransfers/${CRID} COMMITTED`,
     ]);
+    // The payer hears COMMITTED only once the conversion's legs are applied.
+    assert.deepEqual(world.positionsWhenSent('payer', `/transfers/${TID}`), {
+      'payer:USD': USD_100,
+      'fxp:USD': -USD_100,
+      'fxp:EUR': EUR_90,
+      'payee:EUR': -EUR_90,
+    });
     assertBalanced(world);
   });
 
@@ -192,6 +199,8 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(positions(world), ZERO);
     assert.deepEqual(world.trail('fxp').at(-1), `PATCH /fxTransfers/${CRID} ABORTED`);
+    const zero = { 'payer:USD': 0n, 'fxp:USD': 0n, 'fxp:EUR': 0n, 'payee:EUR': 0n };
+    assert.deepEqual(world.positionsWhenSent('payer', `/transfers/${TID}/error`), zero);
     assertBalanced(world);
   });
 
@@ -219,6 +228,7 @@ describe('payer-DFSP conversion (pure actors)', () => {
     });
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(world.trail('payer'), [`PUT /fxTransfers/${CRID}/error 5100`]);
+    assert.equal(world.positionsWhenSent('payer', `/fxTransfers/${CRID}/error`)?.['payer:USD'], 0n);
     assert.deepEqual(positions(world), ZERO);
     assertBalanced(world);
   });
@@ -256,9 +266,10 @@ describe('payer-DFSP conversion (pure actors)', () => {
     const world = new FxWorld();
     world.send('fx-transfer', CRID, fxPrepare());
     world.send('transfer', TID, prepareTransfer());
+    // Both leave with the release of the payer's reservation.
     assert.deepEqual(world.trail('payer'), [
-      `PUT /transfers/${TID}/error 3100`,
       `PUT /fxTransfers/${CRID}/error 3100`,
+      `PUT /transfers/${TID}/error 3100`,
     ]);
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(positions(world), ZERO);
