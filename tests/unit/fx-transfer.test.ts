@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FxTransferState } from '../../actors/fx-transfer/index.ts';
 import type { PrepareFxTransfer } from '../../actors/fx-transfer/messages.ts';
+import type { ParticipantState } from '../../actors/participant/state.ts';
 import type { TransferState } from '../../actors/transfer/state.ts';
 import { FxWorld, START_MS } from './fx-world.ts';
 import { BAD_FULFILMENT, CONDITION, FULFILMENT } from './transfer-fixtures.ts';
@@ -168,6 +169,18 @@ describe('payer-DFSP conversion (pure actors)', () => {
       'payee:EUR': -EUR_90,
     });
     assertBalanced(world);
+  });
+
+  it('records each leg in its payer side window nets, per currency', () => {
+    const world = fulfilledConversion();
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    const nets = (name: string) => {
+      const state = world.state<ParticipantState>('participant', name);
+      return state.phase === 'registered' ? state.settlement?.nets : undefined;
+    };
+    assert.deepEqual(nets('payer')?.['POSITION']?.['USD'], { payer: USD_100, fxp: -USD_100 });
+    assert.deepEqual(nets('fxp')?.['POSITION']?.['EUR'], { fxp: EUR_90, payee: -EUR_90 });
   });
 
   it('commits the conversion once when the commit is delivered twice', () => {
