@@ -5,8 +5,8 @@
 // fulfilled conversion makes it a dependent transfer paid from the FXP's target-currency
 // position. The transfer answers with CommitConversion when it commits and AbortConversion when
 // it aborts (or when it cannot serve the conversion), so both commit or neither does. The
-// transfer's callbacks to the payer travel with these messages and leave with the conversion's
-// last ledger command, so the payer hears the outcome only once every leg it reports is
+// transfer's callbacks (to payer and payee) travel with these messages and leave with the
+// conversion's last ledger command, so nobody hears the outcome before every leg it reports is
 // durable. Every message is idempotent: the outbox may deliver it again after a crash.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
@@ -42,7 +42,7 @@ export type CommitConversion = {
   readonly commitRequestId: string;
   readonly transferId: string;
   readonly completedTimestamp: string;
-  /** The transfer's callbacks to the payer, sent once the conversion's ledger leg is applied. */
+  /** The transfer's callbacks, sent once the conversion's ledger leg is applied. */
   readonly notify?: readonly Callback[];
 };
 
@@ -52,7 +52,7 @@ export type AbortConversion = {
   readonly commitRequestId: string;
   readonly transferId: string;
   readonly error: FspiopError;
-  /** The transfer's callbacks to the payer, sent once the payer's reservation is released. */
+  /** The transfer's callbacks, sent once the payer's reservation is released. */
   readonly notify?: readonly Callback[];
 };
 

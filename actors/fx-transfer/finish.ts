@@ -96,10 +96,10 @@ export function decideCommitConversion(
     transferId: terms.commitRequestId,
   };
   const completedTimestamp = formatDateTime(ctx.nowMs);
-  // The FXP's PATCH and the transfer's callbacks to the payer leave with the FXP's credit.
+  // The transfer's callbacks and the FXP's PATCH leave with the FXP's credit.
   const notices = [
-    patchFxp(terms, 'COMMITTED', completedTimestamp, 'commit/patch'),
     ...carried(cmd.notify),
+    patchFxp(terms, 'COMMITTED', completedTimestamp, 'commit/patch'),
   ];
   const credit: CreditPosition = {
     kind: 'CreditPosition',

@@ -9,7 +9,8 @@
 //   liquidity are checked there);
 // - when the transfer commits, the conversion commits (CommitConversion); when it aborts,
 //   whatever the cause, the conversion aborts (AbortConversion). The message is an effect of the
-//   durable transfer state, published from the outbox, so after any crash both or neither end.
+//   durable transfer state, published from the outbox, so after any crash both or neither end,
+//   and it carries the transfer's callbacks, which leave with the conversion's last posting.
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
@@ -134,10 +135,11 @@ function asDependent(
   if (end === undefined || (end.type !== 'TransferCommitted' && link.state === 'ABORTED')) {
     return { ...decision, events, effects };
   }
-  // The payer hears the transfer's end only with the conversion's last ledger command.
-  const toPayer = (e: Effect) => e.kind === 'callback' && e.callback.to === link.payerFsp;
-  const notices = effects.filter(toPayer);
-  const rest = effects.filter((e) => !toPayer(e));
+  // Payer and payee hear the transfer's end only with the conversion's last ledger command, in
+  // the order decide() gave (a DFSP that plays both roles must see the payer's answer first).
+  const isCallback = (e: Effect) => e.kind === 'callback';
+  const notices = effects.filter(isCallback);
+  const rest = effects.filter((e) => !isCallback(e));
   const conversion =
     end.type === 'TransferCommitted'
       ? commitConversion(link, transferId, end.completedTimestamp, notices)

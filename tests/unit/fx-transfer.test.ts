@@ -275,7 +275,7 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assertBalanced(world);
   });
 
-  it('refuses a dependent transfer sent before the FXP fulfilled, and aborts the conversion', () => {
+  it('refuses a dependent transfer sent before the FXP fulfilled; the conversion aborts', () => {
     const world = new FxWorld();
     world.send('fx-transfer', CRID, fxPrepare());
     world.send('transfer', TID, prepareTransfer());
@@ -372,7 +372,7 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.deepEqual(world.trail('payer').at(-1), `PUT /fxTransfers/${other}/error 3208`);
   });
 
-  it('refuses the source-currency reservation beyond the payer liquidity (4001) and tells the payer', () => {
+  it('refuses a source reservation beyond the payer liquidity (4001) and tells the payer', () => {
     const world = new FxWorld();
     world.send('fx-transfer', CRID, fxPrepare({ sourceAmountMinor: 2_000_0000n }));
     assert.equal(fxPhase(world), 'aborted');
