@@ -4,11 +4,14 @@
 // aborted), so that the dependent POST /transfers is decided from the transfer's own state: a
 // fulfilled conversion makes it a dependent transfer paid from the FXP's target-currency
 // position. The transfer answers with CommitConversion when it commits and AbortConversion when
-// it aborts (or when it cannot serve the conversion), so both commit or neither does. Every
-// message is idempotent: the outbox may deliver it again after a crash.
+// it aborts (or when it cannot serve the conversion), so both commit or neither does. The
+// transfer's callbacks (to payer and payee) travel with these messages and leave with the
+// conversion's last ledger command, so nobody hears the outcome before every leg it reports is
+// durable. Every message is idempotent: the outbox may deliver it again after a crash.
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { ActorRef } from '../actor.ts';
+import type { Callback } from '../callback.ts';
 
 export const FX_TRANSFER_ACTOR_TYPE = 'fx-transfer';
 
@@ -39,6 +42,8 @@ export type CommitConversion = {
   readonly commitRequestId: string;
   readonly transferId: string;
   readonly completedTimestamp: string;
+  /** The transfer's callbacks, sent once the conversion's ledger leg is applied. */
+  readonly notify?: readonly Callback[];
 };
 
 /** Transfer → FxTransfer: the dependent transfer aborted, or cannot depend on this conversion. */
@@ -47,6 +52,8 @@ export type AbortConversion = {
   readonly commitRequestId: string;
   readonly transferId: string;
   readonly error: FspiopError;
+  /** The transfer's callbacks, sent once the payer's reservation is released. */
+  readonly notify?: readonly Callback[];
 };
 
 export function fxTransferRef(commitRequestId: string): ActorRef {

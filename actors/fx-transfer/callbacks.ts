@@ -116,12 +116,28 @@ export function patchFxp(
   return { kind: 'callback', callback };
 }
 
-export function releasePayer(terms: FxTerms): Effect {
+/**
+ * Releases the payer's source-currency reservation; `notices` (callback effects) leave with the
+ * release, so whoever they tell sees the position restored when they arrive.
+ */
+export function releasePayer(terms: FxTerms, notices: readonly Effect[] = []): Effect {
   const command: ReleaseReservation = {
     kind: 'ReleaseReservation',
     transferId: terms.commitRequestId,
+    ...notifyOf(notices),
   };
   return { kind: 'send', to: { type: PARTICIPANT_ACTOR_TYPE, key: terms.payerFsp }, command };
+}
+
+/** The callbacks of `notices` as a posting's Notify field (none when empty). */
+export function notifyOf(notices: readonly Effect[]): { notify?: readonly Callback[] } {
+  const notify = notices.flatMap((e) => (e.kind === 'callback' ? [e.callback] : []));
+  return notify.length === 0 ? {} : { notify };
+}
+
+/** Callbacks carried by a command, as effects to send now. */
+export function carried(notify: readonly Callback[] | undefined): Effect[] {
+  return (notify ?? []).map((callback) => ({ kind: 'callback', callback }));
 }
 
 export function toParticipant(name: string, command: unknown): Effect {

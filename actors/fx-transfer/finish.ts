@@ -15,10 +15,12 @@ import {
 import type { AbortConversion, CommitConversion } from '../contracts/transfer-fx.ts';
 import type { CommitReservation, CreditPosition } from '../participant/messages.ts';
 import {
+  carried,
   type FxDecision,
   hubError,
   ignore,
   linkTransfer,
+  notifyOf,
   PREPARE_CALLBACK,
   patchFxp,
   releasePayer,
@@ -64,10 +66,14 @@ export function expireFxNow(
       },
     ],
     effects: [
-      hubError(terms.payerFsp, terms.commitRequestId, error, `${id}/payer`),
       ...(reserved
-        ? [hubError(terms.fxpFsp, terms.commitRequestId, error, `${id}/fxp`), releasePayer(terms)]
-        : []),
+        ? [
+            releasePayer(terms, [
+              hubError(terms.payerFsp, terms.commitRequestId, error, `${id}/payer`),
+              hubError(terms.fxpFsp, terms.commitRequestId, error, `${id}/fxp`),
+            ]),
+          ]
+        : [hubError(terms.payerFsp, terms.commitRequestId, error, `${id}/payer`)]),
       linkTransfer(terms, 'ABORTED'),
     ],
     reply: { kind: 'rejected', error },
@@ -79,7 +85,7 @@ export function decideCommitConversion(
   cmd: CommitConversion,
   ctx: DecideContext,
 ): FxDecision {
-  if (state.phase === 'committed') return ignore('conversion already committed');
+  if (state.phase === 'committed') return passOn(cmd, 'conversion already committed');
   // The transfer reserved on the FXP only after it heard FULFILLED, and a fulfilled conversion
   // ends only by its transfer's word: any other phase here is a bug, never a business outcome.
   invariant(state.phase === 'fulfilled', `commit of a conversion in phase ${state.phase}`);
@@ -89,20 +95,22 @@ export function decideCommitConversion(
     kind: 'CommitReservation',
     transferId: terms.commitRequestId,
   };
+  const completedTimestamp = formatDateTime(ctx.nowMs);
+  // The transfer's callbacks and the FXP's PATCH leave with the FXP's credit.
+  const notices = [
+    ...carried(cmd.notify),
+    patchFxp(terms, 'COMMITTED', completedTimestamp, 'commit/patch'),
+  ];
   const credit: CreditPosition = {
     kind: 'CreditPosition',
     transferId: terms.commitRequestId,
     currency: terms.sourceCurrency,
     amountMinor: terms.sourceAmountMinor,
+    ...notifyOf(notices),
   };
-  const completedTimestamp = formatDateTime(ctx.nowMs);
   return {
     events: [{ type: 'FxTransferCommitted', completedTimestamp }],
-    effects: [
-      toParticipant(terms.payerFsp, commit),
-      toParticipant(terms.fxpFsp, credit),
-      patchFxp(terms, 'COMMITTED', completedTimestamp, 'commit/patch'),
-    ],
+    effects: [toParticipant(terms.payerFsp, commit), toParticipant(terms.fxpFsp, credit)],
     reply: { kind: 'accepted' },
   };
 }
@@ -112,16 +120,22 @@ export function decideAbortConversion(
   cmd: AbortConversion,
   ctx: DecideContext,
 ): FxDecision {
-  if (state.phase === 'absent' || state.phase === 'aborted') return ignore('nothing to abort');
+  if (state.phase === 'absent' || state.phase === 'aborted') return passOn(cmd, 'nothing to abort');
   invariant(state.phase !== 'committed', 'a committed conversion cannot be aborted');
-  if (cmd.transferId !== state.terms.determiningTransferId) return ignore('not its transfer');
+  if (cmd.transferId !== state.terms.determiningTransferId) return passOn(cmd, 'not its transfer');
   const { terms } = state;
   const completedTimestamp = formatDateTime(ctx.nowMs);
   const id = `dependent/${cmd.transferId}`;
   // The payer already heard of its transfer; the FXP hears the conversion's end. Before the
   // FXP fulfilled, the payer also gets the fxTransfer's error (the transfer refused to depend).
   const tellPayer = state.phase !== 'fulfilled';
-  const released = state.phase === 'received' ? [] : [releasePayer(terms)];
+  const notices = [
+    ...(tellPayer ? [hubError(terms.payerFsp, terms.commitRequestId, cmd.error, id)] : []),
+    ...(state.phase === 'received'
+      ? []
+      : [patchFxp(terms, 'ABORTED', completedTimestamp, `${id}/patch`)]),
+    ...carried(cmd.notify),
+  ];
   return {
     events: [
       {
@@ -131,13 +145,8 @@ export function decideAbortConversion(
         completedTimestamp,
       },
     ],
-    effects: [
-      ...(tellPayer ? [hubError(terms.payerFsp, terms.commitRequestId, cmd.error, id)] : []),
-      ...(state.phase === 'received'
-        ? []
-        : [patchFxp(terms, 'ABORTED', completedTimestamp, `${id}/patch`)]),
-      ...released,
-    ],
+    // Before the payer's reservation exists there is nothing to release: notify at once.
+    effects: state.phase === 'received' ? notices : [releasePayer(terms, notices)],
     reply: { kind: 'rejected', error: cmd.error },
   };
 }
@@ -165,10 +174,17 @@ export function decideFxForwardFailed(
       },
     ],
     effects: [
-      hubError(terms.payerFsp, terms.commitRequestId, error, 'prepare/undelivered'),
-      releasePayer(terms),
+      releasePayer(terms, [
+        hubError(terms.payerFsp, terms.commitRequestId, error, 'prepare/undelivered'),
+      ]),
       linkTransfer(terms, 'ABORTED'),
     ],
     reply: { kind: 'rejected', error },
   };
+}
+
+/** A commit or abort that changes nothing here still delivers the callbacks it carries. */
+function passOn(cmd: CommitConversion | AbortConversion, reason: string): FxDecision {
+  const effects = carried(cmd.notify);
+  return { events: [], effects, reply: { kind: 'ignored', reason } };
 }

@@ -103,8 +103,7 @@ export function decideRejectFx(
       },
     ],
     effects: [
-      relayToPayer('reject', state.terms, cmd.relay),
-      releasePayer(state.terms),
+      releasePayer(state.terms, [relayToPayer('reject', state.terms, cmd.relay)]),
       linkTransfer(state.terms, 'ABORTED'),
     ],
     reply: { kind: 'accepted' },
@@ -130,9 +129,10 @@ function abortReservedFx(
       },
     ],
     effects: [
-      hubError(terms.payerFsp, terms.commitRequestId, options.error, `${options.id}/payer`),
-      patchFxp(terms, 'ABORTED', completedTimestamp, `${options.id}/patch`),
-      releasePayer(terms),
+      releasePayer(terms, [
+        hubError(terms.payerFsp, terms.commitRequestId, options.error, `${options.id}/payer`),
+        patchFxp(terms, 'ABORTED', completedTimestamp, `${options.id}/patch`),
+      ]),
       linkTransfer(terms, 'ABORTED'),
     ],
     reply: { kind: 'rejected', error: options.error },

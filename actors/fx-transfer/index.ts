@@ -56,7 +56,7 @@ export function decideFx(
   }
 }
 
-/** GET /fxTransfers/{ID}: answered from state to the payer or the FXP (3208 unknown, 3000 other). */
+/** GET /fxTransfers/{ID}: from state, to the payer or the FXP (3208 unknown, 3000 others). */
 function decideGetFx(state: FxTransferState, cmd: GetFxTransfer, ctx: DecideContext): FxDecision {
   const id = `get/${cmd.source}/${ctx.nowMs}`;
   if (state.phase === 'absent') {

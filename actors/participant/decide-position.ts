@@ -12,6 +12,7 @@ import type {
   CommitReservation,
   CreditPosition,
   FundsReservedReply,
+  Notify,
   ReleaseReservation,
   ReservationRejectedReply,
   ReserveFunds,
@@ -118,10 +119,10 @@ export function decideFinishReservation(
   cmd: CommitReservation | ReleaseReservation,
   ctx: DecideContext,
 ): ParticipantDecision {
-  if (state.phase === 'absent') return nothing;
+  if (state.phase === 'absent') return notified(cmd);
   const reservation = state.reservations[cmd.transferId];
   // Already finished, rejected, or never reserved here: nothing to move.
-  if (reservation?.purpose !== 'TRANSFER') return nothing;
+  if (reservation?.purpose !== 'TRANSFER') return notified(cmd);
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
   const settled =
     type === 'ReservationCommitted'
@@ -129,7 +130,7 @@ export function decideFinishReservation(
       : { events: [], effects: [] };
   return {
     events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled.events],
-    effects: settled.effects,
+    effects: [...settled.effects, ...notifyEffects(cmd)],
     reply: undefined,
   };
 }
@@ -141,7 +142,7 @@ export function decideCredit(
 ): ParticipantDecision {
   invariant(state.phase === 'registered', `credit ${cmd.transferId} to unknown ${ctx.actorId}`);
   const postingId = `credit:${cmd.transferId}`;
-  if (recall(state.recent, postingId)) return nothing;
+  if (recall(state.recent, postingId)) return notified(cmd);
   const position = findAccount(state, cmd.currency, 'POSITION');
   // The transfer was validated against this account; a committed payer without a credited
   // payee would break conservation, so a missing account is a bug that must stop the partition.
@@ -158,7 +159,17 @@ export function decideCredit(
       },
       ...settleOnCredit(state, cmd.transferId, position, cmd.amountMinor, ctx),
     ],
-    effects: [],
+    effects: notifyEffects(cmd),
     reply: undefined,
   };
+}
+
+/** The callbacks a posting carries (Notify), sent whether or not it moved money this time. */
+function notifyEffects(cmd: Notify): ParticipantDecision['effects'] {
+  return (cmd.notify ?? []).map((callback) => ({ kind: 'callback', callback }));
+}
+
+function notified(cmd: Notify): ParticipantDecision {
+  const effects = notifyEffects(cmd);
+  return effects.length === 0 ? nothing : { events: [], effects, reply: undefined };
 }

@@ -4,6 +4,7 @@
 // shapes are a contract with actors/transfer). Every money command is idempotent by transferId.
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
+import type { Callback } from '../callback.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type {
   ParticipantSettlementCommand,
@@ -24,14 +25,24 @@ export type ReserveFunds = {
   /** Actor type the answer goes to, keyed by transferId; default `transfer` (FX: `fx-transfer`). */
   readonly replyTo?: string;
 };
-export type CommitReservation = { readonly kind: 'CommitReservation'; readonly transferId: string };
-export type CreditPosition = {
+/**
+ * Callbacks the participant sends in the same step as the posting, so the DFSP they tell hears
+ * of it only once the posting is durable (FX: the payer hears the outcome of a conversion after
+ * its ledger leg is applied, as Mojaloop's position handler does before notifying).
+ */
+export type Notify = { readonly notify?: readonly Callback[] };
+
+export type CommitReservation = Notify & {
+  readonly kind: 'CommitReservation';
+  readonly transferId: string;
+};
+export type CreditPosition = Notify & {
   readonly kind: 'CreditPosition';
   readonly transferId: string;
   readonly currency: string;
   readonly amountMinor: bigint;
 };
-export type ReleaseReservation = {
+export type ReleaseReservation = Notify & {
   readonly kind: 'ReleaseReservation';
   readonly transferId: string;
 };

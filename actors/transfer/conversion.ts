@@ -9,11 +9,13 @@
 //   liquidity are checked there);
 // - when the transfer commits, the conversion commits (CommitConversion); when it aborts,
 //   whatever the cause, the conversion aborts (AbortConversion). The message is an effect of the
-//   durable transfer state, published from the outbox, so after any crash both or neither end.
+//   durable transfer state, published from the outbox, so after any crash both or neither end,
+//   and it carries the transfer's callbacks, which leave with the conversion's last posting.
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { type DecideContext, type Decision, type Effect, invariant } from '../actor.ts';
+import type { Callback } from '../callback.ts';
 import {
   type AbortConversion,
   type CommitConversion,
@@ -101,17 +103,15 @@ function invalidDependent(
       completedTimestamp: formatDateTime(ctx.nowMs),
     },
   ];
-  return {
-    events,
-    effects: [
-      {
-        kind: 'callback',
-        callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
-      },
-      ...abortConversion(link, cmd.transferId, error),
-    ],
-    reply: { kind: 'rejected', error },
+  const refusal: Effect = {
+    kind: 'callback',
+    callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
   };
+  const effects =
+    link.state === 'ABORTED'
+      ? [refusal]
+      : [abortConversion(link, cmd.transferId, error, [refusal])];
+  return { events, effects, reply: { kind: 'rejected', error } };
 }
 
 /** decide()'s answer for a dependent transfer: FXP position, conversion commit or abort. */
@@ -126,15 +126,25 @@ function asDependent(
       : event,
   );
   const effects = decision.effects.map((effect) => toFxp(link, effect));
-  for (const event of events) {
-    if (event.type === 'TransferCommitted') {
-      effects.push(commitConversion(link, transferId, event.completedTimestamp));
-    }
-    if (event.type === 'TransferAborted' || event.type === 'TransferInvalidated') {
-      effects.push(...abortConversion(link, transferId, event.error));
-    }
+  const end = events.find(
+    (e) =>
+      e.type === 'TransferCommitted' ||
+      e.type === 'TransferAborted' ||
+      e.type === 'TransferInvalidated',
+  );
+  if (end === undefined || (end.type !== 'TransferCommitted' && link.state === 'ABORTED')) {
+    return { ...decision, events, effects };
   }
-  return { ...decision, events, effects };
+  // Payer and payee hear the transfer's end only with the conversion's last ledger command, in
+  // the order decide() gave (a DFSP that plays both roles must see the payer's answer first).
+  const isCallback = (e: Effect) => e.kind === 'callback';
+  const notices = effects.filter(isCallback);
+  const rest = effects.filter((e) => !isCallback(e));
+  const conversion =
+    end.type === 'TransferCommitted'
+      ? commitConversion(link, transferId, end.completedTimestamp, notices)
+      : abortConversion(link, transferId, end.error, notices);
+  return { ...decision, events, effects: [...rest, conversion] };
 }
 
 function toFxp(link: ConversionLink, effect: Effect): Effect {
@@ -154,25 +164,37 @@ function commitConversion(
   link: ConversionLink,
   transferId: string,
   completedTimestamp: string,
+  notices: readonly Effect[],
 ): Effect {
   const command: CommitConversion = {
     kind: 'CommitConversion',
     commitRequestId: link.commitRequestId,
     transferId,
     completedTimestamp,
+    ...notifyOf(notices),
   };
   return { kind: 'send', to: fxTransferRef(link.commitRequestId), command };
 }
 
-function abortConversion(link: ConversionLink, transferId: string, error: FspiopError): Effect[] {
-  if (link.state === 'ABORTED') return [];
+function abortConversion(
+  link: Pick<ConversionLink, 'commitRequestId'>,
+  transferId: string,
+  error: FspiopError,
+  notices: readonly Effect[] = [],
+): Effect {
   const command: AbortConversion = {
     kind: 'AbortConversion',
     commitRequestId: link.commitRequestId,
     transferId,
     error,
+    ...notifyOf(notices),
   };
-  return [{ kind: 'send', to: fxTransferRef(link.commitRequestId), command }];
+  return { kind: 'send', to: fxTransferRef(link.commitRequestId), command };
+}
+
+function notifyOf(notices: readonly Effect[]): { notify?: readonly Callback[] } {
+  const notify = notices.flatMap((e) => (e.kind === 'callback' ? [e.callback] : []));
+  return notify.length === 0 ? {} : { notify };
 }
 
 /**
@@ -189,14 +211,22 @@ function decideLink(state: TransferState, cmd: LinkConversion): ActorDecision {
     }
     if (cmd.state === 'ABORTED') return ignore('conversion aborted');
     const error = fspiopError('3100', `Transfer ${transferId} already exists`);
-    return { events: [], effects: abortConversion(link, transferId, error), reply: refused(error) };
+    return {
+      events: [],
+      effects: [abortConversion(link, transferId, error)],
+      reply: refused(error),
+    };
   }
   const known = state.conversion;
   if (known !== undefined && known.commitRequestId !== cmd.commitRequestId) {
     if (known.state === 'ABORTED') return linked(link);
     if (cmd.state === 'ABORTED') return ignore('another conversion is linked');
     const error = fspiopError('3100', `Transfer ${transferId} depends on another conversion`);
-    return { events: [], effects: abortConversion(link, transferId, error), reply: refused(error) };
+    return {
+      events: [],
+      effects: [abortConversion(link, transferId, error)],
+      reply: refused(error),
+    };
   }
   if (known === undefined) return cmd.state === 'ABORTED' ? ignore('nothing linked') : linked(link);
   if (known.state === cmd.state || known.state === 'ABORTED') return ignore('link unchanged');

@@ -167,7 +167,8 @@ async function fxState(commitRequestId: string): Promise<string | undefined> {
   await client.connect();
   try {
     const result = await client.query<{ phase: string }>(
-      "select state->>'phase' as phase from actor_snapshots where type = 'fx-transfer' and key = $1",
+      `select state->>'phase' as phase from actor_snapshots
+        where type = 'fx-transfer' and key = $1`,
       [commitRequestId],
     );
     return result.rows[0]?.phase;
@@ -398,7 +399,7 @@ describe('payer-DFSP conversion end to end', { timeout: 240_000 }, () => {
     await expectPositions(before);
   });
 
-  it('keeps a fulfilled conversion until its dependent transfer expires, then releases both', async () => {
+  it('frees both reservations when the dependent transfer of a fulfilled one expires', async () => {
     const before = await positions();
     const conversion = await fulfilledConversion();
     await new Promise((r) => setTimeout(r, 300));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FxTransferState } from '../../actors/fx-transfer/index.ts';
 import type { PrepareFxTransfer } from '../../actors/fx-transfer/messages.ts';
+import type { ParticipantState } from '../../actors/participant/state.ts';
 import type { TransferState } from '../../actors/transfer/state.ts';
 import { FxWorld, START_MS } from './fx-world.ts';
 import { BAD_FULFILMENT, CONDITION, FULFILMENT } from './transfer-fixtures.ts';
@@ -160,7 +161,26 @@ describe('payer-DFSP conversion (pure actors)', () => {
       'POST /fxTransfers',
       `PATCH /fxTransfers/${CRID} COMMITTED`,
     ]);
+    // The payer hears COMMITTED only once the conversion's legs are applied.
+    assert.deepEqual(world.positionsWhenSent('payer', `/transfers/${TID}`), {
+      'payer:USD': USD_100,
+      'fxp:USD': -USD_100,
+      'fxp:EUR': EUR_90,
+      'payee:EUR': -EUR_90,
+    });
     assertBalanced(world);
+  });
+
+  it('records each leg in its payer side window nets, per currency', () => {
+    const world = fulfilledConversion();
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    const nets = (name: string) => {
+      const state = world.state<ParticipantState>('participant', name);
+      return state.phase === 'registered' ? state.settlement?.nets : undefined;
+    };
+    assert.deepEqual(nets('payer')?.['POSITION']?.['USD'], { payer: USD_100, fxp: -USD_100 });
+    assert.deepEqual(nets('fxp')?.['POSITION']?.['EUR'], { fxp: EUR_90, payee: -EUR_90 });
   });
 
   it('commits the conversion once when the commit is delivered twice', () => {
@@ -192,6 +212,8 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(positions(world), ZERO);
     assert.deepEqual(world.trail('fxp').at(-1), `PATCH /fxTransfers/${CRID} ABORTED`);
+    const zero = { 'payer:USD': 0n, 'fxp:USD': 0n, 'fxp:EUR': 0n, 'payee:EUR': 0n };
+    assert.deepEqual(world.positionsWhenSent('payer', `/transfers/${TID}/error`), zero);
     assertBalanced(world);
   });
 
@@ -219,6 +241,7 @@ describe('payer-DFSP conversion (pure actors)', () => {
     });
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(world.trail('payer'), [`PUT /fxTransfers/${CRID}/error 5100`]);
+    assert.equal(world.positionsWhenSent('payer', `/fxTransfers/${CRID}/error`)?.['payer:USD'], 0n);
     assert.deepEqual(positions(world), ZERO);
     assertBalanced(world);
   });
@@ -252,13 +275,14 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assertBalanced(world);
   });
 
-  it('refuses a dependent transfer sent before the FXP fulfilled, and aborts the conversion', () => {
+  it('refuses a dependent transfer sent before the FXP fulfilled; the conversion aborts', () => {
     const world = new FxWorld();
     world.send('fx-transfer', CRID, fxPrepare());
     world.send('transfer', TID, prepareTransfer());
+    // Both leave with the release of the payer's reservation.
     assert.deepEqual(world.trail('payer'), [
-      `PUT /transfers/${TID}/error 3100`,
       `PUT /fxTransfers/${CRID}/error 3100`,
+      `PUT /transfers/${TID}/error 3100`,
     ]);
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(positions(world), ZERO);
@@ -348,7 +372,7 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.deepEqual(world.trail('payer').at(-1), `PUT /fxTransfers/${other}/error 3208`);
   });
 
-  it('refuses the source-currency reservation beyond the payer liquidity (4001) and tells the payer', () => {
+  it('refuses a source reservation beyond the payer liquidity (4001) and tells the payer', () => {
     const world = new FxWorld();
     world.send('fx-transfer', CRID, fxPrepare({ sourceAmountMinor: 2_000_0000n }));
     assert.equal(fxPhase(world), 'aborted');

@@ -28,6 +28,8 @@ type Queued = { readonly type: string; readonly key: string; readonly command: u
 export class FxWorld {
   nowMs = START_MS;
   readonly callbacks: Callback[] = [];
+  /** Per callback (same index): the four FX positions when it left, as `payer:USD` → value. */
+  readonly positionsAtCallback: Record<string, bigint>[] = [];
   readonly replies: { type: string; key: string; reply: unknown }[] = [];
   private readonly states = new Map<string, unknown>();
   private readonly queue: Queued[] = [];
@@ -43,7 +45,30 @@ export class FxWorld {
     this.onboard('fxp', ['USD', 'EUR']);
     this.onboard('payee', ['EUR']);
     this.callbacks.length = 0;
+    this.positionsAtCallback.length = 0;
     this.replies.length = 0;
+  }
+
+  /** The positions when the last callback to `to` with `path` left. */
+  positionsWhenSent(to: string, path: string): Record<string, bigint> | undefined {
+    for (let i = this.callbacks.length - 1; i >= 0; i--) {
+      const c = this.callbacks[i];
+      if (c?.to === to && c.path === path) return this.positionsAtCallback[i];
+    }
+    return undefined;
+  }
+
+  private snapshot(): Record<string, bigint> {
+    const pairs = ['payer:USD', 'fxp:USD', 'fxp:EUR', 'payee:EUR'];
+    const registered = (name: string) =>
+      this.state<ParticipantState>('participant', name).phase === 'registered';
+    if (!['payer', 'fxp', 'payee'].every(registered)) return {};
+    return Object.fromEntries(
+      pairs.map((pair) => {
+        const [name = '', currency = ''] = pair.split(':');
+        return [pair, this.position(name, currency)];
+      }),
+    );
   }
 
   /** Delivers one command and everything it causes, in order. */
@@ -109,8 +134,10 @@ export class FxWorld {
     this.states.set(`${type}/${key}`, decision.events.reduce(actor.evolve, state));
     this.replies.push({ type, key, reply: decision.reply });
     for (const effect of decision.effects) {
-      if (effect.kind === 'callback') this.callbacks.push(effect.callback);
-      else this.queue.push({ type: effect.to.type, key: effect.to.key, command: effect.command });
+      if (effect.kind === 'callback') {
+        this.callbacks.push(effect.callback);
+        this.positionsAtCallback.push(this.snapshot());
+      } else this.queue.push({ type: effect.to.type, key: effect.to.key, command: effect.command });
     }
   }
 
