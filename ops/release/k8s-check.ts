@@ -1,7 +1,8 @@
 // Renders and validates the Kubernetes manifests (README "Deploy", k8s/README.md): every
 // kustomization under k8s/ (base, nats, cockroachdb, each overlay) is rendered with
 // `kubectl kustomize` (kustomize built into kubectl), and every object is validated against the
-// Kubernetes API schemas that the npm package kubernetes-models ships (Kubernetes 1.32 API),
+// Kubernetes API schemas that the npm package kubernetes-models 5.1.0 ships (an API of 1.34 or
+// later: it has resource.k8s.io/v1),
 // then held to the pod rules the image relies on: non-root, read-only root filesystem, no
 // privilege escalation. Without kubectl the overlays cannot be rendered: then every manifest
 // file a kustomization lists is validated as written, and the output says rendering was skipped.
@@ -179,7 +180,7 @@ async function main(root: string, chartDir: string): Promise<void> {
     ? 'rendered with kubectl kustomize'
     : 'NOT rendered (no kubectl on PATH): manifest files validated as written';
   process.stdout.write(
-    `[k8s] ${objects} objects (kustomize and the Helm chart) valid against the Kubernetes 1.32 API, ${how}\n`,
+    `[k8s] ${objects} objects (kustomize and the Helm chart) valid against the Kubernetes API of kubernetes-models 5.1.0, ${how}\n`,
   );
 }
 
