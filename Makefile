@@ -60,21 +60,22 @@ RELEASE_SIGNING_KEY ?= build/release-key.pem
 dist: node_modules/.installed ## compiled production build in dist/ (ops/release/build.sh)
 	bash ops/release/build.sh dist
 
-check-release: dist ## manifests, smoke test of dist/, SBOM, licence and vulnerability gates
+check-release: dist ## manifests and chart, smoke test of dist/, SBOM, licence and vulnerability gates
 	node --import tsx ops/release/k8s-check.ts k8s
 	bash ops/release/smoke.sh dist
 	node --import tsx ops/release/gates.ts sbom dist build/mkondo-$(VERSION).cdx.json
 	node --import tsx ops/release/gates.ts licences dist
 	node --import tsx ops/release/gates.ts audit dist
 
-release: check-release ## signed artefacts in build/: npm package and SBOM (RELEASE_SIGNING_KEY=key.pem)
+release: check-release ## signed artefacts in build/: npm package, Helm chart, SBOM (RELEASE_SIGNING_KEY=key.pem)
 	cd dist && npm pack --pack-destination ../build --loglevel=error >/dev/null
+	tar -czf build/mkondo-chart-$(VERSION).tgz -C charts mkondo
 	@if [ ! -f "$(RELEASE_SIGNING_KEY)" ]; then 	  echo "[release] no RELEASE_SIGNING_KEY: signing with a new throwaway key $(RELEASE_SIGNING_KEY)"; 	  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$(RELEASE_SIGNING_KEY)"; fi
 	openssl pkey -in "$(RELEASE_SIGNING_KEY)" -pubout -out build/release-key.pub
 	node --import tsx ops/release/sign.ts sign "$(RELEASE_SIGNING_KEY)" $(RELEASE_FILES)
 	$(MAKE) --no-print-directory verify-release
 
-RELEASE_FILES = build/mkondo-$(VERSION).tgz build/mkondo-$(VERSION).cdx.json
+RELEASE_FILES = build/mkondo-$(VERSION).tgz build/mkondo-chart-$(VERSION).tgz build/mkondo-$(VERSION).cdx.json
 RELEASE_PUBLIC_KEY ?= build/release-key.pub
 
 verify-release: ## verify the signatures of the release artefacts (RELEASE_PUBLIC_KEY=key.pub)

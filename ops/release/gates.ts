@@ -31,7 +31,12 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** CycloneDX JSON of the production tree installed in `dist` (npm's own generator). */
+/**
+ * CycloneDX JSON of the production tree installed in `dist` (npm's own generator). Run at the
+ * repository root with `--omit dev`, npm 11 left out production packages that dev packages also
+ * use (undici, prom-client, @opentelemetry/api); on dist's own install the tree is exactly what
+ * ships, and `sbom` checks that every production dependency is in it.
+ */
 function sbomOf(dist: string): Sbom {
   const text = execFileSync(
     'npm',

@@ -1,16 +1,21 @@
 // Renders and validates the Kubernetes manifests (README "Deploy", k8s/README.md): every
 // kustomization under k8s/ (base, nats, cockroachdb, each overlay) is rendered with
 // `kubectl kustomize` (kustomize built into kubectl), and every object is validated against the
-// Kubernetes API schemas that the npm package kubernetes-models ships (Kubernetes 1.32 API),
+// Kubernetes API schemas that the npm package kubernetes-models 5.1.0 ships (an API of 1.34 or
+// later: it has resource.k8s.io/v1),
 // then held to the pod rules the image relies on: non-root, read-only root filesystem, no
 // privilege escalation. Without kubectl the overlays cannot be rendered: then every manifest
 // file a kustomization lists is validated as written, and the output says rendering was skipped.
-// Usage: node --import tsx ops/release/k8s-check.ts [k8s-folder]
+// The Helm chart (charts/mkondo) is rendered with its default values and with
+// values-production.yaml by chart-render.ts (no helm binary can be installed here) and held to the
+// same checks, and to the same set of objects as k8s/base and the production overlay.
+// Usage: node --import tsx ops/release/k8s-check.ts [k8s-folder] [chart-folder]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { renderChart } from './chart-render.ts';
 
 type K8sObject = {
   readonly apiVersion?: string;
@@ -116,17 +121,56 @@ async function check(objects: readonly K8sObject[], where: string): Promise<stri
   return problems;
 }
 
-async function main(root: string): Promise<void> {
+/** kind/name of each mkondo object, with kustomize's hash suffix dropped from ConfigMap names. */
+function mkondoObjects(objects: readonly K8sObject[]): Set<string> {
+  return new Set(
+    objects
+      .filter((o) => o.kind !== 'Namespace' && (o.metadata?.name ?? '').startsWith('mkondo'))
+      .map((o) => `${o.kind}/${(o.metadata?.name ?? '').replace(/^(mkondo-config)-\w+$/, '$1')}`),
+  );
+}
+
+/** The chart must hold the objects kustomize renders for mkondo (NATS and databases apart). */
+function sameObjects(chart: readonly K8sObject[], kustomized: readonly K8sObject[], what: string) {
+  const [mine, theirs] = [mkondoObjects(chart), mkondoObjects(kustomized)];
+  const missing = [...theirs].filter((o) => !mine.has(o));
+  const extra = [...mine].filter((o) => !theirs.has(o));
+  return missing.length + extra.length === 0
+    ? []
+    : [`chart (${what}) differs from kustomize: missing ${missing}, extra ${extra}`];
+}
+
+async function main(root: string, chartDir: string): Promise<void> {
   const rendering = kubectlAvailable();
   const problems: string[] = [];
+  const kustomized = new Map<string, K8sObject[]>();
   let objects = 0;
   for (const dir of kustomizations(root)) {
     const where = relative(process.cwd(), dir);
     const rendered = rendering
       ? documents(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }), where)
       : listedFiles(dir).flatMap((file) => documents(readFileSync(file, 'utf8'), file));
+    kustomized.set(where, rendered);
     objects += rendered.length;
     problems.push(...(await check(rendered, where)));
+  }
+  const variants = [
+    { what: 'default values', files: [], like: join(root, 'base') },
+    {
+      what: 'values-production.yaml',
+      files: [join(chartDir, 'values-production.yaml')],
+      like: join(root, 'overlays', 'production'),
+    },
+  ];
+  for (const variant of variants) {
+    const where = `${chartDir} (${variant.what})`;
+    const rendered = [...renderChart(chartDir, variant.files)].flatMap(([name, text]) =>
+      documents(text, `${where} ${name}`),
+    );
+    objects += rendered.length;
+    problems.push(...(await check(rendered, where)));
+    const like = kustomized.get(relative(process.cwd(), variant.like));
+    if (rendering && like) problems.push(...sameObjects(rendered, like, variant.what));
   }
   if (problems.length > 0) {
     process.stderr.write(`[k8s] FAILED:\n  ${problems.join('\n  ')}\n`);
@@ -135,7 +179,9 @@ async function main(root: string): Promise<void> {
   const how = rendering
     ? 'rendered with kubectl kustomize'
     : 'NOT rendered (no kubectl on PATH): manifest files validated as written';
-  process.stdout.write(`[k8s] ${objects} objects valid against the Kubernetes 1.32 API, ${how}\n`);
+  process.stdout.write(
+    `[k8s] ${objects} objects (kustomize and the Helm chart) valid against the Kubernetes API of kubernetes-models 5.1.0, ${how}\n`,
+  );
 }
 
-await main(process.argv[2] ?? 'k8s');
+await main(process.argv[2] ?? 'k8s', process.argv[3] ?? join('charts', 'mkondo'));

@@ -86,7 +86,7 @@ function signed(dir: string, name: string, ca: IssuedCertificate, extensions: st
 export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'mkondo-pki-'));
   const ca = selfSignedCa(dir, 'scheme-ca');
-  const server = signed(dir, 'hub-server', ca, 'subjectAltName=IP:127.0.0.1\n');
+  const server = signed(dir, 'hub-server', ca, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   return {
     dir,
     ca,

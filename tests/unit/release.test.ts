@@ -1,4 +1,5 @@
-// The release tooling's own logic (ops/release): detached signatures verify with the public key,
+// The release tooling's own logic (ops/release): the Dockerfile builds with the script CI
+// smoke-tests and keeps the image's promises; detached signatures verify with the public key,
 // with Node and with the openssl command line, and fail once an artefact or its signature
 // changes; the licence allow-list reads SPDX expressions; audit exceptions need a reason and an
 // expiry, and stop excusing once expired.
@@ -6,12 +7,29 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exceptionsInForce, licenceAllowed } from '../../ops/release/gates.ts';
 import { signFiles, unverified } from '../../ops/release/sign.ts';
+
+describe('the image', () => {
+  it('is built by ops/release/build.sh on a base pinned by digest, and runs as non-root', () => {
+    const dockerfile = readFileSync(join(import.meta.dirname, '..', '..', 'Dockerfile'), 'utf8');
+    const lines = dockerfile.split('\n').filter((line) => !line.startsWith('#'));
+    const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+    assert.match(base, /^node:20-[a-z-]+@sha256:[0-9a-f]{64}$/);
+    const stages = lines.filter((line) => line.startsWith('FROM '));
+    assert.deepEqual(stages, ['FROM ${NODE_IMAGE} AS build', 'FROM ${NODE_IMAGE}']);
+    assert.ok(lines.includes('RUN bash ops/release/build.sh /app'));
+    const final = lines.slice(lines.indexOf('FROM ${NODE_IMAGE}'));
+    assert.ok(final.includes('USER node'));
+    assert.ok(final.some((line) => line.startsWith('COPY --from=build')));
+    assert.ok(final.includes('ENTRYPOINT ["node", "/app/bin/mkondo.js"]'));
+    assert.ok(!final.some((line) => line.startsWith('RUN ')), 'the final stage runs nothing');
+  });
+});
 
 describe('release artefacts', () => {
   it('are signed with a key from a file and verified with its public key', () => {

@@ -2,6 +2,8 @@
 // unauthenticated, and says which setting to change; development keeps `make run` one command.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../ops/config.ts';
 
@@ -62,5 +64,19 @@ describe('production mode', () => {
     assert.equal(config.FSPIOP_AUTH, 'none');
     assert.equal(config.JWS_VERIFY, 'verify-when-registered');
     assert.equal(config.FSPIOP_RATE_PER_DFSP, 0);
+  });
+
+  it('stops the process before it listens or connects, saying what to set', () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'mkondo.js');
+    const run = spawnSync(process.execPath, [bin, 'gateway'], {
+      env: { PATH: process.env['PATH'] ?? '', MKONDO_ENV: 'production', JWS_VERIFY: 'off' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^mkondo: MKONDO_ENV=production refuses to start:\n/);
+    assert.match(run.stderr, /set FSPIOP_AUTH=mtls/);
+    assert.match(run.stderr, /set JWS_VERIFY=required/);
+    assert.match(run.stderr, /set ADMIN_OPERATORS_PATH or ADMIN_OIDC_ISSUER/);
   });
 });
