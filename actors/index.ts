@@ -2,6 +2,8 @@
 
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
+import { bulkQuoteActor } from './bulk-quote/index.ts';
+import { bulkTransferActor } from './bulk-transfer/index.ts';
 import { credentialActor } from './credential/index.ts';
 import { oracleRegistryActor } from './oracle-registry/index.ts';
 import { participantActor } from './participant/index.ts';
@@ -25,4 +27,6 @@ export const ACTORS: readonly AnyActor[] = [
   credentialActor,
   settlementWindowActor,
   settlementActor,
+  bulkQuoteActor,
+  bulkTransferActor,
 ];

@@ -16,6 +16,8 @@ export type TransferTerms = {
   readonly condition: string;
   readonly expiresAtMs: number;
   readonly extensionList?: ExtensionList;
+  /** Set when the transfer is an individual of a bulk (actors/transfer/bulk.ts). */
+  readonly bulkTransferId?: string;
 };
 
 export type AbortReason =
