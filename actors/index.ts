@@ -2,6 +2,8 @@
 
 import type { AnyActor } from './actor.ts';
 import { authorizationActor } from './authorization/index.ts';
+import { bulkQuoteActor } from './bulk-quote/index.ts';
+import { bulkTransferActor } from './bulk-transfer/index.ts';
 import { conversionRequestActor } from './conversion-request/index.ts';
 import { credentialActor } from './credential/index.ts';
 import { fxServicesActor } from './fx-services/index.ts';
@@ -31,4 +33,6 @@ export const ACTORS: readonly AnyActor[] = [
   conversionRequestActor,
   fxTransferActor,
   fxServicesActor,
+  bulkQuoteActor,
+  bulkTransferActor,
 ];

@@ -74,6 +74,7 @@ const ConfigSchema = v.object({
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
   ...SECURITY_SETTINGS,
   HTTP_BODY_BYTES_MAX: integer('131072', 1024, 8388608),
+  BULK_BODY_BYTES_MAX: integer('786432', 1024, 8388608),
   REQUEST_TIMEOUT_MS: integer('10000', 100, 600000),
   STREAM_REPLICAS: integer('1', 1, 5),
   STREAM_MAX_AGE_DAYS: integer('30', 1, 3650),

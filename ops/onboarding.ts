@@ -16,6 +16,7 @@ export function endpointTemplates(base: string): Record<string, string> {
     FSPIOP_CALLBACK_URL_PARTIES_PUT: party,
     FSPIOP_CALLBACK_URL_PARTIES_PUT_ERROR: `${party}/error`,
     FSPIOP_CALLBACK_URL_QUOTES: base,
+    FSPIOP_CALLBACK_URL_BULK_QUOTES: base,
     FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE: base,
     FSPIOP_CALLBACK_URL_TRANSFER_POST: `${base}/transfers`,
     FSPIOP_CALLBACK_URL_TRANSFER_PUT: `${base}/transfers/{{transferId}}`,

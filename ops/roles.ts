@@ -14,7 +14,7 @@ import { ACTORS } from '../actors/index.ts';
 import { createAdminApp } from '../gateway/admin/app.ts';
 import { createFspiopApp } from '../gateway/fspiop/app.ts';
 import { answerClientErrors } from '../gateway/fspiop/client-errors.ts';
-import { bodyLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
+import { bodyLimitFault, bulkLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
 import {
   DbStateReader,
@@ -244,9 +244,16 @@ export async function runRoles(
 
 /** The gateway's body limit and timeout; refuses a limit the broker could not carry. */
 function edgeLimits(config: Config, nc: NatsConnection): EdgeLimits {
-  const fault = bodyLimitFault(config.HTTP_BODY_BYTES_MAX, nc.info?.max_payload ?? 1024 * 1024);
+  const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+  const fault =
+    bodyLimitFault(config.HTTP_BODY_BYTES_MAX, maxPayload) ??
+    bulkLimitFault(config.BULK_BODY_BYTES_MAX, maxPayload);
   if (fault) throw new Error(fault);
-  return { bodyBytesMax: config.HTTP_BODY_BYTES_MAX, requestTimeoutMs: config.REQUEST_TIMEOUT_MS };
+  return {
+    bodyBytesMax: config.HTTP_BODY_BYTES_MAX,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    bulkBodyBytesMax: config.BULK_BODY_BYTES_MAX,
+  };
 }
 
 const PING_TIMEOUT_MS = 2000;

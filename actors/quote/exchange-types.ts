@@ -20,7 +20,7 @@ export type ExchangeConfig = {
   /** Method of the opening request: POST (quotes, transactionRequests) or GET (authorizations). */
   readonly requestMethod: 'POST' | 'GET';
   /** The code answered for a GET of an id the hub has never seen (3205, 3206, ...). */
-  readonly notFoundCode: '3205' | '3206' | '3200';
+  readonly notFoundCode: '3205' | '3206' | '3200' | '3209';
   /**
    * Authorizations: a new GET with other parameters (the OTP retry, retriesLeft - 1) opens a new
    * round instead of being a modified request (3106).

@@ -1,6 +1,7 @@
 // decide(): dispatches a Transfer command to the small function that owns it.
 
 import { assertNever, type DecideContext } from '../actor.ts';
+import { asBulkIndividual } from './bulk.ts';
 import type { TransferDecision } from './decision.ts';
 import { decideExpire } from './expiry.ts';
 import { decideForwardFailed } from './forward.ts';
@@ -14,6 +15,14 @@ import { decideFundsReserved, decideReservationRejected } from './reservation.ts
 import type { TransferState } from './state.ts';
 
 export function decide(
+  state: TransferState,
+  command: TransferCommand,
+  ctx: DecideContext,
+): TransferDecision {
+  return asBulkIndividual(state, command, decideSingle(state, command, ctx));
+}
+
+function decideSingle(
   state: TransferState,
   command: TransferCommand,
   ctx: DecideContext,

@@ -96,7 +96,11 @@ function termsOf(cmd: PrepareTransfer): TransferTerms {
     condition: cmd.condition,
     expiresAtMs: cmd.expiresAtMs,
   };
-  return cmd.extensionList === undefined ? terms : { ...terms, extensionList: cmd.extensionList };
+  return {
+    ...terms,
+    ...(cmd.extensionList === undefined ? {} : { extensionList: cmd.extensionList }),
+    ...(cmd.bulkTransferId === undefined ? {} : { bulkTransferId: cmd.bulkTransferId }),
+  };
 }
 
 function invalid(

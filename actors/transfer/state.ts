@@ -19,6 +19,8 @@ export type TransferTerms = {
   readonly extensionList?: ExtensionList;
   /** A dependent transfer's conversion: its position side is the FXP (conversion.ts). */
   readonly conversion?: ConversionLink;
+  /** Set when the transfer is an individual of a bulk (actors/transfer/bulk.ts). */
+  readonly bulkTransferId?: string;
 };
 
 export type AbortReason =

@@ -13,6 +13,8 @@ import type { FspiopDeps } from './deps.ts';
 import { EDGE_DEFAULTS, edgeGuard } from './edge.ts';
 import { failureAnswer } from './failures.ts';
 import { errorResponse } from './problem.ts';
+import { bulkQuotesRoutes } from './routes/bulk-quotes.ts';
+import { bulkTransfersRoutes } from './routes/bulk-transfers.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { fxRoutes } from './routes/fx.ts';
 import { transferRoutes } from './routes/transfers.ts';
@@ -33,6 +35,8 @@ export function createFspiopApp(given: FspiopDeps): Hono {
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));
   app.route('/', fxRoutes(deps));
+  app.route('/', bulkQuotesRoutes(deps));
+  app.route('/', bulkTransfersRoutes(deps));
   app.notFound((c) =>
     errorResponse(c, fspiopError(FspiopCode.UNKNOWN_URI, `${c.req.method} ${c.req.path}`)),
   );

@@ -18,6 +18,11 @@ export type EdgeLimits = {
   readonly bodyBytesMax: number;
   /** Longest a request waits for its answer, in ms (REQUEST_TIMEOUT_MS). */
   readonly requestTimeoutMs: number;
+  /**
+   * Largest body of a /bulkTransfers request (BULK_BODY_BYTES_MAX): a bulk of 1,000 is far
+   * above bodyBytesMax; the gateway splits it into chunks (routes/bulk-transfers.ts).
+   */
+  readonly bulkBodyBytesMax?: number;
 };
 
 /**
@@ -27,11 +32,34 @@ export type EdgeLimits = {
  */
 export const BODY_BYTES_MAX_DEFAULT = 128 * 1024;
 export const REQUEST_TIMEOUT_MS_DEFAULT = 10_000;
+/**
+ * 768 KiB: 1,000 individual transfers with ILP packets of about 600 bytes. The payee's copy (one
+ * OUT message) is no larger than the payer's body, so it fits NATS's default 1 MiB max_payload
+ * with the headers; bulkLimitFault checks that at start.
+ */
+export const BULK_BODY_BYTES_MAX_DEFAULT = 768 * 1024;
 
 export const EDGE_DEFAULTS: EdgeLimits = {
   bodyBytesMax: BODY_BYTES_MAX_DEFAULT,
   requestTimeoutMs: REQUEST_TIMEOUT_MS_DEFAULT,
+  bulkBodyBytesMax: BULK_BODY_BYTES_MAX_DEFAULT,
 };
+
+/** Why a bulk body limit is unsafe for a broker's max_payload (see BULK_BODY_BYTES_MAX_DEFAULT). */
+export function bulkLimitFault(bulkBytesMax: number, maxPayloadBytes: number): string | undefined {
+  const needed = bulkBytesMax + ENVELOPE_BYTES_MAX;
+  if (needed <= maxPayloadBytes) return undefined;
+  return (
+    `BULK_BODY_BYTES_MAX=${bulkBytesMax} needs a NATS max_payload of at least ${needed} bytes ` +
+    `(the server's is ${maxPayloadBytes}): lower it or raise max_payload`
+  );
+}
+
+function bodyLimitFor(c: Context, limits: EdgeLimits): number {
+  const bulk = limits.bulkBodyBytesMax;
+  if (bulk === undefined || !c.req.path.startsWith('/bulkTransfers')) return limits.bodyBytesMax;
+  return Math.max(bulk, limits.bodyBytesMax);
+}
 
 /** Room for the envelope and the relayed headers (at most Node's 16 KiB) around a body. */
 const ENVELOPE_BYTES_MAX = 64 * 1024;
@@ -51,7 +79,7 @@ export function bodyLimitFault(bodyBytesMax: number, maxPayloadBytes: number): s
 
 async function checkRequest(c: Context, limits: EdgeLimits, names: ParamNames): Promise<void> {
   // The body is read first: whatever the answer, the client must be able to read it.
-  const text = await readRequestBody(c, limits.bodyBytesMax);
+  const text = await readRequestBody(c, bodyLimitFor(c, limits));
   checkRequestText(c, names);
   if (text.length === 0) return;
   // Whatever its Content-Type says, a body is scanned as JSON (the Admin API parses it as JSON

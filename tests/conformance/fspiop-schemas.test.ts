@@ -1,5 +1,5 @@
 // Checks mkondo's valibot FSPIOP schemas against the official OpenAPI definitions shipped in
-// @mojaloop/api-snippets (v1.1 and v2.0): the transfer bodies require the same fields, and the
+// @mojaloop/api-snippets (v1.1 and v2.0): the transfer and bulk bodies require the same fields, and the
 // patterns for Amount, DateTime, ids, IlpCondition and IlpFulfilment accept and reject the same
 // samples as the OpenAPI regexes.
 
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as v from 'valibot';
 import { parse } from 'yaml';
+import * as bulk from '../../schema/fspiop/bulk.ts';
 import * as common from '../../schema/fspiop/common.ts';
 import * as transfers from '../../schema/fspiop/transfers.ts';
 
@@ -96,6 +97,14 @@ describe('FSPIOP valibot schemas against the official OpenAPI definitions', () =
       ['ErrorInformation', common.ErrorInformation],
       ['Money', common.Money],
       ['ExtensionList', common.ExtensionList],
+      ['BulkQuotesPostRequest', bulk.BulkQuotesPostRequest],
+      ['BulkQuotesIDPutResponse', bulk.BulkQuotesIDPutResponse],
+      ['IndividualQuote', bulk.IndividualQuote],
+      ['IndividualQuoteResult', bulk.IndividualQuoteResult],
+      ['BulkTransfersPostRequest', bulk.BulkTransfersPostRequest],
+      ['BulkTransfersIDPutResponse', bulk.BulkTransfersIDPutResponse],
+      ['IndividualTransfer', bulk.IndividualTransfer],
+      ['IndividualTransferResult', bulk.IndividualTransferResult],
     ] as const) {
       it(`${name} requires the same fields as v${version}`, () => {
         assert.deepEqual(requiredOf(schema), [...(schemas[name]?.required ?? [])].sort());
