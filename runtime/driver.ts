@@ -67,6 +67,7 @@ export class PartitionDriver {
       hub: deps.hub,
       haltingTypes: deps.haltingTypes,
       appliedKeepSeqs: deps.appliedKeepSeqs,
+      firstCopyWithinMs: deps.duplicateWindowMs / 2,
     };
     this.timers = new PartitionTimers(deps, partition, cache);
     this.lastProgressMs = deps.clock.nowMs();
@@ -242,6 +243,7 @@ export class PartitionDriver {
         : [new Set<string>(), new Map()];
     for (const [id, row] of loaded) if (batch.actors.has(id)) states.set(id, row);
     const input = {
+      nowMs: this.deps.clock.nowMs(),
       fence: this.fence,
       checkpoint: this.checkpoint,
       publishedThroughSeq: this.publishedThroughSeq,
