@@ -163,8 +163,38 @@ export function caughtUp(world: World): boolean {
   return true;
 }
 
+/**
+ * Caught up, no transfer in flight, and every partition's outbox recorded as published: a
+ * transfer can be final in the database while the postings it sends still wait to be published.
+ */
 export function settled(world: World): boolean {
-  return caughtUp(world) && inFlight(world.db, world.workload.plans).length === 0;
+  return (
+    caughtUp(world) && inFlight(world.db, world.workload.plans).length === 0 && published(world)
+  );
+}
+
+function published(world: World): boolean {
+  for (let p = 0; p < world.config.partitions; p++) {
+    if (world.db.loadOutbox(p).length > 0) return false;
+  }
+  return true;
+}
+
+/** What keeps a run from settling, for the report. */
+export function unsettled(world: World): string {
+  const parts: string[] = [];
+  for (let p = 0; p < world.config.partitions; p++) {
+    const last = world.js.lastSeqOf(p);
+    const at = world.db.checkpoints.get(p);
+    if (last > 0 && (at?.seq ?? 0) < last) parts.push(`p${p} checkpoint #${at?.seq} < #${last}`);
+    const rows = world.db.loadOutbox(p);
+    if (rows.length > 0) {
+      parts.push(`p${p} outbox rows from #${rows[0]!.sourceSeq} unpublished`);
+    }
+  }
+  const busy = inFlight(world.db, world.workload.plans);
+  if (busy.length > 0) parts.push(`in flight: ${busy.slice(0, 5).join(' ')}`);
+  return parts.join('; ');
 }
 
 export function finalCheck(world: World): string[] {
