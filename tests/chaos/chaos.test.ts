@@ -12,7 +12,13 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { type ChaosRun, chaosTable, runChaos } from '../../ops/chaos/index.ts';
 import { CURRENCY, DFSPS, HUB_NAME } from '../../ops/chaos/load.ts';
-import { checkInvariants } from '../helpers/invariants.ts';
+import { readiness } from '../../ops/chaos/switch.ts';
+import {
+  adminSum,
+  checkInvariants,
+  conservationViolations,
+  readSnapshots,
+} from '../helpers/invariants.ts';
 
 const env = process.env;
 let run: ChaosRun;
@@ -39,14 +45,39 @@ describe('the switch under faults', () => {
   // Callbacks are delivered at least once (FSPIOP receivers accept a resend), so a second final
   // callback is shown in the table, not failed; the single final state is checked below.
   it('gives every accepted transfer a final callback after each fault', () => {
-    const lost = run.rows.filter((r) => r.missing > 0 || !r.drained);
+    // Not after a fault in which JetStream lost commands: the guard stopped the switch (below).
+    const lost = run.rows.filter(
+      (r) => r.guardStopped.length === 0 && (r.missing > 0 || !r.drained),
+    );
     assert.deepEqual(
       lost.map((r) => `${r.fault}: ${r.missing} accepted transfers without a final callback`),
       [],
     );
   });
 
-  it('tells the payee of every committed transfer', () => {
+  it('stops the switch, rather than skip commands, when JetStream loses them', async (t) => {
+    // nats-server 2.9.10 loses CMD messages the partitions had consumed when the node leading
+    // CMD is killed (RELIABILITY.md). Consuming on would skip the new commands stored under the
+    // lost sequences while gateways answer 202; every worker must stop and turn unready instead.
+    if (run.stoppedBy === undefined) {
+      t.skip('JetStream lost no commands in this run');
+      return;
+    }
+    const answers = await Promise.all(
+      run.sw.workers.map(async (w) => ({ id: w.id, ...(await readiness(w.opsPort)) })),
+    );
+    assert.deepEqual(
+      answers.filter((a) => a.status !== 503 || !a.body.includes('CMD')),
+      [],
+      `every worker unready with the CMD stream's problem after "${run.stoppedBy}"`,
+    );
+  });
+
+  it('tells the payee of every committed transfer', (t) => {
+    if (run.stoppedBy !== undefined) {
+      t.skip('the guard stopped the switch: commits after the lost commands are not delivered');
+      return;
+    }
     const { total } = run.load.tracker;
     assert.ok(
       total.payeeNotifications >= total.committed,
@@ -79,6 +110,15 @@ describe('the switch under faults', () => {
   });
 
   it('holds the money invariants once nothing is in flight', async () => {
+    if (run.stoppedBy !== undefined) {
+      // Stopped with transfers in flight (reservations held until an operator realigns the
+      // stream and restarts): no money created or lost, no position past its cap.
+      const violations = conservationViolations(await readSnapshots(run.databaseUrl));
+      const sum = await adminSum(run.adminUrl, [HUB_NAME, ...DFSPS], CURRENCY);
+      if (sum !== 0) violations.push(`Admin API ${CURRENCY} accounts sum to ${sum}, not 0`);
+      assert.deepEqual(violations, []);
+      return;
+    }
     const violations = await checkInvariants({
       databaseUrl: run.databaseUrl,
       adminUrl: run.adminUrl,

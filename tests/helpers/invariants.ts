@@ -68,17 +68,17 @@ export async function waitQuiescent(databaseUrl: string, timeoutMs = 30_000): Pr
   }
 }
 
-/** §7 invariants 1–4 over DB snapshots; every violation as a sentence. */
-export function snapshotViolations(snapshots: Snapshots): string[] {
+/**
+ * §7 invariants 1 and 4, which hold at every moment, in flight or not: per currency the accounts
+ * sum to zero (no money created or lost) and no position is past its net debit cap.
+ */
+export function conservationViolations(snapshots: Snapshots): string[] {
   const violations: string[] = [];
   const sums = new Map<string, bigint>();
   for (const p of snapshots.participants) {
     for (const account of Object.values(p.accounts)) {
       const valueMinor = accountValueMinor(account);
       sums.set(account.currency, (sums.get(account.currency) ?? 0n) + valueMinor);
-      if (account.reservedMinor !== 0n) {
-        violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
-      }
       const cap = p.limits[account.currency];
       if (account.ledgerAccountType === 'POSITION' && cap && valueMinor > cap.valueMinor) {
         violations.push(
@@ -87,12 +87,25 @@ export function snapshotViolations(snapshots: Snapshots): string[] {
         );
       }
     }
-    for (const id of Object.keys(p.reservations)) {
-      violations.push(`${p.name} still holds a reservation for ${id}`);
-    }
   }
   for (const [currency, sum] of sums) {
     if (sum !== 0n) violations.push(`${currency} accounts sum to ${formatAmount(sum)}, not 0`);
+  }
+  return violations;
+}
+
+/** §7 invariants 1–4 over DB snapshots; every violation as a sentence. */
+export function snapshotViolations(snapshots: Snapshots): string[] {
+  const violations = conservationViolations(snapshots);
+  for (const p of snapshots.participants) {
+    for (const account of Object.values(p.accounts)) {
+      if (account.reservedMinor !== 0n) {
+        violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
+      }
+    }
+    for (const id of Object.keys(p.reservations)) {
+      violations.push(`${p.name} still holds a reservation for ${id}`);
+    }
   }
   for (const [id, t] of snapshots.transfers) {
     if (t.phase !== 'committed' && t.phase !== 'aborted') {
