@@ -164,20 +164,26 @@ export function caughtUp(world: World): boolean {
 }
 
 /**
- * Caught up, no transfer in flight, and every partition's outbox recorded as published: a
- * transfer can be final in the database while the postings it sends still wait to be published.
+ * Caught up, no transfer in flight, and every outbox row the database holds stored on its
+ * stream: a transfer can be final in the database while the postings it sends still wait.
  */
 export function settled(world: World): boolean {
   return (
-    caughtUp(world) && inFlight(world.db, world.workload.plans).length === 0 && published(world)
+    caughtUp(world) &&
+    inFlight(world.db, world.workload.plans).length === 0 &&
+    unpublished(world).length === 0
   );
 }
 
-function published(world: World): boolean {
-  for (let p = 0; p < world.config.partitions; p++) {
-    if (world.db.loadOutbox(p).length > 0) return false;
+/** Outbox rows not stored on their stream, as `p<partition> #<source seq>`. */
+function unpublished(world: World): string[] {
+  const rows: string[] = [];
+  for (const [partition, outbox] of world.db.outbox) {
+    for (const row of outbox.values()) {
+      if (!world.js.stored(row.subject, row.msgId)) rows.push(`p${partition} #${row.sourceSeq}`);
+    }
   }
-  return true;
+  return rows;
 }
 
 /** What keeps a run from settling, for the report. */
@@ -187,11 +193,9 @@ export function unsettled(world: World): string {
     const last = world.js.lastSeqOf(p);
     const at = world.db.checkpoints.get(p);
     if (last > 0 && (at?.seq ?? 0) < last) parts.push(`p${p} checkpoint #${at?.seq} < #${last}`);
-    const rows = world.db.loadOutbox(p);
-    if (rows.length > 0) {
-      parts.push(`p${p} outbox rows from #${rows[0]!.sourceSeq} unpublished`);
-    }
   }
+  const rows = unpublished(world);
+  if (rows.length > 0) parts.push(`outbox rows never published: ${rows.slice(0, 5).join(' ')}`);
   const busy = inFlight(world.db, world.workload.plans);
   if (busy.length > 0) parts.push(`in flight: ${busy.slice(0, 5).join(' ')}`);
   return parts.join('; ');
