@@ -13,6 +13,7 @@ import { connect } from '@nats-io/transport-node';
 import { type ChaosRun, chaosTable, runChaos } from '../../ops/chaos/index.ts';
 import { CURRENCY, DFSPS, HUB_NAME } from '../../ops/chaos/load.ts';
 import { readiness } from '../../ops/chaos/switch.ts';
+import { AMOUNT_SCALE } from '../../schema/money.ts';
 import {
   adminSum,
   capViolations,
@@ -22,8 +23,8 @@ import {
 } from '../helpers/invariants.ts';
 
 const env = process.env;
-/** Every transfer of the load is 1 USD (ops/chaos/load.ts), 100 minor units. */
-const TRANSFER_MINOR = 100n;
+/** Every transfer of the load is 1 USD (ops/chaos/load.ts), in minor units (schema/money.ts). */
+const TRANSFER_MINOR = 10n ** BigInt(AMOUNT_SCALE);
 let run: ChaosRun;
 
 before(async () => {
@@ -128,7 +129,8 @@ describe('the switch under faults', () => {
       assert.equal(sum % TRANSFER_MINOR, 0n, 'what is missing is whole transfers');
       assert.ok(sum / TRANSFER_MINOR <= BigInt(committed.length));
       const adminTotal = await adminSum(run.adminUrl, [HUB_NAME, ...DFSPS], CURRENCY);
-      assert.equal(adminTotal * 100, Number(sum), 'the Admin API reads what the database holds');
+      const adminMinor = BigInt(Math.round(adminTotal * Number(TRANSFER_MINOR)));
+      assert.equal(adminMinor, sum, 'the Admin API reads what the database holds');
       return;
     }
     const violations = await checkInvariants({
