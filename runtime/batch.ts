@@ -57,7 +57,23 @@ export type Reply = { readonly subject: string; readonly payload: string };
 export type ApplyContext = {
   readonly partitions: number;
   readonly hub: HubSettings;
+  /** When the batch was stepped, before its write: stamped on the commands it sends. */
+  readonly writtenAtMs?: number;
 };
+
+/**
+ * The header an outbox command carries with the time its batch was stepped (before the write
+ * that made it durable). Every copy of the row carries the same stamp, so the receiving partition
+ * can tell a copy that reached the stream soon after the write (JetStream's duplicate window
+ * makes it the only stored copy) from a late one (runtime/step.ts).
+ */
+export const WRITTEN_AT_HEADER = 'Mkondo-Written-At';
+
+/** The Mkondo-Written-At header's time, or undefined when absent or not a time. */
+export function writtenAtOf(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d{1,15}$/.test(header)) return undefined;
+  return Number(header);
+}
 
 const textDecoder = new TextDecoder();
 
@@ -165,6 +181,10 @@ function outputsOf(
 ): OutboxRow[] {
   const { env, delivery } = item;
   const headers = delivery.traceparent ? { traceparent: delivery.traceparent } : null;
+  const sendHeaders =
+    ctx.writtenAtMs === undefined
+      ? headers
+      : { ...headers, [WRITTEN_AT_HEADER]: String(ctx.writtenAtMs) };
   const out: OutboxRow[] = [];
   const add = (subject: string, payload: string, h: Record<string, string> | null) => {
     const idx = out.length;
@@ -183,7 +203,8 @@ function outputsOf(
         nowMs: env.nowMs,
         command: effect.command,
       };
-      add(commandSubject(effect.to.type, effect.to.key, ctx.partitions), encodeJson(next), headers);
+      const subject = commandSubject(effect.to.type, effect.to.key, ctx.partitions);
+      add(subject, encodeJson(next), sendHeaders);
     } else {
       add(callbackSubject(effect.callback.to), encodeJson(effect.callback), headers);
     }

@@ -10,6 +10,7 @@ import type {
   JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { WRITTEN_AT_HEADER, writtenAtOf } from './batch.ts';
 import { writeBatch } from './batch-write.ts';
 import { type Db, retryOnSerialization } from './db.ts';
 import { publishOutbox } from './outbox.ts';
@@ -135,6 +136,8 @@ class JetStreamSubscription implements Subscription {
         msgId: msg.headers?.get('Nats-Msg-Id') || undefined,
         traceparent: msg.headers?.get('traceparent') || undefined,
         pending: msg.info.pending,
+        storedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
+        writtenAtMs: writtenAtOf(msg.headers?.get(WRITTEN_AT_HEADER) || undefined),
       };
     });
   }

@@ -39,6 +39,10 @@ export type Delivery = {
   readonly traceparent: string | undefined;
   /** Messages still pending in the consumer after this one (partition lag). */
   readonly pending: number;
+  /** When the stream stored the message (JetStream's timestamp), if known. */
+  readonly storedAtMs?: number | undefined;
+  /** An outbox command's Mkondo-Written-At header (runtime/batch.ts), if any. */
+  readonly writtenAtMs?: number | undefined;
 };
 
 /** A live subscription of one partition, from a given stream sequence on. */
@@ -169,6 +173,8 @@ export type DriverDeps = {
   readonly haltingTypes: ReadonlySet<string>;
   /** Applied-command records kept, in CMD stream messages (snapshot-store.ts, APPLIED_KEEP_SEQS). */
   readonly appliedKeepSeqs: number;
+  /** The CMD stream's Nats-Msg-Id duplicate window (runtime/step.ts, late copies). */
+  readonly duplicateWindowMs: number;
   readonly log: DriverLog;
   /** The driver ended by itself: fenced out by a newer owner. */
   readonly onStopped: (error: unknown) => void;

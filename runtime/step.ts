@@ -42,6 +42,12 @@ export type StepContext = {
   readonly haltingTypes: ReadonlySet<string>;
   /** How far back (CMD stream messages) applied-command records are kept; see driver.ts. */
   readonly appliedKeepSeqs: number;
+  /**
+   * A copy stored within this long of its batch's write is the first stored copy: every copy
+   * is published after the write, and JetStream drops a copy that follows a stored one within
+   * its duplicate window. Half that window, the other half a margin for clocks that differ.
+   */
+  readonly firstCopyWithinMs: number;
 };
 
 /** A fetched batch, decoded: what the driver loads before running the step. */
@@ -98,6 +104,8 @@ export function seqOf(item: BatchItem): number {
 }
 
 export type StepInput = {
+  /** The clock when the step runs, before its write: stamped on the commands it sends. */
+  readonly nowMs: number;
   readonly fence: number;
   readonly checkpoint: number;
   /** Outbox rows through this source sequence are published (recorded with the write). */
@@ -181,7 +189,7 @@ class StepRun {
     private readonly ctx: StepContext,
     private readonly input: StepInput,
   ) {
-    this.apply_ = { partitions: ctx.partitions, hub: ctx.hub };
+    this.apply_ = { partitions: ctx.partitions, hub: ctx.hub, writtenAtMs: input.nowMs };
   }
 
   apply(item: BatchItem): Halt | undefined {
@@ -195,7 +203,7 @@ class StepRun {
         this.lastSeq = seq;
         return undefined;
       }
-      if (sourceSeqOf(cmd.msgId) < seq - this.ctx.appliedKeepSeqs) {
+      if (isLateCopy(this.ctx, cmd.delivery, cmd.msgId)) {
         return this.park(item, 'late copy: published before the applied-commands horizon');
       }
       this.inBatch.add(cmd.msgId);
@@ -288,6 +296,23 @@ class StepRun {
       skipped: this.skipped,
     };
   }
+}
+
+/**
+ * True for a copy of an outbox command that may follow an applied copy whose record is gone,
+ * so applying it could apply the command twice. Two cases are certain and applied: a copy the
+ * stream stored within `firstCopyWithinMs` of its batch's write (JetStream dropped any later
+ * copy, so none came before it), which covers a first publish however far the sending partition
+ * lagged; and a copy whose batch's source sequence is within `appliedKeepSeqs` of it (every
+ * copy is stored after its source, so an earlier one's record is still kept). A copy that is
+ * neither (re-published from an outbox long after its write, or without a write stamp) is late.
+ */
+function isLateCopy(ctx: StepContext, delivery: Delivery, msgId: string): boolean {
+  const { storedAtMs, writtenAtMs } = delivery;
+  if (storedAtMs !== undefined && writtenAtMs !== undefined) {
+    if (storedAtMs - writtenAtMs <= ctx.firstCopyWithinMs) return false;
+  }
+  return sourceSeqOf(msgId) < delivery.seq - ctx.appliedKeepSeqs;
 }
 
 function keyOf(w: Working) {

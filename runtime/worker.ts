@@ -20,6 +20,7 @@ import { fnv1a32, partitionOf } from './partition.ts';
 import { databaseStore, jetStreamConsumer, natsPublisher, systemClock } from './partition-loop.ts';
 import type { ConsumerPort, DriverDeps, PublishPort, StorePort } from './ports.ts';
 import { FencedError } from './snapshot-store.ts';
+import { CMD_STREAM } from './streams.ts';
 
 export type WorkerLog = {
   info(o: object, m: string): void;
@@ -102,6 +103,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const loops = new Map<number, PartitionDriver>();
   const actors = new Map(options.actors.map((a) => [a.type, a]));
   const haltingTypes = new Set(options.haltingTypes ?? DEFAULTS.haltingTypes);
+  const duplicateWindowMs = (await jsm.streams.info(CMD_STREAM)).config.duplicate_window / 1e6;
   const driverDeps = (partition: number, fence: number): DriverDeps => {
     const live: PartitionPorts = {
       store: databaseStore(db, partition),
@@ -118,6 +120,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       batchSizeMax: options.batchSizeMax ?? DEFAULTS.batchSizeMax,
       haltingTypes,
       appliedKeepSeqs: options.appliedKeepSeqs ?? DEFAULTS.appliedKeepSeqs,
+      duplicateWindowMs,
       log,
       onStopped: (error) => {
         loops.delete(partition);

@@ -33,10 +33,17 @@ export type FaultRow = WindowStats & {
   readonly fault: string;
   readonly drained: boolean;
   readonly crashed: readonly string[];
+  /** Processes whose CMD-stream guard stopped them during this fault (JetStream lost commands). */
+  readonly guardStopped: readonly string[];
 };
 
 export type ChaosRun = {
   readonly rows: readonly FaultRow[];
+  /**
+   * The fault after which the CMD-stream guard stopped the switch, if one did: the faults after
+   * it were not run (the switch waits for an operator's `mkondo realign-streams`).
+   */
+  readonly stoppedBy: string | undefined;
   readonly dir: string;
   readonly databaseUrl: string;
   readonly adminUrl: string;
@@ -80,13 +87,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
         (o.only === undefined || f.name.includes(o.only)) &&
         (o.skip === undefined || !f.name.includes(o.skip)),
     );
-    for (const fault of selected) rows.push(await runFault(ctx, fault, o));
+    let stoppedBy: string | undefined;
+    for (const fault of selected) {
+      const row = await runFault(ctx, fault, o);
+      rows.push(row);
+      if (row.guardStopped.length > 0) {
+        stoppedBy = fault.name;
+        o.log(`the CMD-stream guard stopped ${row.guardStopped.join(', ')}: no further faults`);
+        break;
+      }
+    }
     load.stopSending();
     await sleep(o.settleMs);
-    await load.drain(load.nowMs(), o.drainTimeoutMs);
+    if (stoppedBy === undefined) await load.drain(load.nowMs(), o.drainTimeoutMs);
     const urls = cluster.urls;
     return {
       rows,
+      stoppedBy,
       dir,
       databaseUrl: postgres.url,
       adminUrl: sw.adminUrl,
@@ -118,6 +135,7 @@ async function runFault(ctx: FaultContext, fault: Fault, o: ChaosOptions): Promi
     ...load.window(fromMs, toMs, healedMs),
     drained,
     crashed: ctx.sw.crashed(),
+    guardStopped: ctx.sw.guardStopped(),
   };
   o.log(`  ${JSON.stringify(row)}`);
   return row;
@@ -129,15 +147,16 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000
 export function chaosTable(rows: readonly FaultRow[]): string {
   const lines = [
     '| fault | load held (accepted/sent) | committed | failed | longest stall s | ' +
-      'recovery after heal s | lost | duplicated | processes crashed |',
-    '|---|---|---|---|---|---|---|---|---|',
+      'recovery after heal s | lost | duplicated | processes crashed | guard stopped the switch |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const held = r.started === 0 ? '-' : `${Math.round((100 * r.accepted) / r.started)} %`;
     lines.push(
       `| ${r.fault} | ${held} (${r.accepted}/${r.started}) | ${r.committed} | ${r.failed} | ` +
         `${seconds(r.longestStallMs)} | ${seconds(r.recoveryMs)} | ${r.missing} | ` +
-        `${r.duplicated} | ${r.crashed.length === 0 ? 'none' : r.crashed.length} |`,
+        `${r.duplicated} | ${r.crashed.length === 0 ? 'none' : r.crashed.length} | ` +
+        `${r.guardStopped.length === 0 ? 'no' : `yes (${r.guardStopped.length})`} |`,
     );
   }
   return lines.join('\n');

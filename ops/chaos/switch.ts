@@ -2,6 +2,7 @@
 // separate processes against the NATS cluster (R3 streams and buckets) and the suite's own
 // PostgreSQL. Each worker reaches NATS and the database through its own partitioning proxies.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, launch, logTail, type Proc, running, sleep, stopProc } from './processes.ts';
 import { type PartitionProxy, startProxy } from './proxy.ts';
@@ -24,6 +25,11 @@ export type ChaosSwitch = {
   restartWorker(worker: ChaosWorker): Promise<void>;
   /** Any process that exited although the suite did not stop it. */
   crashed(): string[];
+  /**
+   * Processes whose CMD-stream guard stopped them (runtime/cluster-guard.ts): JetStream lost
+   * commands the checkpoints had passed, so they stopped consuming and turned unready.
+   */
+  guardStopped(): string[];
   stop(): Promise<void>;
 };
 
@@ -125,6 +131,10 @@ async function startRoles(
       });
       await waitReady(worker.proc, worker.opsPort);
     },
+    guardStopped: () =>
+      [...others, ...workers.map((w) => w.proc)]
+        .filter((p) => logText(p).includes(GUARD_STOPPED))
+        .map((p) => p.name),
     crashed: () =>
       [...others, ...workers.map((w) => w.proc)]
         .filter((p) => !running(p) && !stopped.has(p))
@@ -139,6 +149,23 @@ async function startRoles(
       for (const w of workers) for (const proxy of w.proxies) await proxy.close();
     },
   };
+}
+
+/** What a process logs when its CMD-stream guard stops it (ops/deployment.ts). */
+const GUARD_STOPPED = 'CMD stream no longer matches the checkpoints';
+
+function logText(proc: Proc): string {
+  try {
+    return readFileSync(proc.log, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The status and body of a process's /ready (503 with the reason when it is not ready). */
+export async function readiness(opsPort: number): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${opsPort}/ready`);
+  return { status: response.status, body: await response.text() };
 }
 
 export async function waitReady(proc: Proc, opsPort: number, timeoutMs = 120_000): Promise<void> {

@@ -55,6 +55,11 @@ export class SimStream {
   at(seq: number): StoredMsg | undefined {
     return this.messages[seq - 1];
   }
+
+  /** A message with this Nats-Msg-Id was stored (at any time). */
+  has(msgId: string): boolean {
+    return this.ids.has(msgId);
+  }
 }
 
 /** The partition of a `cmd.<type>.<partition>.<key>` subject. */
@@ -125,6 +130,14 @@ export class SimJetStream {
     if (subject.startsWith('cmd.')) this.cmd.publish(subject, data, headers);
     else if (subject.startsWith('evt.')) this.evt.publish(subject, data, headers);
     else if (subject.startsWith('out.')) this.out.publish(subject, data, headers);
+  }
+
+  /** An outbox row was stored on its stream; KV puts (not simulated) count as stored. */
+  stored(subject: string, msgId: string): boolean {
+    if (subject.startsWith('cmd.')) return this.cmd.has(msgId);
+    if (subject.startsWith('evt.')) return this.evt.has(msgId);
+    if (subject.startsWith('out.')) return this.out.has(msgId);
+    return true;
   }
 
   watchOut(watch: (msg: StoredMsg) => void): void {

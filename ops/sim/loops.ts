@@ -4,6 +4,7 @@
 
 import { PartitionDriver } from '../../runtime/driver.ts';
 import { residentCache } from '../../runtime/worker.ts';
+import { DUPLICATE_WINDOW_MS } from './jetstream.ts';
 import { OldPartitionLoop } from './old-loop.ts';
 import { simPorts } from './ports.ts';
 import { HUB, type LoopMaker } from './world.ts';
@@ -23,6 +24,7 @@ export const driverLoop: LoopMaker = (world) => (ctx) =>
       batchSizeMax: world.config.batchSizeMax,
       haltingTypes: HALTING_TYPES,
       appliedKeepSeqs: world.config.appliedKeepSeqs,
+      duplicateWindowMs: DUPLICATE_WINDOW_MS,
       log: silent,
       onStopped: ctx.onStopped,
     },

@@ -3,6 +3,7 @@
 // scheduler (latency, faults, pauses); a lost answer surfaces as PortError 'ambiguous', a lost
 // connection as 'transient', exactly the contract the production adapters keep.
 
+import { WRITTEN_AT_HEADER, writtenAtOf } from '../../runtime/batch.ts';
 import type { DriverDeps, Delivery as PortDelivery, Subscription } from '../../runtime/ports.ts';
 import type { SimBusClient, SimDbClient, SimSubscriptionHandle } from './clients.ts';
 import type { Delivery } from './jetstream.ts';
@@ -93,6 +94,8 @@ class SimSubscription implements Subscription {
       msgId: msg.headers?.['Nats-Msg-Id'],
       traceparent: msg.headers?.['traceparent'],
       pending: delivery.pending,
+      storedAtMs: msg.storedAtMs,
+      writtenAtMs: writtenAtOf(msg.headers?.[WRITTEN_AT_HEADER]),
     });
     this.wake?.();
   }

@@ -14,6 +14,7 @@ import {
   type SimConfig,
   settled,
   startWorker,
+  unsettled,
   type World,
 } from './world.ts';
 import { worldFaultTick } from './world-faults.ts';
@@ -54,8 +55,11 @@ export async function runSeed(config: SimConfig, loopMaker: LoopMaker): Promise<
     heal(world);
     ok = await runUntil(world, () => settled(world), SETTLE_LIMIT_MS);
     if (world.checks.violations.length === 0) {
-      if (!ok)
-        world.checks.violations.push('[no-settle] not settled 15 simulated minutes after healing');
+      if (!ok) {
+        world.checks.violations.push(
+          `[no-settle] not settled 15 simulated minutes after healing: ${unsettled(world)}`,
+        );
+      }
       world.checks.violations.push(...finalCheck(world));
     }
   }

@@ -163,8 +163,42 @@ export function caughtUp(world: World): boolean {
   return true;
 }
 
+/**
+ * Caught up, no transfer in flight, and every outbox row the database holds stored on its
+ * stream: a transfer can be final in the database while the postings it sends still wait.
+ */
 export function settled(world: World): boolean {
-  return caughtUp(world) && inFlight(world.db, world.workload.plans).length === 0;
+  return (
+    caughtUp(world) &&
+    inFlight(world.db, world.workload.plans).length === 0 &&
+    unpublished(world).length === 0
+  );
+}
+
+/** Outbox rows not stored on their stream, as `p<partition> #<source seq>`. */
+function unpublished(world: World): string[] {
+  const rows: string[] = [];
+  for (const [partition, outbox] of world.db.outbox) {
+    for (const row of outbox.values()) {
+      if (!world.js.stored(row.subject, row.msgId)) rows.push(`p${partition} #${row.sourceSeq}`);
+    }
+  }
+  return rows;
+}
+
+/** What keeps a run from settling, for the report. */
+export function unsettled(world: World): string {
+  const parts: string[] = [];
+  for (let p = 0; p < world.config.partitions; p++) {
+    const last = world.js.lastSeqOf(p);
+    const at = world.db.checkpoints.get(p);
+    if (last > 0 && (at?.seq ?? 0) < last) parts.push(`p${p} checkpoint #${at?.seq} < #${last}`);
+  }
+  const rows = unpublished(world);
+  if (rows.length > 0) parts.push(`outbox rows never published: ${rows.slice(0, 5).join(' ')}`);
+  const busy = inFlight(world.db, world.workload.plans);
+  if (busy.length > 0) parts.push(`in flight: ${busy.slice(0, 5).join(' ')}`);
+  return parts.join('; ');
 }
 
 export function finalCheck(world: World): string[] {

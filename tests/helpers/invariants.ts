@@ -68,17 +68,24 @@ export async function waitQuiescent(databaseUrl: string, timeoutMs = 30_000): Pr
   }
 }
 
-/** §7 invariants 1–4 over DB snapshots; every violation as a sentence. */
-export function snapshotViolations(snapshots: Snapshots): string[] {
-  const violations: string[] = [];
+/** Per currency, the sum of every account's value (§7 invariant 1: zero once nothing is in flight). */
+export function currencySums(snapshots: Snapshots): Map<string, bigint> {
   const sums = new Map<string, bigint>();
   for (const p of snapshots.participants) {
     for (const account of Object.values(p.accounts)) {
       const valueMinor = accountValueMinor(account);
       sums.set(account.currency, (sums.get(account.currency) ?? 0n) + valueMinor);
-      if (account.reservedMinor !== 0n) {
-        violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
-      }
+    }
+  }
+  return sums;
+}
+
+/** §7 invariant 4, which holds at every moment, in flight or not: no position past its cap. */
+export function capViolations(snapshots: Snapshots): string[] {
+  const violations: string[] = [];
+  for (const p of snapshots.participants) {
+    for (const account of Object.values(p.accounts)) {
+      const valueMinor = accountValueMinor(account);
       const cap = p.limits[account.currency];
       if (account.ledgerAccountType === 'POSITION' && cap && valueMinor > cap.valueMinor) {
         violations.push(
@@ -87,12 +94,25 @@ export function snapshotViolations(snapshots: Snapshots): string[] {
         );
       }
     }
+  }
+  return violations;
+}
+
+/** §7 invariants 1–4 over DB snapshots; every violation as a sentence. */
+export function snapshotViolations(snapshots: Snapshots): string[] {
+  const violations = capViolations(snapshots);
+  for (const [currency, sum] of currencySums(snapshots)) {
+    if (sum !== 0n) violations.push(`${currency} accounts sum to ${formatAmount(sum)}, not 0`);
+  }
+  for (const p of snapshots.participants) {
+    for (const account of Object.values(p.accounts)) {
+      if (account.reservedMinor !== 0n) {
+        violations.push(`${p.name} account ${account.id} holds ${account.reservedMinor} reserved`);
+      }
+    }
     for (const id of Object.keys(p.reservations)) {
       violations.push(`${p.name} still holds a reservation for ${id}`);
     }
-  }
-  for (const [currency, sum] of sums) {
-    if (sum !== 0n) violations.push(`${currency} accounts sum to ${formatAmount(sum)}, not 0`);
   }
   for (const [id, t] of snapshots.transfers) {
     if (t.phase !== 'committed' && t.phase !== 'aborted') {

@@ -83,6 +83,51 @@ describe('the partition driver', () => {
     assert.deepEqual(await world.store.loadOutbox(), []);
   });
 
+  it('publishes the next batch while a prune hangs (sim seeds 1558 and 7862)', async () => {
+    // A housekeeping statement stalled 55 s; the next batch's postings waited behind it with
+    // the payer's funds reserved and the transfer already committed in the database.
+    const world = memoryWorld({ batchSizeMax: 1 });
+    let prunes = 0;
+    let release = () => {};
+    world.store.prune = () => {
+      prunes++;
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const sent = () => world.bus.published.filter((row) => row.subject.startsWith('cmd.'));
+    world.stream.add('k', add(0));
+    const driver = drive(world);
+    try {
+      await until('the first prune to hang', () => prunes === 1);
+      world.stream.add('k', add(1));
+      await until('the second batch published', () => sent().length === 2, 3000);
+      assert.equal(prunes, 1, 'no second prune while the first hangs');
+    } finally {
+      release();
+      await driver.stop();
+    }
+    assert.deepEqual(world.store.seen('k'), [0, 1]);
+  });
+
+  it('keeps flowing when recording published rows fails, and records them later', async () => {
+    const world = memoryWorld();
+    let failures = 1;
+    const record = world.store.recordPublished.bind(world.store);
+    world.store.recordPublished = async (fence, seq) => {
+      if (failures-- > 0) throw new PortError('transient', 'connection lost');
+      await record(fence, seq);
+    };
+    world.stream.add('k', add(0));
+    const driver = drive(world);
+    await until('published and recorded', () => world.store.publishedSeq === 1);
+    world.stream.add('k', add(1));
+    await until('the second add', () => world.store.seq === 2);
+    await driver.stop();
+    assert.equal(world.stream.opened, 1, 'a housekeeping failure did not reopen the consumer');
+    assert.deepEqual(world.errors, []);
+  });
+
   it('fires a timer again when its first firing failed on a database read', async () => {
     const world = memoryWorld();
     const atMs = 1_000_050;

@@ -52,6 +52,16 @@ describe('simulator: the production loop', () => {
   });
 });
 
+describe('simulator: seeds the long sweep found', () => {
+  it('seed 361: a first copy whose source lagged past the horizon is applied, not parked', async () => {
+    // Every worker paused for minutes; the payer's partition then sent a CreditPosition whose
+    // source sequence was 406 messages behind it. The step parked it as a late copy.
+    const result = await run(driverLoop, 361, 'mixed');
+    assert.deepEqual(result.violations, []);
+    assert.ok(result.committed > 0);
+  });
+});
+
 describe('simulator: the old loop (issue 9 findings 1-4)', () => {
   it('finding 1: a statement stalled past ack_wait makes it skip newer commands', async () => {
     const result = await run(oldLoop, 1, 'stall');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { participantActor } from '../../actors/participant/index.ts';
 import { newParticipant } from '../../actors/participant/state.ts';
-import type { Cached } from '../../runtime/batch.ts';
+import { type Cached, WRITTEN_AT_HEADER } from '../../runtime/batch.ts';
 import { decodeJson, encodeBytes } from '../../runtime/codec.ts';
 import { partitionOf } from '../../runtime/partition.ts';
 import type { Delivery } from '../../runtime/ports.ts';
@@ -26,6 +26,7 @@ function context(overrides: Partial<StepContext> = {}): StepContext {
     hub: TEST_HUB,
     haltingTypes: new Set(),
     appliedKeepSeqs: 1000,
+    firstCopyWithinMs: 60_000,
     ...overrides,
   };
 }
@@ -45,6 +46,7 @@ function delivery(seq: number, command: unknown, extra: Partial<Delivery> = {}):
 
 function input(overrides: Partial<StepInput> = {}): StepInput {
   return {
+    nowMs: 1,
     fence: 7,
     checkpoint: 4,
     publishedThroughSeq: 3,
@@ -119,6 +121,53 @@ describe('the step', () => {
       out.parked.map((p) => [p.seq, p.status, p.reason]),
       [[500, 'parked', 'late copy: published before the applied-commands horizon']],
     );
+  });
+
+  it('applies a first copy that lags its source by more than the horizon', () => {
+    // Sim seed 361: every worker paused, the stream moved on; the source partition then applied
+    // command 350 and published its send within seconds. The copy is the only stored one.
+    const ctx = context({ appliedKeepSeqs: 100 });
+    const stamp = { storedAtMs: 90_000, writtenAtMs: 40_000 };
+    const deliveries = [delivery(500, add(1), { msgId: '350-0', ...stamp })];
+    const out = step(ctx, decodeBatch(ctx, 4, deliveries), input());
+    assert.deepEqual(seenIn(out.write!.snapshots[0]!.stateJson), [1]);
+    assert.deepEqual(out.parked, []);
+    assert.deepEqual(out.write?.applied, [{ msgId: '350-0', seq: 500 }]);
+  });
+
+  it('parks a copy stored long after its write that lags its source by the horizon', () => {
+    // A re-publish from the outbox minutes later: an earlier copy's record may be pruned.
+    const ctx = context({ appliedKeepSeqs: 100 });
+    const deliveries = [
+      delivery(500, add(1), { msgId: '350-0', storedAtMs: 100_001, writtenAtMs: 40_000 }),
+      delivery(501, add(2), { msgId: '450-0', storedAtMs: 100_001, writtenAtMs: 40_000 }),
+    ];
+    const out = step(ctx, decodeBatch(ctx, 4, deliveries), input());
+    assert.deepEqual(seenIn(out.write!.snapshots[0]!.stateJson), [2]);
+    assert.deepEqual(
+      out.parked.map((p) => [p.seq, p.reason]),
+      [[500, 'late copy: published before the applied-commands horizon']],
+    );
+  });
+
+  it('skips an applied copy however soon after its write it was stored', () => {
+    const ctx = context({ appliedKeepSeqs: 100 });
+    const stamp = { storedAtMs: 41_000, writtenAtMs: 40_000 };
+    const deliveries = [delivery(500, add(1), { msgId: '350-0', ...stamp })];
+    const out = step(ctx, decodeBatch(ctx, 4, deliveries), input({ applied: new Set(['350-0']) }));
+    assert.equal(out.appliedCount, 0);
+    assert.equal(out.skipped, 1);
+  });
+
+  it('stamps the commands it sends with the time of its write, and nothing else', () => {
+    const ctx = context();
+    const out = step(ctx, decodeBatch(ctx, 4, [delivery(5, add(5))]), input({ nowMs: 1234 }));
+    const sent = out.publish.filter((row) => row.subject.startsWith('cmd.'));
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.headers?.[WRITTEN_AT_HEADER], '1234');
+    for (const row of out.publish.filter((r) => !r.subject.startsWith('cmd.'))) {
+      assert.equal(row.headers?.[WRITTEN_AT_HEADER], undefined);
+    }
   });
 
   it('parks a command whose actor throws, tells its requester, and goes on in order', () => {
