@@ -1,0 +1,67 @@
+// Reading a stream for an audit without disturbing the switch: an ordered consumer (ephemeral,
+// flow-controlled, no acknowledgements, deleted by the server once idle), so the workers' durable
+// consumers, their acknowledgements and their pending counts are untouched. A read ends at the
+// last message the stream held when it started; later messages belong to a later audit.
+
+import {
+  DeliverPolicy,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Delivery } from '../../runtime/ports.ts';
+
+export type StreamRead = {
+  /** Messages visited. */
+  readonly count: number;
+  /** The first sequence the stream still held (1 when nothing was ever removed). */
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+};
+
+/** Visits, in stream order, every message of `stream` (on `filter` when given) present at start. */
+export async function forEachMessage(
+  nc: NatsConnection,
+  stream: string,
+  filter: string | undefined,
+  visit: (message: Delivery) => void | Promise<void>,
+): Promise<StreamRead> {
+  const jsm = await jetstreamManager(nc);
+  const { total, firstSeq, lastSeq } = await extent(jsm, stream, filter);
+  if (total === 0) return { count: 0, firstSeq, lastSeq };
+  const consumer = await jetstream(nc).consumers.get(stream, {
+    deliver_policy: DeliverPolicy.All,
+    ...(filter === undefined ? {} : { filter_subjects: [filter] }),
+  });
+  const messages = await consumer.consume({ max_messages: 1024 });
+  let count = 0;
+  try {
+    for await (const m of messages) {
+      await visit({
+        seq: m.seq,
+        subject: m.subject,
+        data: m.data,
+        msgId: m.headers?.get('Nats-Msg-Id') || undefined,
+        traceparent: m.headers?.get('traceparent') || undefined,
+        pending: m.info.pending,
+      });
+      count++;
+      if (count >= total || m.seq >= lastSeq || m.info.pending === 0) break;
+    }
+  } finally {
+    await messages.close().catch(() => undefined);
+  }
+  return { count, firstSeq, lastSeq };
+}
+
+async function extent(jsm: JetStreamManager, stream: string, filter: string | undefined) {
+  const info = await jsm.streams.info(
+    stream,
+    filter === undefined ? undefined : { subjects_filter: filter },
+  );
+  const { first_seq: firstSeq, last_seq: lastSeq, messages, subjects } = info.state;
+  const total =
+    filter === undefined ? messages : Object.values(subjects ?? {}).reduce((a, b) => a + b, 0);
+  return { total, firstSeq, lastSeq };
+}
