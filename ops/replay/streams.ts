@@ -32,7 +32,7 @@ export async function forEachMessage(
   if (total === 0) return { count: 0, firstSeq, lastSeq };
   const consumer = await jetstream(nc).consumers.get(stream, {
     deliver_policy: DeliverPolicy.All,
-    ...(filter === undefined ? {} : { filter_subjects: [filter] }),
+    ...(filter === undefined ? {} : { filter_subjects: filter }),
   });
   const messages = await consumer.consume({ max_messages: 1024 });
   let count = 0;

@@ -5,6 +5,7 @@
 import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '../../ops/config.ts';
 import { type ReplayReport, replayAudit } from '../../ops/replay/audit.ts';
+import { explainPosition } from '../../ops/replay/explain.ts';
 import { replaySettings } from '../../ops/replay/services.ts';
 import { type Db, openDatabase } from '../../runtime/db.ts';
 
@@ -31,5 +32,11 @@ export const testSettings = () =>
 export async function replayOf(target: AuditTarget): Promise<ReplayReport> {
   return withAuditServices(target, ({ nc, db }) =>
     replayAudit({ nc, db, settings: testSettings() }),
+  );
+}
+
+export async function explainOf(target: AuditTarget, dfsp: string, currency: string) {
+  return withAuditServices(target, ({ nc, db }) =>
+    explainPosition({ nc, db, settings: testSettings(), dfsp, currency }),
   );
 }

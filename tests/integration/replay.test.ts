@@ -10,7 +10,8 @@ import pg from 'pg';
 import type { Received } from '../helpers/dfsp-sim.ts';
 import { fspiop, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
 import { waitQuiescent } from '../helpers/invariants.ts';
-import { replayOf } from '../helpers/replay.ts';
+import { positionOf } from '../helpers/onboard.ts';
+import { explainOf, replayOf } from '../helpers/replay.ts';
 import { startWorld, type World } from '../helpers/transfer-world.ts';
 
 let world: World;
@@ -130,4 +131,36 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
     );
     await sql(`delete from outbox where msg_id = '999999999-0'`);
   });
+
+  it('explains the payer position: each movement, its cause, and a sum equal to the balance', async () => {
+    const explained = await explainOf(world, 'payerfsp', 'USD');
+    const position = explained.movements.filter((m) => m.ledgerAccountType === 'POSITION');
+    const kinds = position.map((m) => m.command).sort();
+    const count = (kind: string) => kinds.filter((k) => k === kind).length;
+    assert.equal(count('ReserveFunds'), 9);
+    assert.equal(count('CommitReservation'), 3);
+    assert.equal(count('ReleaseReservation'), 6);
+    const reserve = position.find((m) => m.command === 'ReserveFunds');
+    assert.equal(reserve?.reservedDeltaMinor, 125_000n);
+    assert.equal(reserve?.postedDeltaMinor, 0n);
+    assert.match(reserve?.cause ?? '', /^transfer 00000000-0000-4000-8000-00000000010\d$/);
+    for (const m of position.slice(1)) {
+      const previous = position[position.indexOf(m) - 1]!;
+      assert.equal(m.valueBeforeMinor, previous.valueAfterMinor);
+    }
+    assert.ok(
+      explained.accounts.every((a) => a.ok),
+      JSON.stringify(explained.accounts, replacer),
+    );
+    const positionAccount = explained.accounts.find((a) => a.ledgerAccountType === 'POSITION');
+    assert.equal(positionAccount?.sumMinor, 375_000n);
+    assert.equal(await positionOf(world.switch.adminUrl, 'payerfsp', 'USD'), 37.5);
+    const settlement = explained.movements.filter((m) => m.ledgerAccountType === 'SETTLEMENT');
+    assert.deepEqual(
+      settlement.map((m) => [m.command, m.postedDeltaMinor]),
+      [['RecordFundsIn', -1_000_000_000n]],
+    );
+  });
 });
+
+const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);

@@ -13,7 +13,7 @@ import type { DfspSim, PayeeBehaviour, Received } from '../helpers/dfsp-sim.ts';
 import { fspiop, type IlpPair, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
 import { checkInvariants, readSnapshots, type Snapshots } from '../helpers/invariants.ts';
 import { positionOf } from '../helpers/onboard.ts';
-import { replayOf } from '../helpers/replay.ts';
+import { explainOf, replayOf } from '../helpers/replay.ts';
 import { startWorld, trail, type World, waitUntil } from '../helpers/transfer-world.ts';
 
 const DFSPS = ['dfsp1', 'dfsp2', 'dfsp3', 'dfsp4'];
@@ -177,7 +177,7 @@ describe('FSPIOP transfers under mixed load with worker restarts', { timeout: 30
     assert.deepEqual(await positionsAgainstModel(), { ok: true });
   });
 
-  it('replays the CMD stream of the run, crashes included, to the same database', async () => {
+  it('replays the run, crashes included, to the same database and explains every position', async () => {
     const report = await replayOf(world);
     console.log(
       `transfers-load: replay of ${report.commands} commands, ${report.actors} actors, ` +
@@ -185,6 +185,17 @@ describe('FSPIOP transfers under mixed load with worker restarts', { timeout: 30
     );
     assert.deepEqual(report.differences.slice(0, 10), []);
     assert.ok(report.commands > TRANSFERS * 4, `${report.commands} commands replayed`);
+
+    for (const name of world.names) {
+      const explained = await explainOf(world, name, 'USD');
+      const wrong = explained.accounts.filter((a) => !a.ok);
+      assert.deepEqual(wrong, [], `${name}: the movements do not sum to the balances`);
+      const position = explained.accounts.find((a) => a.ledgerAccountType === 'POSITION');
+      if (DFSPS.includes(name)) {
+        const cents = Math.round((await positionOf(world.switch.adminUrl, name, 'USD')) * 100);
+        assert.equal(position?.sumMinor, BigInt(cents) * 100n, `${name} position history`);
+      }
+    }
 
     const victim = planned[0] as Planned;
     await corruptTransfer(victim.id);
