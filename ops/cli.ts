@@ -82,6 +82,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       await runExplainCommand(loadConfig(), args);
     },
   },
+  conservation: {
+    summary: 'per currency, checks that every account of every participant sums to zero',
+    usage: `mkondo conservation\n\nPer currency: the sum of the posted amounts of every participant account\n(positions, settlement, hub and fee accounts), the reservations in flight, and whether\nmoney is conserved (the sum is 0). Exit status 1 when a currency is not. ${COMMON}`,
+    run: async () => (await import('./replay/commands.ts')).runConservationCommand(loadConfig()),
+  },
   'realign-streams': {
     summary: 'after a lost or recreated CMD stream: move it past the checkpoints (RELIABILITY.md)',
     usage: `mkondo realign-streams\n\nWith gateways and workers stopped: moves the CMD stream's sequence past every\npartition checkpoint and records it as the stream the checkpoints count in, so workers\nstart again. Messages left at or below the highest checkpoint are discarded and listed.\n${COMMON}`,

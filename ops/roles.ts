@@ -29,6 +29,7 @@ import { configureNamespace } from '../runtime/names.ts';
 import { loadHubSigner, startNotifier } from '../runtime/notifier/index.ts';
 import type { Config } from './config.ts';
 import { prepareDeployment, watchDeployment } from './deployment.ts';
+import { registerLedgerMetrics } from './ledger-metrics.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
@@ -223,6 +224,7 @@ export async function runRoles(
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
+    registerLedgerMetrics(opened.db, config.LEDGER_METRICS_REFRESH_MS);
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }
 

@@ -2,6 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
+import { formatConservation, readLedger } from '../conservation.ts';
+import { openConfiguredDatabase } from '../roles.ts';
 import { explainPosition, formatExplanation } from './explain.ts';
 import { openAuditServices } from './services.ts';
 
@@ -43,4 +45,15 @@ function timeOf(flag: string, text: string | undefined, fallback: number): numbe
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new Error(`${flag} ${text}: not an ISO 8601 time`);
   return ms;
+}
+
+export async function runConservationCommand(config: Config): Promise<void> {
+  const opened = await openConfiguredDatabase(config);
+  try {
+    const ledger = await readLedger(opened.db);
+    process.stdout.write(formatConservation(ledger));
+    process.exitCode = ledger.currencies.every((c) => c.postedSumMinor === 0n) ? 0 : 1;
+  } finally {
+    await opened.close();
+  }
 }

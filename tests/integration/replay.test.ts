@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Received } from '../helpers/dfsp-sim.ts';
 import { fspiop, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
-import { waitQuiescent } from '../helpers/invariants.ts';
+import { conservationGauge, waitQuiescent } from '../helpers/invariants.ts';
 import { positionOf } from '../helpers/onboard.ts';
 import { explainOf, replayOf } from '../helpers/replay.ts';
 import { startWorld, type World } from '../helpers/transfer-world.ts';
@@ -160,6 +160,32 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
       settlement.map((m) => [m.command, m.postedDeltaMinor]),
       [['RecordFundsIn', -1_000_000_000n]],
     );
+  });
+
+  it('read conservation 0, positions against caps and transfers by state', async () => {
+    assert.equal(await conservationGauge(world.switch.opsUrl, 'USD'), 0);
+    const text = await (await fetch(`${world.switch.opsUrl}/metrics`)).text();
+    const line = (name: string) => text.split('\n').find((l) => l.startsWith(name));
+    assert.equal(
+      line('mkondo_participant_position{participant="payerfsp",currency="USD"}'),
+      'mkondo_participant_position{participant="payerfsp",currency="USD"} 37.5',
+    );
+    assert.equal(
+      line('mkondo_participant_net_debit_cap{participant="payerfsp",currency="USD"}'),
+      'mkondo_participant_net_debit_cap{participant="payerfsp",currency="USD"} 100000',
+    );
+    assert.equal(
+      line('mkondo_participant_ndc_used_ratio{participant="payerfsp",currency="USD"}'),
+      'mkondo_participant_ndc_used_ratio{participant="payerfsp",currency="USD"} 0.0003',
+    );
+    assert.equal(line('mkondo_transfers{state="aborted"}'), 'mkondo_transfers{state="aborted"} 6');
+    assert.equal(line('mkondo_transfers_overdue'), 'mkondo_transfers_overdue 0');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'conservation'], {
+      env: { PATH: process.env['PATH'], DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /^USD\tposted sum 0\tin flight 0\t\d+ accounts\tconserved$/m);
   });
 });
 

@@ -167,6 +167,7 @@ describe('FSPIOP transfers under mixed load with worker restarts', { timeout: 30
     const violations = await checkInvariants({
       databaseUrl: world.databaseUrl,
       adminUrl: world.switch.adminUrl,
+      opsUrl: world.switch.opsUrl,
       names: world.names,
       currency: world.currency,
     });
