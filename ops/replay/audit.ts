@@ -9,6 +9,7 @@
 // (`$KV.…` rows) are left out: whether a batch re-publishes an unchanged directory entry depends
 // on the worker's cache, not on the actor, and the directory is derived from the snapshot anyway.
 
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isOutboxMsgId, sourceSeqOf } from '../../runtime/batch.ts';
 import type { Db } from '../../runtime/db.ts';
@@ -19,7 +20,7 @@ import { outputDigest } from './canonical.ts';
 import { type Difference, snapshotDifferences } from './compare.ts';
 import { type DbView, readDbView } from './database.ts';
 import { ReplayEngine, type ReplaySettings } from './engine.ts';
-import { forEachMessage, type StreamRead } from './streams.ts';
+import { forEachMessage, type StreamRead, streamExtent } from './streams.ts';
 
 export type { Difference } from './compare.ts';
 
@@ -45,6 +46,12 @@ export type ReplayOptions = {
   readonly db: Db;
   /** The workers' settings; `partitions` yields to the count the database recorded. */
   readonly settings: ReplaySettings;
+  /**
+   * A base to start from instead of sequence 1: a database restored from a backup (snapshots,
+   * checkpoints and applied commands of one moment). Only the commands after each of its
+   * checkpoints are replayed, so the CMD stream need only reach back to the oldest of them.
+   */
+  readonly base?: Db;
 };
 
 type Expected = { readonly digest: string; seen: boolean };
@@ -58,27 +65,35 @@ const STREAM_KINDS = [
 export async function replayAudit(options: ReplayOptions): Promise<ReplayReport> {
   const startedMs = Date.now();
   const view = await readDbView(options.db);
+  const base = options.base === undefined ? undefined : await readDbView(options.base, true);
   const partitions = view.partitions ?? options.settings.partitions;
-  const audit = new Audit({ ...options.settings, partitions }, view);
-  const cmd = await forEachMessage(options.nc, CMD_STREAM, undefined, (m) => audit.command(m));
+  const fromSeq = base === undefined ? 1 : Math.min(...baseCheckpoints(base, partitions)) + 1;
+  const audit = new Audit({ ...options.settings, partitions }, view, base);
+  const jsm = await jetstreamManager(options.nc);
+  const held = await streamExtent(jsm, CMD_STREAM, undefined);
   const empty = { count: 0, firstSeq: 0, lastSeq: 0 };
-  const base = { partitions, actors: 0, outputsMatched: 0, commands: 0, beyondCheckpoint: 0 };
-  if (cmd.count > 0 && cmd.firstSeq > 1) {
+  if (held.total > 0 && held.firstSeq > fromSeq) {
     const impossible =
-      `the CMD stream starts at sequence ${cmd.firstSeq}: messages 1-${cmd.firstSeq - 1} are ` +
-      'gone (STREAM_MAX_AGE_DAYS, STREAM_MAX_BYTES), so the state cannot be rebuilt from it';
-    const streams = { CMD: cmd, EVT: empty, OUT: empty };
-    return { ...base, streams, tookMs: Date.now() - startedMs, differences: [], impossible };
+      `the CMD stream starts at sequence ${held.firstSeq}, the replay needs it from ${fromSeq}: ` +
+      'the messages between are gone (STREAM_MAX_AGE_DAYS, STREAM_MAX_BYTES); replay from a ' +
+      'newer base (--base)';
+    const nothing = { partitions, actors: 0, outputsMatched: 0, commands: 0, beyondCheckpoint: 0 };
+    const streams = { CMD: { ...empty, ...held, count: 0 }, EVT: empty, OUT: empty };
+    return { ...nothing, streams, tookMs: Date.now() - startedMs, differences: [], impossible };
   }
-  const evt = await forEachMessage(options.nc, EVT_STREAM, undefined, (m) =>
-    audit.output('EVT', m),
-  );
-  const out = await forEachMessage(options.nc, OUT_STREAM, undefined, (m) =>
-    audit.output('OUT', m),
-  );
+  const { nc } = options;
+  const cmd = await forEachMessage(nc, CMD_STREAM, undefined, (m) => audit.command(m), fromSeq);
+  const evt = await forEachMessage(nc, EVT_STREAM, undefined, (m) => audit.output('EVT', m));
+  const out = await forEachMessage(nc, OUT_STREAM, undefined, (m) => audit.output('OUT', m));
   const streams = { CMD: cmd, EVT: evt, OUT: out };
-  const differences = audit.finish(streams);
-  return { ...base, ...audit.counts(), streams, tookMs: Date.now() - startedMs, differences };
+  const differences = audit.finish(streams, fromSeq);
+  const counts = audit.counts();
+  return { partitions, ...counts, streams, tookMs: Date.now() - startedMs, differences };
+}
+
+/** Every partition's checkpoint in the base (0 for a partition it has none of). */
+function baseCheckpoints(base: DbView, partitions: number): number[] {
+  return Array.from({ length: partitions }, (_, p) => base.checkpoints.get(p) ?? 0);
 }
 
 class Audit {
@@ -87,6 +102,8 @@ class Audit {
   private readonly dbOutbox = new Map<string, { digest: string; sourceSeq: number }>();
   private readonly parkedInDb: ReadonlySet<number>;
   private readonly beyond = new Set<number>();
+  /** Sequences a base already holds applied: their outputs were not replayed. */
+  private readonly inBase = new Set<number>();
   private readonly unexpected: Array<{ stream: string; msgId: string; seq: number }> = [];
   private readonly differences: Difference[] = [];
   private commands = 0;
@@ -95,6 +112,7 @@ class Audit {
   constructor(
     settings: ReplaySettings,
     private readonly view: DbView,
+    base: DbView | undefined,
   ) {
     const parked = view.poison.filter((p) => p.status === 'parked' || p.status === 'dropped');
     this.parkedInDb = new Set(parked.map((p) => p.seq));
@@ -102,6 +120,7 @@ class Audit {
       checkpoints: view.checkpoints,
       parkedSeqs: this.parkedInDb,
     });
+    if (base !== undefined) this.engine.seed(base);
     for (const row of view.outbox) {
       const stream = streamOf(row.subject);
       if (stream === undefined) continue;
@@ -118,6 +137,10 @@ class Audit {
       return;
     }
     if (applied.kind === 'not-a-partition-subject') return;
+    if (applied.kind === 'in-base') {
+      this.inBase.add(message.seq);
+      return;
+    }
     this.commands++;
     if (applied.kind === 'halted') {
       this.differ(
@@ -170,10 +193,12 @@ class Audit {
     return { actors, commands, outputsMatched, beyondCheckpoint: this.beyond.size };
   }
 
-  finish(streams: Readonly<Record<'CMD' | 'EVT' | 'OUT', StreamRead>>): Difference[] {
+  finish(streams: Readonly<Record<'CMD' | 'EVT' | 'OUT', StreamRead>>, fromSeq: number) {
+    const replayed = (source: number) =>
+      source >= fromSeq && !this.beyond.has(source) && !this.inBase.has(source);
     for (const { stream, msgId, seq } of this.unexpected) {
       const source = sourceSeqOf(msgId);
-      if (this.beyond.has(source)) continue;
+      if (!replayed(source)) continue;
       this.differ(
         'stream',
         `${stream} ${seq}`,
@@ -196,7 +221,7 @@ class Audit {
       }
     }
     for (const [key, row] of this.dbOutbox) {
-      if (this.beyond.has(row.sourceSeq)) continue;
+      if (!replayed(row.sourceSeq)) continue;
       this.differ('outbox', key, 'the outbox holds this row; the replay produced no such output');
     }
     this.differences.push(...snapshotDifferences(this.engine.persisted(), this.view.snapshots));

@@ -38,6 +38,8 @@ export type DbView = {
   readonly snapshots: readonly DbSnapshot[];
   readonly outbox: readonly DbOutboxRow[];
   readonly poison: readonly DbPoison[];
+  /** Applied-command records (a base for a shorter replay needs them); empty unless asked. */
+  readonly applied: ReadonlyArray<{ partition: number; msgId: string; seq: number }>;
 };
 
 type Row = Record<string, unknown>;
@@ -45,7 +47,7 @@ const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
 const optionalNumber = (value: unknown) =>
   value === null || value === undefined ? undefined : Number(value);
 
-export async function readDbView(db: Db): Promise<DbView> {
+export async function readDbView(db: Db, withApplied = false): Promise<DbView> {
   return db.transaction(
     async (tx) => {
       const settings = rowsOf(
@@ -65,6 +67,9 @@ export async function readDbView(db: Db): Promise<DbView> {
       const poison = rowsOf(
         await tx.execute(sql`select partition, seq, status, reason from poison_messages`),
       );
+      const applied = withApplied
+        ? rowsOf(await tx.execute(sql`select partition, msg_id, seq from applied_commands`))
+        : [];
       return {
         partitions: optionalNumber(settings[0]?.['value']),
         checkpoints: new Map(checkpoints.map((r) => [Number(r['partition']), Number(r['seq'])])),
@@ -89,6 +94,11 @@ export async function readDbView(db: Db): Promise<DbView> {
           seq: Number(r['seq']),
           status: String(r['status']),
           reason: String(r['reason']),
+        })),
+        applied: applied.map((r) => ({
+          partition: Number(r['partition']),
+          msgId: String(r['msg_id']),
+          seq: Number(r['seq']),
         })),
       };
     },

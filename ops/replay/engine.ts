@@ -13,6 +13,7 @@ import { namespaced } from '../../runtime/names.ts';
 import type { Delivery } from '../../runtime/ports.ts';
 import { actorId, type OutboxRow, type PoisonRow } from '../../runtime/snapshot-store.ts';
 import { decodeBatch, type StepContext, step } from '../../runtime/step.ts';
+import type { DbView } from './database.ts';
 
 /**
  * What an actor may read, and so what a replay must be given to rebuild it exactly. Anything
@@ -65,6 +66,8 @@ export type Applied =
       readonly parked: PoisonRow[];
     }
   | { readonly kind: 'beyond-checkpoint'; readonly partition: number }
+  /** At or below the base's checkpoint of its partition: already in the seeded state. */
+  | { readonly kind: 'in-base' }
   | { readonly kind: 'not-a-partition-subject' }
   | { readonly kind: 'halted'; readonly partition: number; readonly reason: string };
 
@@ -105,6 +108,7 @@ export class ReplayEngine {
       return { kind: 'beyond-checkpoint', partition };
     }
     const run = this.runOf(partition);
+    if (delivery.seq <= run.lastSeq) return { kind: 'in-base' };
     const batch = decodeBatch(run.ctx, run.lastSeq, [delivery]);
     const states = new Map<string, Cached>();
     for (const id of batch.actors.keys()) {
@@ -130,6 +134,28 @@ export class ReplayEngine {
     for (const record of out.write?.applied ?? []) run.applied.set(record.msgId, record.seq);
     if (++this.sincePrune >= PRUNE_EVERY) this.prune(delivery.seq);
     return { kind: 'applied', outbox: out.write?.outbox ?? [], parked: [...out.parked] };
+  }
+
+  /**
+   * Starts from a base instead of the empty state: snapshots, checkpoints and applied-command
+   * records taken together (a backup), so only the commands after each checkpoint are replayed.
+   */
+  seed(base: DbView): void {
+    for (const [partition, seq] of base.checkpoints) this.runOf(partition).lastSeq = seq;
+    for (const a of base.applied) this.runOf(a.partition).applied.set(a.msgId, a.seq);
+    for (const s of base.snapshots) {
+      const { type, key, partition, version, timerAtMs } = s;
+      const state = decodeJson(s.stateText);
+      this.actors.set(actorId(type, key), {
+        type,
+        key,
+        partition,
+        state,
+        version,
+        timerAtMs,
+        dirJson: undefined,
+      });
+    }
   }
 
   /**

@@ -20,18 +20,24 @@ export type StreamRead = {
   readonly lastSeq: number;
 };
 
-/** Visits, in stream order, every message of `stream` (on `filter` when given) present at start. */
+/**
+ * Visits, in stream order, every message of `stream` (on `filter` when given, from `fromSeq`
+ * when given) present at start.
+ */
 export async function forEachMessage(
   nc: NatsConnection,
   stream: string,
   filter: string | undefined,
   visit: (message: Delivery) => void | Promise<void>,
+  fromSeq = 1,
 ): Promise<StreamRead> {
   const jsm = await jetstreamManager(nc);
-  const { total, firstSeq, lastSeq } = await extent(jsm, stream, filter);
-  if (total === 0) return { count: 0, firstSeq, lastSeq };
+  const { total, firstSeq, lastSeq } = await streamExtent(jsm, stream, filter);
+  if (total === 0 || fromSeq > lastSeq) return { count: 0, firstSeq, lastSeq };
   const consumer = await jetstream(nc).consumers.get(stream, {
-    deliver_policy: DeliverPolicy.All,
+    ...(fromSeq > 1
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq }
+      : { deliver_policy: DeliverPolicy.All }),
     ...(filter === undefined ? {} : { filter_subjects: filter }),
   });
   const messages = await consumer.consume({ max_messages: 1024 });
@@ -55,7 +61,12 @@ export async function forEachMessage(
   return { count, firstSeq, lastSeq };
 }
 
-async function extent(jsm: JetStreamManager, stream: string, filter: string | undefined) {
+/** How many messages (on `filter`) the stream holds, and its first and last sequences. */
+export async function streamExtent(
+  jsm: JetStreamManager,
+  stream: string,
+  filter: string | undefined,
+) {
   const info = await jsm.streams.info(
     stream,
     filter === undefined ? undefined : { subjects_filter: filter },

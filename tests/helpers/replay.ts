@@ -29,10 +29,16 @@ export async function withAuditServices<T>(
 export const testSettings = () =>
   replaySettings(loadConfig({ PARTITIONS: '8', HUB_NAME: 'Hub', WORKER_ID: 'replay-test' }));
 
-export async function replayOf(target: AuditTarget): Promise<ReplayReport> {
-  return withAuditServices(target, ({ nc, db }) =>
-    replayAudit({ nc, db, settings: testSettings() }),
-  );
+/** `mkondo replay`, from sequence 1 or from a base database (`--base`). */
+export async function replayOf(target: AuditTarget, baseUrl?: string): Promise<ReplayReport> {
+  const base = baseUrl === undefined ? undefined : await openDatabase(baseUrl, '', 1);
+  try {
+    return await withAuditServices(target, ({ nc, db }) =>
+      replayAudit({ nc, db, settings: testSettings(), ...(base ? { base: base.db } : {}) }),
+    );
+  } finally {
+    await base?.close();
+  }
 }
 
 export async function explainOf(target: AuditTarget, dfsp: string, currency: string) {
