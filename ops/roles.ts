@@ -40,6 +40,8 @@ import {
   fspiopTls,
   natsSecurityOptions,
 } from './security-wiring.ts';
+import { startTelemetry } from './telemetry.ts';
+import { tracedPorts } from './traced-ports.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -118,6 +120,7 @@ export async function runRoles(
   migrateFirst: boolean,
 ): Promise<void> {
   const hub = hubSettings(config);
+  const telemetry = startTelemetry(process.env, `mkondo-${roles.join('-')}`);
   configureNamespace(config.NATS_NAMESPACE);
   const nc = await connectNats(config);
   // Creating R3 streams on a busy cluster can take longer than the client's 5 s default.
@@ -151,6 +154,7 @@ export async function runRoles(
       stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
+      ...(telemetry ? { wrapPorts: tracedPorts } : {}),
     });
     let workerStopped: Promise<void> | undefined;
     const stopWorker = () => {
@@ -240,6 +244,7 @@ export async function runRoles(
       .catch((error: unknown) => logger.error({ err: error, part: stoppable.name }, 'stop failed'));
   }
   await nc.drain();
+  await telemetry?.shutdown();
   await opened.close();
   logger.info('stopped');
 }
