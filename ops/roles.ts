@@ -42,6 +42,7 @@ import {
 } from './security-wiring.ts';
 import { startTelemetry } from './telemetry.ts';
 import { tracedPorts } from './traced-ports.ts';
+import { meteredPorts } from './transfer-metrics.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -154,7 +155,10 @@ export async function runRoles(
       stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
-      ...(telemetry ? { wrapPorts: tracedPorts } : {}),
+      wrapPorts: (ports, partition) => {
+        const metered = meteredPorts(ports);
+        return telemetry ? tracedPorts(metered, partition) : metered;
+      },
     });
     let workerStopped: Promise<void> | undefined;
     const stopWorker = () => {

@@ -182,6 +182,16 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
     );
     assert.equal(line('mkondo_transfers{state="aborted"}'), 'mkondo_transfers{state="aborted"} 6');
     assert.equal(line('mkondo_transfers_overdue'), 'mkondo_transfers_overdue 0');
+    const outcomes = text.split('\n').filter((l) => l.startsWith('mkondo_transfers_total{'));
+    assert.deepEqual(outcomes.sort(), [
+      'mkondo_transfers_total{outcome="aborted",reason="ABORTED_ERROR",error_code="5104"} 3',
+      'mkondo_transfers_total{outcome="aborted",reason="EXPIRED_RESERVED",error_code="3303"} 3',
+      'mkondo_transfers_total{outcome="committed",reason="",error_code=""} 3',
+    ]);
+    assert.equal(
+      line('mkondo_transfer_stage_seconds_count{stage="prepare_to_reserve"}'),
+      'mkondo_transfer_stage_seconds_count{stage="prepare_to_reserve"} 9',
+    );
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'conservation'], {
       env: { PATH: process.env['PATH'], DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
