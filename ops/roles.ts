@@ -229,6 +229,12 @@ export async function runRoles(
       health: probes,
       edge,
       security: adminSecurityOf(config, opened.db),
+      positionHistory: async (dfsp, currency) => {
+        const { explainPosition } = await import('./replay/explain.ts');
+        const { replaySettings } = await import('./replay/services.ts');
+        const settings = replaySettings(config);
+        return explainPosition({ nc, db: opened.db, settings, dfsp, currency });
+      },
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));

@@ -200,6 +200,49 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
     assert.match(cli.stdout, /^USD\tposted sum 0\tin flight 0\t\d+ accounts\tconserved$/m);
   });
 
+  it('answers the position history on the Admin API, paged, summing to the position', async () => {
+    const url = `${world.switch.adminUrl}/participants/payerfsp/positions/USD/history`;
+    const all = (await (await fetch(url)).json()) as {
+      total: number;
+      movements: Array<{ command: string; valueAfter: number; reservedChange: number }>;
+      accounts: Array<{
+        ledgerAccountType: string;
+        sumOfChanges: number;
+        value: number;
+        consistent: boolean;
+      }>;
+      complete: boolean;
+    };
+    assert.equal(all.total, 18);
+    assert.equal(all.complete, true);
+    assert.equal(all.movements.at(-1)?.valueAfter, 37.5);
+    assert.deepEqual(
+      all.accounts.map((a) => [a.ledgerAccountType, a.sumOfChanges, a.value, a.consistent]),
+      [['POSITION', 37.5, 37.5, true]],
+    );
+    const page = (await (await fetch(`${url}?offset=2&limit=3`)).json()) as typeof all;
+    assert.deepEqual(page.movements, all.movements.slice(2, 5));
+    const future = (await (
+      await fetch(`${url}?fromDateTime=2999-01-01T00:00:00Z`)
+    ).json()) as typeof all;
+    assert.equal(future.total, 0);
+    const bad = await fetch(`${url}?limit=abc`);
+    assert.equal(bad.status, 400);
+    assert.equal(
+      ((await bad.json()) as { errorInformation: { errorCode: string } }).errorInformation
+        .errorCode,
+      '3101',
+    );
+    const unknown = await fetch(
+      `${world.switch.adminUrl}/participants/nobodyfsp/positions/USD/history`,
+    );
+    assert.equal(
+      ((await unknown.json()) as { errorInformation: { errorCode: string } }).errorInformation
+        .errorCode,
+      '3200',
+    );
+  });
+
   it('replays from a base (a backup) only the commands after its checkpoints', async () => {
     const backup = await freshDatabase();
     try {
