@@ -56,6 +56,37 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       await runPoisonCommand(loadConfig(), args);
     },
   },
+  replay: {
+    summary: 'rebuilds every actor from the CMD stream and compares with the database (audit)',
+    usage: '',
+    rawArgs: true,
+    run: async (args) => {
+      const { runReplayCommand, REPLAY_USAGE } = await import('./replay/index.ts');
+      if (args[0] === '--help' || args[0] === '-h') {
+        process.stdout.write(`${REPLAY_USAGE}\n`);
+        return;
+      }
+      await runReplayCommand(loadConfig(), args);
+    },
+  },
+  explain: {
+    summary: "lists the ledger movements that make up a participant's balances, checks their sum",
+    usage: '',
+    rawArgs: true,
+    run: async (args) => {
+      const { runExplainCommand, EXPLAIN_USAGE } = await import('./replay/commands.ts');
+      if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+        process.stdout.write(`${EXPLAIN_USAGE}\n`);
+        return;
+      }
+      await runExplainCommand(loadConfig(), args);
+    },
+  },
+  conservation: {
+    summary: 'per currency, checks that every account of every participant sums to zero',
+    usage: `mkondo conservation\n\nPer currency: the sum of the posted amounts of every participant account\n(positions, settlement, hub and fee accounts), the reservations in flight, and whether\nmoney is conserved (the sum is 0). Exit status 1 when a currency is not. ${COMMON}`,
+    run: async () => (await import('./replay/commands.ts')).runConservationCommand(loadConfig()),
+  },
   'realign-streams': {
     summary: 'after a lost or recreated CMD stream: move it past the checkpoints (RELIABILITY.md)',
     usage: `mkondo realign-streams\n\nWith gateways and workers stopped: moves the CMD stream's sequence past every\npartition checkpoint and records it as the stream the checkpoints count in, so workers\nstart again. Messages left at or below the highest checkpoint are discarded and listed.\n${COMMON}`,

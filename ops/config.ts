@@ -86,6 +86,7 @@ const ConfigSchema = v.object({
     '',
   ),
   STREAM_WATCH_INTERVAL_MS: integer('5000', 500, 600000),
+  LEDGER_METRICS_REFRESH_MS: integer('5000', 0, 3600000),
   LOG_LEVEL: v.optional(
     v.picklist(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],

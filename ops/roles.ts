@@ -29,6 +29,7 @@ import { configureNamespace } from '../runtime/names.ts';
 import { loadHubSigner, startNotifier } from '../runtime/notifier/index.ts';
 import type { Config } from './config.ts';
 import { prepareDeployment, watchDeployment } from './deployment.ts';
+import { registerLedgerMetrics } from './ledger-metrics.ts';
 import { logger } from './logger.ts';
 import { judgeNatsVersion } from './nats-version.ts';
 import { createOpsApp, type ReadinessCheck } from './ops-server.ts';
@@ -39,6 +40,9 @@ import {
   fspiopTls,
   natsSecurityOptions,
 } from './security-wiring.ts';
+import { startTelemetry } from './telemetry.ts';
+import { tracedPorts } from './traced-ports.ts';
+import { meteredPorts } from './transfer-metrics.ts';
 
 export type Role = 'gateway' | 'worker' | 'notifier';
 
@@ -117,6 +121,7 @@ export async function runRoles(
   migrateFirst: boolean,
 ): Promise<void> {
   const hub = hubSettings(config);
+  const telemetry = startTelemetry(process.env, `mkondo-${roles.join('-')}`);
   configureNamespace(config.NATS_NAMESPACE);
   const nc = await connectNats(config);
   // Creating R3 streams on a busy cluster can take longer than the client's 5 s default.
@@ -150,6 +155,10 @@ export async function runRoles(
       stallAfterMs: config.PARTITION_STALL_MS,
       workerId: config.WORKER_ID,
       log: logger.child({ role: 'worker' }),
+      wrapPorts: (ports, partition) => {
+        const metered = meteredPorts(ports);
+        return telemetry ? tracedPorts(metered, partition) : metered;
+      },
     });
     let workerStopped: Promise<void> | undefined;
     const stopWorker = () => {
@@ -220,9 +229,16 @@ export async function runRoles(
       health: probes,
       edge,
       security: adminSecurityOf(config, opened.db),
+      positionHistory: async (dfsp, currency) => {
+        const { explainPosition } = await import('./replay/explain.ts');
+        const { replaySettings } = await import('./replay/services.ts');
+        const settings = replaySettings(config);
+        return explainPosition({ nc, db: opened.db, settings, dfsp, currency });
+      },
     });
     stoppables.push(listen(fspiop, config.HOST, config.FSPIOP_PORT, fspiopTls(config)));
     stoppables.push(listen(admin, config.HOST, config.ADMIN_PORT));
+    registerLedgerMetrics(opened.db, config.LEDGER_METRICS_REFRESH_MS);
     logger.info({ fspiop: config.FSPIOP_PORT, admin: config.ADMIN_PORT }, 'gateway listening');
   }
 
@@ -238,6 +254,7 @@ export async function runRoles(
       .catch((error: unknown) => logger.error({ err: error, part: stoppable.name }, 'stop failed'));
   }
   await nc.drain();
+  await telemetry?.shutdown();
   await opened.close();
   logger.info('stopped');
 }

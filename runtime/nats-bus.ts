@@ -9,6 +9,7 @@ import type { CommandBus, RequestOptions, SendOptions } from './bus.ts';
 import { decodeBytes, encodeBytes } from './codec.ts';
 import { type Envelope, isFailureReply } from './envelope.ts';
 import { commandSubject } from './partition.ts';
+import { activeTraceparent } from './telemetry-spans.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -87,8 +88,10 @@ export class NatsCommandBus implements CommandBus {
       command,
       ...(replyTo === undefined ? {} : { replyTo }),
     };
-    const h = options?.traceparent === undefined ? undefined : natsHeaders();
-    if (h && options?.traceparent) h.set('traceparent', options.traceparent);
+    // The span serving this request when tracing is on, else what the caller passed on.
+    const traceparent = activeTraceparent() ?? options?.traceparent;
+    const h = traceparent === undefined ? undefined : natsHeaders();
+    if (h && traceparent) h.set('traceparent', traceparent);
     await this.js.publish(commandSubject(to.type, to.key, this.partitions), encodeBytes(envelope), {
       ...(options?.messageId === undefined ? {} : { msgID: options.messageId }),
       ...(h ? { headers: h } : {}),

@@ -34,7 +34,7 @@ export type StreamOptions = {
   readonly duplicateWindowMs?: number;
 };
 
-const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
 export async function ensureStreams(jsm: JetStreamManager, options: StreamOptions = {}) {
   const specs = [

@@ -19,6 +19,7 @@ import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
 import { oraclesRoutes } from './oracles.ts';
 import { participantsRoutes } from './participants.ts';
+import { positionHistoryRoutes } from './position-history.ts';
 import { positionsRoutes } from './positions.ts';
 import { settlementModelsRoutes } from './settlement-models.ts';
 
@@ -51,6 +52,7 @@ export function createAdminApp(given: AdminDeps): Hono {
   }
 
   // Static paths (/participants/limits) are registered before /participants/:name.
+  if (deps.positionHistory) app.route('/', positionHistoryRoutes(deps, deps.positionHistory));
   app.route('/', positionsRoutes(deps));
   app.route('/', credentialRoutes(deps));
   app.route('/', fundsRoutes(deps));

@@ -14,6 +14,8 @@ import { FspiopHttpError } from '../fspiop/problem.ts';
 import type { ServiceProbe } from '../health.ts';
 import type { AdminSecurity } from './access.ts';
 
+import type { PositionHistorySource } from './position-history.ts';
+
 export type AdminDeps = {
   readonly bus: CommandBus;
   readonly reader: StateReader;
@@ -29,6 +31,8 @@ export type AdminDeps = {
   readonly health?: readonly ServiceProbe[];
   /** Body limit and request timeout; default EDGE_DEFAULTS. */
   readonly edge?: EdgeLimits;
+  /** A participant's ledger movements (position-history.ts); absent: the route is not served. */
+  readonly positionHistory?: PositionHistorySource;
 };
 
 export function adminError(code: FspiopCode, detail?: string): FspiopHttpError {

@@ -24,6 +24,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { CommandBus, Directory } from '../bus.ts';
 import { callbackFilter } from '../partition.ts';
 import { OUT_STREAM } from '../streams.ts';
+import { endCallbackSpan, startCallbackSpan } from '../telemetry-spans.ts';
 import { type DeliveryOutcome, NotifierCore, type NotifierLog } from './core.ts';
 import { decodeCallback } from './decode.ts';
 import type { HubSigner } from './jws.ts';
@@ -219,8 +220,13 @@ class OutDispatcher {
     // A message that came back may have been sent by a replica that stopped or lost its ack;
     // one deferred by a full lane was not, but cannot be told apart: both count as redelivered.
     const redelivered = msg.info.deliveryCount > 1;
-    const done = (outcome: DeliveryOutcome) => this.#finish(msg.seq, outcome);
+    const span = startCallbackSpan(callback, msg.headers?.get('traceparent') || undefined);
+    const done = (outcome: DeliveryOutcome) => {
+      endCallbackSpan(span, outcome);
+      this.#finish(msg.seq, outcome);
+    };
     if (!this.core.submit(callback, done, { publishedAtMs, redelivered })) {
+      span.end();
       this.#held.delete(msg.seq);
       msg.nak(Math.min(DEFER_MAX_MS, this.deferMs * msg.info.deliveryCount));
     }

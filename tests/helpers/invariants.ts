@@ -158,6 +158,8 @@ export type InvariantCheck = {
   readonly names: readonly string[];
   readonly currency: string;
   readonly timeoutMs?: number;
+  /** The gateway's ops port: its conservation gauge must come to read 0 too. */
+  readonly opsUrl?: string;
 };
 
 /** Waits until nothing is in flight, then answers every §7 violation (empty when all hold). */
@@ -167,5 +169,27 @@ export async function checkInvariants(check: InvariantCheck): Promise<string[]> 
   violations.push(...(await poisonMessages(check.databaseUrl)));
   const sum = await adminSum(check.adminUrl, check.names, check.currency);
   if (sum !== 0) violations.push(`Admin API ${check.currency} accounts sum to ${sum}, not 0`);
+  if (check.opsUrl !== undefined) {
+    const gauge = await conservationGauge(check.opsUrl, check.currency);
+    if (gauge !== 0) violations.push(`conservation gauge ${check.currency} reads ${gauge}, not 0`);
+  }
   return violations;
+}
+
+/**
+ * mkondo_ledger_conservation_sum of `currency` on /metrics, once it reads 0 or after 15 s
+ * (the gateway caches the reading for LEDGER_METRICS_REFRESH_MS).
+ */
+export async function conservationGauge(opsUrl: string, currency: string): Promise<number> {
+  const pattern = new RegExp(
+    `^mkondo_ledger_conservation_sum\\{currency="${currency}"\\} (\\S+)$`,
+    'm',
+  );
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = await (await fetch(`${opsUrl}/metrics`)).text();
+    const value = Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    if (value === 0 || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

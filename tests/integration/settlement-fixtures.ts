@@ -244,7 +244,13 @@ export async function participantIds(world: World, names: readonly string[]) {
 export async function invariantsHold(world: World, currencies: readonly string[]) {
   for (const currency of currencies) {
     const { databaseUrl, names } = world;
-    const check = { databaseUrl, adminUrl: world.switch.adminUrl, names, currency };
+    const check = {
+      databaseUrl,
+      adminUrl: world.switch.adminUrl,
+      names,
+      currency,
+      opsUrl: world.switch.opsUrl,
+    };
     assert.deepEqual(await checkInvariants(check), []);
   }
 }

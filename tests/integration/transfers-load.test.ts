@@ -7,10 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
+import { decodeJson, encodeJson } from '../../runtime/codec.ts';
 import type { DfspSim, PayeeBehaviour, Received } from '../helpers/dfsp-sim.ts';
 import { fspiop, type IlpPair, ilpPair, prepareBody } from '../helpers/fspiop-client.ts';
 import { checkInvariants, readSnapshots, type Snapshots } from '../helpers/invariants.ts';
 import { positionOf } from '../helpers/onboard.ts';
+import { explainOf, replayOf } from '../helpers/replay.ts';
 import { startWorld, trail, type World, waitUntil } from '../helpers/transfer-world.ts';
 
 const DFSPS = ['dfsp1', 'dfsp2', 'dfsp3', 'dfsp4'];
@@ -164,6 +167,7 @@ describe('FSPIOP transfers under mixed load with worker restarts', { timeout: 30
     const violations = await checkInvariants({
       databaseUrl: world.databaseUrl,
       adminUrl: world.switch.adminUrl,
+      opsUrl: world.switch.opsUrl,
       names: world.names,
       currency: world.currency,
     });
@@ -173,7 +177,57 @@ describe('FSPIOP transfers under mixed load with worker restarts', { timeout: 30
     assert.deepEqual(wrongTrails().slice(0, 10), []);
     assert.deepEqual(await positionsAgainstModel(), { ok: true });
   });
+
+  it('replays the run, crashes included, to the same database and explains every position', async () => {
+    const report = await replayOf(world);
+    console.log(
+      `transfers-load: replay of ${report.commands} commands, ${report.actors} actors, ` +
+        `${report.outputsMatched} outputs in ${report.tookMs} ms`,
+    );
+    assert.deepEqual(report.differences.slice(0, 10), []);
+    assert.ok(report.commands > TRANSFERS * 4, `${report.commands} commands replayed`);
+
+    for (const name of world.names) {
+      const explained = await explainOf(world, name, 'USD');
+      const wrong = explained.accounts.filter((a) => !a.ok);
+      assert.deepEqual(wrong, [], `${name}: the movements do not sum to the balances`);
+      const position = explained.accounts.find((a) => a.ledgerAccountType === 'POSITION');
+      if (DFSPS.includes(name)) {
+        const cents = Math.round((await positionOf(world.switch.adminUrl, name, 'USD')) * 100);
+        assert.equal(position?.sumMinor, BigInt(cents) * 100n, `${name} position history`);
+      }
+    }
+
+    const victim = planned[0] as Planned;
+    await corruptTransfer(victim.id);
+    const corrupted = await replayOf(world);
+    assert.deepEqual(
+      corrupted.differences.map((d) => `${d.kind} ${d.subject}: ${d.detail.split(':')[0]}`),
+      [`snapshot transfer/${victim.id}: state differs at $.terms.amountMinor`],
+    );
+  });
 });
+
+/** Adds one minor unit to a transfer's amount behind the switch's back. */
+async function corruptTransfer(id: string): Promise<void> {
+  const client = new pg.Client({ connectionString: world.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ state: string }>(
+      `select state::text as state from actor_snapshots where type = 'transfer' and key = $1`,
+      [id],
+    );
+    const state = decodeJson<{ terms: { amountMinor: bigint } }>(rows[0]?.state ?? '{}');
+    const terms = { ...state.terms, amountMinor: state.terms.amountMinor + 1n };
+    const changed = encodeJson({ ...state, terms });
+    await client.query(
+      `update actor_snapshots set state = $2::jsonb where type = 'transfer' and key = $1`,
+      [id, changed],
+    );
+  } finally {
+    await client.end();
+  }
+}
 
 function wrongFinalStates(snapshots: Snapshots): string[] {
   return planned.flatMap((p) => {

@@ -226,6 +226,7 @@ describe('FSPIOP transfer rejections end to end', { timeout: 120_000 }, () => {
     const violations = await checkInvariants({
       databaseUrl: world.databaseUrl,
       adminUrl: world.switch.adminUrl,
+      opsUrl: world.switch.opsUrl,
       names: world.names,
       currency: world.currency,
     });

@@ -290,6 +290,7 @@ describe('FSPIOP transfers end to end', { timeout: 120_000 }, () => {
     const violations = await checkInvariants({
       databaseUrl: world.databaseUrl,
       adminUrl: world.switch.adminUrl,
+      opsUrl: world.switch.opsUrl,
       names: world.names,
       currency: world.currency,
     });
