@@ -97,6 +97,18 @@ describe('Settlement API: what Mojaloop does that the golden path relies on', ()
   });
 
   it('answers an unknown settlement model with 3100 "not found", as central-settlement', async () => {
+    // A close without a window id (TTK's api-tests "Bad Request - CloseWindow") is a bad request.
+    for (const state of ['CLOSE', 'CLOSED']) {
+      const bad = await admin(world.switch.adminUrl, 'POST', '/v2/settlementWindows/', {
+        state,
+        reason: 'TESTING',
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(
+        (bad.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode,
+        '3101',
+      );
+    }
     for (const name of ['DEFERREDNETXYZ', '{$requestVariables.settlementModel}']) {
       const answer = await admin(world.switch.adminUrl, 'POST', '/v2/settlements', {
         settlementModel: name,
