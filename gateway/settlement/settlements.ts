@@ -34,7 +34,7 @@ async function deferredModel(deps: AdminDeps, name: string) {
   const models = await allSettlementModels(deps);
   const model = models.find((m) => m.name === name);
   if (!model?.isActive) throw adminError('3100', `Settlement model not found: ${name}`);
-  if (model.settlementDelay !== 'DEFERRED' || model.settlementGranularity !== 'NET') {
+  if (model.settlementDelay !== 'DEFERRED') {
     throw adminError('3100', `Settlement model ${name} settles at once, not in windows`);
   }
   return { model, models };
