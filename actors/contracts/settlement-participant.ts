@@ -12,4 +12,9 @@ export type PostSettlementTransfer = {
   readonly ledgerAccountType: string;
   /** Signed delta on that account, in minor units. */
   readonly amountMinor: bigint;
+  /**
+   * When the delta would take the account's position past the participant's NET_DEBIT_CAP, raise
+   * the cap by the delta first (a net recipient's reset under a model with requireLiquidityCheck).
+   */
+  readonly raiseNetDebitCap?: true;
 };

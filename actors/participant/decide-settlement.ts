@@ -12,7 +12,7 @@ import {
 } from '../contracts/window-participant.ts';
 import { accountTypesFor, isGrossSettled, modelsFor } from '../settlement-model/rules.ts';
 import { accepted, isHub, notFound, nothing, type ParticipantDecision } from './decide-common.ts';
-import type { Account } from './ledger.ts';
+import { type Account, accountValueMinor } from './ledger.ts';
 import type { ParticipantEvent } from './messages.ts';
 import type { ApplySettlementModels, CreditInterchangeFee } from './settlement-messages.ts';
 import {
@@ -270,17 +270,31 @@ export function decidePostSettlementTransfer(
   );
   // The settlement was created from this participant's accounts; a missing one is a bug.
   invariant(account, `${state.name} has no ${cmd.currency} ${cmd.ledgerAccountType} account`);
-  return {
-    events: [
-      {
-        type: 'SettlementTransferPosted',
-        postingId: cmd.postingId,
-        accountId: account.id,
-        deltaMinor: cmd.amountMinor,
-        atMs: ctx.nowMs,
-      },
-    ],
-    effects: [],
-    reply: undefined,
+  const posted: ParticipantEvent = {
+    type: 'SettlementTransferPosted',
+    postingId: cmd.postingId,
+    accountId: account.id,
+    deltaMinor: cmd.amountMinor,
+    atMs: ctx.nowMs,
   };
+  const raised = cmd.raiseNetDebitCap ? raisedCap(state, account, cmd.amountMinor, ctx) : [];
+  return { events: [...raised, posted], effects: [], reply: undefined };
+}
+
+/**
+ * central-settlement's check at PS_TRANSFERS_RESERVED (settlementTransfersReserve, under
+ * requireLiquidityCheck): when a net recipient's reset would take its position (reservations
+ * included) past its NET_DEBIT_CAP, the cap is raised by the reset.
+ */
+function raisedCap(
+  s: RegisteredParticipant,
+  account: Account,
+  deltaMinor: bigint,
+  ctx: DecideContext,
+): ParticipantEvent[] {
+  const limit = s.limits[account.currency];
+  if (!limit || account.ledgerAccountType !== 'POSITION') return [];
+  if (limit.valueMinor - accountValueMinor(account) - deltaMinor >= 0n) return [];
+  const raised = { ...limit, valueMinor: limit.valueMinor + deltaMinor, changedAtMs: ctx.nowMs };
+  return [{ type: 'LimitAdjusted', currency: account.currency, limit: raised }];
 }

@@ -117,6 +117,8 @@ function decideRunning(
   ctx: DecideContext,
 ): WindowDecision {
   switch (command.kind) {
+    case 'StartSettlementWindows':
+      return { events: [], effects: [], reply: { ok: true, windowId: s.openWindowId } };
     case 'CloseSettlementWindow':
       return decideClose(s, command, ctx);
     case 'JoinSettlementWindows':

@@ -15,6 +15,9 @@ import type {
   SettleSettlementWindows,
 } from '../contracts/window-settlement.ts';
 
+/** Starts the hub's windows (window 1 OPEN, created now) if nothing has yet; else nothing. */
+export type StartSettlementWindows = { readonly kind: 'StartSettlementWindows' };
+
 export type CloseSettlementWindow = {
   readonly kind: 'CloseSettlementWindow';
   readonly windowId: number;
@@ -41,6 +44,7 @@ export type CreateSettlement = {
 };
 
 export type WindowCommand =
+  | StartSettlementWindows
   | CloseSettlementWindow
   | CreateSettlement
   | JoinSettlementWindows

@@ -30,6 +30,7 @@ import type {
 } from './messages.ts';
 import { postingsForAbort, postingsForStep } from './postings.ts';
 import {
+  type AccountStep,
   canAbort,
   isAccountStep,
   nextStep,
@@ -99,7 +100,7 @@ function decideUpdate(
       refused.push(refusal(u.participantId, u.accountId, 'Account not found'));
     } else if (account.participantId !== u.participantId) {
       refused.push(refusal(u.participantId, u.accountId, 'Participant and account mismatch'));
-    } else if (!isAccountStep(u.state) || nextStep(account.state) !== u.state) {
+    } else if (!stepAllowed(s, account.state, u.state)) {
       refused.push(refusal(u.participantId, u.accountId, 'State change not allowed'));
     } else {
       const event: SettlementEvent = {
@@ -128,6 +129,16 @@ function decideUpdate(
     }
   }
   return { events, effects, reply: { ok: true, refused } };
+}
+
+/**
+ * central-settlement's rule: an account moves one step, and only from the state the whole
+ * settlement is in when the request arrives (SETTLED also while SETTLING). So no account runs
+ * ahead of the others by more than the step being made.
+ */
+function stepAllowed(s: OpenSettlementState, from: AccountStep, to: string): to is AccountStep {
+  if (!isAccountStep(to) || nextStep(from) !== to) return false;
+  return s.state === from || (to === 'SETTLED' && s.state === 'SETTLING');
 }
 
 function evolveOpen(s: OpenSettlementState, event: SettlementEvent): OpenSettlementState {

@@ -1,9 +1,10 @@
 // The ledger effects of a deferred net settlement (fspiop.md §7), as effects to Participant
 // actors: a settlement transfer between a participant's account (the model's ledger account type)
 // and the hub's HUB_MULTILATERAL_SETTLEMENT for the account's net. Net recipients' positions move
-// when their account reaches PS_TRANSFERS_RESERVED, net senders' at PS_TRANSFERS_COMMITTED; an
-// abort reverses what RESERVED moved. Without autoPositionReset nothing moves. SETTLED moves no
-// money here: the settlement bank's movements are recorded as funds in/out.
+// when their account reaches PS_TRANSFERS_RESERVED (their NET_DEBIT_CAP raised by the reset if it
+// would pass it), net senders' at PS_TRANSFERS_COMMITTED; an abort reverses what RESERVED moved.
+// Without autoPositionReset nothing moves. SETTLED moves no money here: the settlement bank's
+// movements are recorded as funds in/out.
 
 import type { Effect } from '../actor.ts';
 import type { PostSettlementTransfer } from '../contracts/settlement-participant.ts';
@@ -29,12 +30,17 @@ function settlementTransfer(
 ): Effect[] {
   const id = `settlement:${s.settlementId}:${account.accountId}:${step}`;
   const deltaMinor = -account.netMinor * sign;
+  // A recipient's reset may take its position past its cap (it paid since the window closed):
+  // the cap is raised by the reset, as central-settlement does under requireLiquidityCheck, and
+  // here under every model, since no position may pass its cap (DESIGN.md §7 invariant 4).
+  const raise = step === 'reserve';
   return [
     post(account.participant, {
       postingId: id,
       currency: account.currency,
       ledgerAccountType: s.model.ledgerAccountType,
       amountMinor: deltaMinor,
+      ...(raise ? { raiseNetDebitCap: true as const } : {}),
     }),
     post(hubName, {
       postingId: `${id}:hub`,

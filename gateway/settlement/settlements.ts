@@ -33,7 +33,7 @@ import { parseId } from './windows.ts';
 async function deferredModel(deps: AdminDeps, name: string) {
   const models = await allSettlementModels(deps);
   const model = models.find((m) => m.name === name);
-  if (!model?.isActive) throw adminError('3100', `Settlement model ${name} not found`);
+  if (!model?.isActive) throw adminError('3100', `Settlement model not found: ${name}`);
   if (model.settlementDelay !== 'DEFERRED') {
     throw adminError('3100', `Settlement model ${name} settles at once, not in windows`);
   }

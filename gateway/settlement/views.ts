@@ -1,6 +1,6 @@
 // Read models of the Settlement API, rendered from SettlementWindow and Settlement snapshots in
 // central-settlement's shapes (fspiop.md §7): ISO dates, numeric ids, amounts as JSON numbers at
-// the edge only. Before the first window command, window 1 is shown OPEN, as Mojaloop seeds it.
+// the edge only.
 
 import { settlementWindowRef } from '../../actors/contracts/window-participant.ts';
 import { SETTLEMENT_ACTOR_TYPE } from '../../actors/contracts/window-settlement.ts';
@@ -12,28 +12,22 @@ import type {
 } from '../../actors/settlement-window/index.ts';
 import { amountAsNumber } from '../../schema/money.ts';
 import { type AdminDeps, adminError, isoDate } from '../admin/http.ts';
+import { readUntil, windowCommand } from './commands.ts';
 
-const SEEDED: RunningWindows = {
-  phase: 'running',
-  openWindowId: 1,
-  participants: [],
-  windows: {
-    '1': {
-      id: 1,
-      state: 'OPEN',
-      createdAtMs: 0,
-      changedAtMs: 0,
-      awaiting: [],
-      reported: {},
-      contents: [],
-    },
-  },
-  settlementSeq: 0,
-};
-
+/**
+ * The hub's windows. Before any window command none exist; the first read starts them (window 1
+ * OPEN, created now, as Mojaloop seeds it at install), so every window shows a real creation time.
+ */
 export async function readWindows(deps: AdminDeps): Promise<RunningWindows> {
   const state = await deps.reader.get<WindowsState>(settlementWindowRef);
-  return state?.phase === 'running' ? state : SEEDED;
+  if (state?.phase === 'running') return state;
+  await windowCommand(deps, { kind: 'StartSettlementWindows' });
+  const started = await readUntil(
+    () => deps.reader.get<WindowsState>(settlementWindowRef),
+    (s) => s?.phase === 'running',
+  );
+  if (started?.phase !== 'running') throw adminError('2001', 'Settlement windows are starting');
+  return started;
 }
 
 export function requireWindow(windows: RunningWindows, id: number): SettlementWindow {

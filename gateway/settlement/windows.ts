@@ -79,6 +79,13 @@ export function windowsRoutes(deps: AdminDeps): Hono {
     return c.json(windowView(requireWindow(windows, parseId(c.req.param('id')))));
   });
 
+  // An empty id (TTK's api-tests/SettlementWindows "Bad Request - CloseWindow"): a bad request,
+  // body checked first, as central-settlement's API validation answers it.
+  app.post('/settlementWindows/', async (c) => {
+    await parseBody(c, WindowCloseBody);
+    throw adminError('3101', 'a settlement window id is required');
+  });
+
   app.post('/settlementWindows/:id', async (c) => {
     const windowId = parseId(c.req.param('id'));
     const body = await parseBody(c, WindowCloseBody);

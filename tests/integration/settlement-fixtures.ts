@@ -8,7 +8,8 @@ import { checkInvariants } from '../helpers/invariants.ts';
 
 export { walletIlpPacket } from '../helpers/ilp-packet.ts';
 
-import { accountsOf, adminExpect, fundsIn } from '../helpers/onboard.ts';
+import { DfspSim } from '../helpers/dfsp-sim.ts';
+import { accountsOf, adminExpect, fundsIn, onboardDfsp } from '../helpers/onboard.ts';
 import { startWorld, type World, waitUntil } from '../helpers/transfer-world.ts';
 
 const fulfilments = new Map<string, string>();
@@ -31,6 +32,27 @@ export async function startSettlementWorld(names: readonly string[]): Promise<Wo
   });
 }
 
+/**
+ * Onboards more DFSPs (fulfilling every prepare) into a running world, in its currency; the
+ * world answered includes them, and stops their simulators with the rest.
+ */
+export async function addDfsps(world: World, names: readonly string[]): Promise<World> {
+  const sims = { ...world.sims };
+  for (const name of names) {
+    const sim = new DfspSim({ name, switchUrl: world.switch.fspiopUrl, onPrepare: fulfilAll });
+    sims[name] = sim;
+    await sim.start();
+    const adminUrl = world.switch.adminUrl;
+    const setup = { name, netDebitCap: '100000', fundsIn: '100000', currency: world.currency };
+    await onboardDfsp({ ...setup, adminUrl, endpointBase: sim.url });
+  }
+  const stop = async () => {
+    await Promise.all(names.map((name) => sims[name]?.stop()));
+    await world.stop();
+  };
+  return { ...world, sims, names: [...world.names, ...names], stop };
+}
+
 export type ModelPlan = {
   readonly name: string;
   readonly currency?: string;
@@ -39,6 +61,7 @@ export type ModelPlan = {
   readonly ledgerAccountType?: string;
   readonly settlementAccountType?: string;
   readonly autoPositionReset?: boolean;
+  readonly requireLiquidityCheck?: boolean;
 };
 
 export async function createModel(world: World, plan: ModelPlan): Promise<void> {
@@ -49,7 +72,7 @@ export async function createModel(world: World, plan: ModelPlan): Promise<void> 
     settlementInterchange: gross ? 'BILATERAL' : 'MULTILATERAL',
     settlementDelay: plan.delay ?? 'DEFERRED',
     ...(plan.currency === undefined ? {} : { currency: plan.currency }),
-    requireLiquidityCheck: true,
+    requireLiquidityCheck: plan.requireLiquidityCheck ?? true,
     ledgerAccountType: plan.ledgerAccountType ?? 'POSITION',
     autoPositionReset: plan.autoPositionReset ?? !gross,
     settlementAccountType: plan.settlementAccountType ?? 'SETTLEMENT',

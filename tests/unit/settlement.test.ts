@@ -109,6 +109,44 @@ describe('Settlement actor', () => {
     assert.equal(state.phase === 'open' && state.state, 'PENDING_SETTLEMENT');
   });
 
+  it('refuses an account a step ahead of the settlement, as central-settlement', () => {
+    const ahead = run([
+      open,
+      step('PS_TRANSFERS_RECORDED', [7, 701]),
+      step('PS_TRANSFERS_RESERVED', [7, 701]),
+    ]);
+    assert.equal(
+      (ahead.reply as { refused: { error: { errorDescription: string } }[] }).refused[0]?.error
+        .errorDescription,
+      'Generic client error - State change not allowed',
+    );
+    const caughtUp = run([
+      open,
+      step('PS_TRANSFERS_RECORDED', [7, 701]),
+      step('PS_TRANSFERS_RECORDED', [8, 801]),
+      step('PS_TRANSFERS_RESERVED', [7, 701]),
+    ]);
+    assert.deepEqual(caughtUp.reply, { ok: true, refused: [] });
+  });
+
+  it('asks the recipient, and only the recipient, to raise its cap if its reset passes it', () => {
+    const { effects } = run([
+      open,
+      step('PS_TRANSFERS_RECORDED', ...both),
+      step('PS_TRANSFERS_RESERVED', ...both),
+      step('PS_TRANSFERS_COMMITTED', ...both),
+    ]);
+    const raising = effects.map(
+      (e) => e.kind === 'send' && [e.to.key, 'raiseNetDebitCap' in (e.command as object)],
+    );
+    assert.deepEqual(raising, [
+      ['b', true],
+      ['Hub', false],
+      ['a', false],
+      ['Hub', false],
+    ]);
+  });
+
   it('aborts until commit, reversing the recipients and releasing the windows', () => {
     const { state, effects } = run([
       open,
