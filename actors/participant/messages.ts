@@ -4,6 +4,7 @@
 // shapes are a contract with actors/transfer). Every money command is idempotent by transferId.
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
+import type { ApiType } from './directory.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type {
   ParticipantSettlementCommand,
@@ -78,6 +79,15 @@ export type AdjustLimit = {
   readonly netDebitCapMinor: bigint;
   readonly alarmPercentage?: number;
 };
+/**
+ * The API type the participant is sent messages in. `learned`: the gateway saw it send ISO 20022
+ * while it had none set; a learned type never replaces one the operator set.
+ */
+export type SetApiType = {
+  readonly kind: 'SetApiType';
+  readonly apiType: ApiType;
+  readonly learned?: boolean;
+};
 export type SetEndpoint = {
   readonly kind: 'SetEndpoint';
   readonly endpointType: string;
@@ -117,6 +127,7 @@ export type AdminCommand =
   | SetInitialPositionAndLimits
   | AdjustLimit
   | SetEndpoint
+  | SetApiType
   | RecordFundsIn
   | ReserveFundsOut
   | FinishFundsOut
@@ -172,6 +183,7 @@ export type ParticipantEvent =
     }
   | { readonly type: 'LimitAdjusted'; readonly currency: string; readonly limit: NetDebitCap }
   | { readonly type: 'EndpointSet'; readonly endpointType: string; readonly value: string }
+  | { readonly type: 'ApiTypeSet'; readonly apiType: ApiType; readonly learned: boolean }
   | {
       readonly type: 'FundsReserved';
       readonly transferId: string;
