@@ -12,6 +12,8 @@ export type IsoContext = {
   readonly createdAt: string;
   readonly source?: string;
   readonly destination?: string;
+  /** The `{ID}` of the path (`/quotes/{ID}`): pacs.082 names the quote only there. */
+  readonly pathId?: string;
 };
 
 /** A fault in an ISO message (or one that cannot be rendered), with the ISO path at fault. */

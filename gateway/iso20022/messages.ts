@@ -13,7 +13,17 @@ import {
   fspiopErrorToPacs002,
   pacs002ErrorToFspiop,
 } from './errors.ts';
-import { Pacs002Error, Pacs002Status, Pacs008 } from './schemas.ts';
+import { acmt024ToFspiop, fspiopToAcmt024 } from './parties.ts';
+import type { FspiopParty } from './party.ts';
+import {
+  type FspiopQuoteRequest,
+  type FspiopQuoteResponse,
+  fspiopToPacs081,
+  fspiopToPacs082,
+  pacs081ToFspiop,
+  pacs082ToFspiop,
+} from './quotes.ts';
+import { Acmt024, Pacs002Error, Pacs002Status, Pacs008, Pacs081, Pacs082 } from './schemas.ts';
 import {
   type FspiopTransferPrepare,
   type FspiopTransferState,
@@ -24,6 +34,10 @@ import {
 } from './transfers.ts';
 
 export type IsoMessageKind =
+  | 'parties.put'
+  | 'quotes.post'
+  | 'quotes.put'
+  | 'quotes.error'
   | 'transfers.post'
   | 'transfers.put'
   | 'transfers.patch'
@@ -46,6 +60,30 @@ const PARTIES_ERROR = v.looseObject({
 });
 
 export const ISO_MESSAGES: Readonly<Record<IsoMessageKind, Mapping>> = {
+  'parties.put': {
+    iso: 'acmt.024',
+    schema: Acmt024,
+    toFspiop: acmt024ToFspiop,
+    toIso: (body: { party: FspiopParty }, ctx) => fspiopToAcmt024(body, ctx),
+  },
+  'quotes.post': {
+    iso: 'pacs.081',
+    schema: Pacs081,
+    toFspiop: pacs081ToFspiop,
+    toIso: (body: FspiopQuoteRequest, ctx) => fspiopToPacs081(body, ctx),
+  },
+  'quotes.put': {
+    iso: 'pacs.082',
+    schema: Pacs082,
+    toFspiop: pacs082ToFspiop,
+    toIso: (body: FspiopQuoteResponse, ctx) => fspiopToPacs082(body, ctx),
+  },
+  'quotes.error': {
+    iso: 'pacs.002',
+    schema: Pacs002Error,
+    toFspiop: pacs002ErrorToFspiop,
+    toIso: (body: ErrorBody, ctx) => fspiopErrorToPacs002(body, ctx),
+  },
   'transfers.post': {
     iso: 'pacs.008',
     schema: Pacs008,

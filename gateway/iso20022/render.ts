@@ -52,11 +52,13 @@ export function renderFor(
 }
 
 function contextOf(callback: Callback, source: string | undefined, nowMs: number): IsoContext {
+  const pathId = callback.path.split('/')[2];
   return {
     msgId: derivedMsgId(callback.id),
     createdAt: new Date(nowMs).toISOString(),
     ...(source === undefined ? {} : { source }),
     destination: callback.to,
+    ...(pathId === undefined ? {} : { pathId }),
   };
 }
 

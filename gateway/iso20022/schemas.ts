@@ -94,6 +94,63 @@ export const Pacs002Error = v.looseObject({
   }),
 });
 
+const Party = v.looseObject({ Id: v.looseObject({}), Nm: v.optional(text(140)) });
+const Account = v.optional(v.looseObject({ Ccy: v.optional(Currency) }));
+
+/** pacs.081 `TermsRequest_FIToFICustomerCreditProposal`: POST /quotes. */
+export const Pacs081 = v.looseObject({
+  GrpHdr: v.looseObject({
+    MsgId: Max35Text,
+    CreDtTm: IsoDateTime,
+    PmtInstrXpryDtTm: v.optional(IsoDateTime),
+  }),
+  CdtTrfTxInf: v.looseObject({
+    PmtId: v.looseObject({
+      TxId: UlidIdentifier,
+      EndToEndId: UlidIdentifier,
+      InstrId: v.optional(UlidIdentifier),
+    }),
+    IntrBkSttlmAmt: ActiveCurrencyAndAmount,
+    ChrgBr: v.picklist(['DEBT', 'CRED', 'SHAR']),
+    Dbtr: Party,
+    DbtrAgt: Agent,
+    DbtrAcct: Account,
+    Cdtr: Party,
+    CdtrAgt: Agent,
+    CdtrAcct: Account,
+    Purp: v.optional(v.looseObject({ Prtry: v.optional(Max35Text) })),
+  }),
+});
+
+/** pacs.082 `TermsResponse_FIToFICustomerCreditConfirmation`: PUT /quotes/{ID}. */
+export const Pacs082 = v.looseObject({
+  GrpHdr: v.looseObject({ MsgId: Max35Text, CreDtTm: IsoDateTime, PmtInstrXpryDtTm: IsoDateTime }),
+  CdtTrfTxInf: v.looseObject({
+    PmtId: v.looseObject({ TxId: UlidIdentifier }),
+    IntrBkSttlmAmt: ActiveCurrencyAndAmount,
+    InstdAmt: v.optional(ActiveOrHistoricCurrencyAndAmount),
+    ChrgsInf: v.optional(v.looseObject({ Amt: ActiveOrHistoricCurrencyAndAmount })),
+    VrfctnOfTerms: v.looseObject({ IlpV4PrepPacket: IlpV4PrepPacket }),
+  }),
+});
+
+/** acmt.024 `GetParties_IdentificationVerificationReportV03`: PUT /parties/... */
+export const Acmt024 = v.looseObject({
+  Assgnmt: v.looseObject({ MsgId: Max35Text, CreDtTm: IsoDateTime }),
+  Rpt: v.looseObject({
+    OrgnlId: Max35Text,
+    Vrfctn: v.boolean(),
+    UpdtdPtyAndAcctId: v.looseObject({
+      Pty: Party,
+      Agt: v.optional(Agent),
+      Acct: Account,
+    }),
+  }),
+});
+
 export type Pacs008 = v.InferOutput<typeof Pacs008>;
+export type Pacs081 = v.InferOutput<typeof Pacs081>;
+export type Pacs082 = v.InferOutput<typeof Pacs082>;
+export type Acmt024 = v.InferOutput<typeof Acmt024>;
 export type Pacs002Status = v.InferOutput<typeof Pacs002Status>;
 export type Pacs002Error = v.InferOutput<typeof Pacs002Error>;

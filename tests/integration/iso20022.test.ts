@@ -11,8 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as v from 'valibot';
 import { derivedMsgId } from '../../gateway/iso20022/context.ts';
+import { fspiopToIso } from '../../gateway/iso20022/messages.ts';
+import { QuotesPostRequest } from '../../schema/fspiop/quotes.ts';
 import { TransfersIDPutResponse, TransfersPostRequest } from '../../schema/fspiop/transfers.ts';
 import type { Received } from '../helpers/dfsp-sim.ts';
+import { dfspCall } from '../helpers/discovery-e2e.ts';
 import { type Answer, errorCodeOf, fspiop, ilpPair } from '../helpers/fspiop-client.ts';
 import { walletIlpPacket } from '../helpers/ilp-packet.ts';
 import { checkInvariants } from '../helpers/invariants.ts';
@@ -42,7 +45,8 @@ function send(
   route: { source: string; destination: string; iso: boolean },
   body: unknown,
 ): Promise<Answer> {
-  const media = route.iso ? ISO_MEDIA : FSPIOP_MEDIA;
+  const resource = path.split('/')[1] ?? 'transfers';
+  const media = (route.iso ? ISO_MEDIA : FSPIOP_MEDIA).replace('transfers', resource);
   return fspiop(world.switch.fspiopUrl, {
     method,
     path,
@@ -264,6 +268,54 @@ describe('ISO 20022 and FSPIOP DFSPs in one hub', { timeout: 120_000 }, () => {
     await sleep(300);
     assert.equal(sim(FSP_PAYEE).received.length, received);
     assert.deepEqual(await positions([ISO_PAYER, FSP_PAYEE]), before);
+  });
+
+  it('carries a quote from an ISO payer (pacs.081) to an FSPIOP payee and back (pacs.082)', async () => {
+    const quoteId = ulid();
+    const party = (id: string, fspId: string) => ({
+      partyIdInfo: { partyIdType: 'MSISDN', partyIdentifier: id, fspId },
+    });
+    const request = {
+      quoteId,
+      transactionId: ulid(),
+      payee: party('2', FSP_PAYEE),
+      payer: party('1', ISO_PAYER),
+      amountType: 'SEND',
+      amount: { currency: 'USD', amount: '10' },
+      transactionType: { scenario: 'TRANSFER', initiator: 'PAYER', initiatorType: 'CONSUMER' },
+    };
+    const ctx = { msgId: ulid(), createdAt: new Date().toISOString() };
+    const route = { source: ISO_PAYER, destination: FSP_PAYEE, iso: true };
+    const pacs081 = fspiopToIso('quotes.post', request, ctx);
+    assert.equal((await send('POST', '/quotes', route, pacs081)).status, 202);
+    const forwarded = await sim(FSP_PAYEE).waitFor(at('POST', '/quotes'));
+    assert.equal(forwarded.headers['content-type'], FSPIOP_MEDIA.replace('transfers', 'quotes'));
+    assert.deepEqual(v.parse(QuotesPostRequest, forwarded.body), request);
+
+    const pair = ilpPair();
+    const answer = {
+      transferAmount: { currency: 'USD', amount: '10' },
+      expiration: new Date(Date.now() + 60_000).toISOString(),
+      ilpPacket: walletIlpPacket(ISO_PAYER, FSP_PAYEE, pair.condition),
+      condition: pair.condition,
+    };
+    // Over node:http: fetch would add a wildcard Accept, which a quotes callback may not carry.
+    const put = await dfspCall(world.switch.fspiopUrl, {
+      method: 'PUT',
+      path: `/quotes/${quoteId}`,
+      resource: 'quotes',
+      source: FSP_PAYEE,
+      destination: ISO_PAYER,
+      version: '2.0',
+      body: answer,
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const toPayer = await sim(ISO_PAYER).waitFor(at('PUT', `/quotes/${quoteId}`));
+    assert.equal(toPayer.headers['content-type'], ISO_MEDIA.replace('transfers', 'quotes'));
+    const schema = 'TermsResponse_FIToFICustomerCreditConfirmation';
+    assert.equal(isoSchemaFault(schema, toPayer.body), undefined);
+    const terms = toPayer.body as { CdtTrfTxInf: { PmtId: { TxId: string } } };
+    assert.equal(terms.CdtTrfTxInf.PmtId.TxId, quoteId);
   });
 
   it('keeps the DESIGN.md §7 invariants', async () => {
