@@ -27,6 +27,7 @@ const ISO_PAYER = 'isopayer';
 const ISO_PAYEE = 'isopayee';
 const FSP_PAYER = 'fsppayer';
 const FSP_PAYEE = 'fsppayee';
+const LEARNER = 'isolearner';
 const ISO_MEDIA = 'application/vnd.interoperability.iso20022.transfers+json;version=2.0';
 const FSPIOP_MEDIA = 'application/vnd.interoperability.transfers+json;version=2.0';
 
@@ -112,7 +113,9 @@ async function expectPositions(names: readonly string[], expected: number[]): Pr
 describe('ISO 20022 and FSPIOP DFSPs in one hub', { timeout: 120_000 }, () => {
   before(async () => {
     const dfsp = (name: string) => ({ name, netDebitCap: '1000', fundsIn: '1000' });
-    world = await startWorld({ dfsps: [ISO_PAYER, ISO_PAYEE, FSP_PAYER, FSP_PAYEE].map(dfsp) });
+    world = await startWorld({
+      dfsps: [ISO_PAYER, ISO_PAYEE, FSP_PAYER, FSP_PAYEE, LEARNER].map(dfsp),
+    });
     for (const name of [ISO_PAYER, ISO_PAYEE]) {
       const path = `/participants/${name}/apiType`;
       const answer = await admin(world.switch.adminUrl, 'PUT', path, { apiType: 'ISO20022' });
@@ -316,6 +319,32 @@ describe('ISO 20022 and FSPIOP DFSPs in one hub', { timeout: 120_000 }, () => {
     assert.equal(isoSchemaFault(schema, toPayer.body), undefined);
     const terms = toPayer.body as { CdtTrfTxInf: { PmtId: { TxId: string } } };
     assert.equal(terms.CdtTrfTxInf.PmtId.TxId, quoteId);
+  });
+
+  it('learns ISO 20022 for a participant with no API type from its first ISO request', async () => {
+    const typeOf = async () =>
+      (await admin(world.switch.adminUrl, 'GET', `/participants/${LEARNER}/apiType`)).body as {
+        source?: string;
+      };
+    assert.deepEqual(await typeOf(), { apiType: 'fspiop', source: 'default' });
+    const pair = ilpPair();
+    const id = ulid();
+    const route = { source: LEARNER, destination: FSP_PAYEE, iso: true };
+    const prepare = pacs008(LEARNER, FSP_PAYEE, '3', id, pair.condition);
+    assert.equal((await send('POST', '/transfers', route, prepare)).status, 202);
+    await waitUntil('learned API type', async () => (await typeOf()).source === 'learned');
+    assert.deepEqual(await typeOf(), { apiType: 'iso20022', source: 'learned' });
+
+    await sim(FSP_PAYEE).waitFor((r) => r.method === 'POST' && r.text.includes(id));
+    const fulfil = {
+      transferState: 'COMMITTED',
+      fulfilment: pair.fulfilment,
+      completedTimestamp: new Date().toISOString(),
+    };
+    const back = { source: FSP_PAYEE, destination: LEARNER, iso: false };
+    assert.equal((await send('PUT', `/transfers/${id}`, back, fulfil)).status, 200);
+    const toPayer = await sim(LEARNER).waitFor(at('PUT', `/transfers/${id}`));
+    assert.equal(toPayer.headers['content-type'], ISO_MEDIA);
   });
 
   it('keeps the DESIGN.md §7 invariants', async () => {
