@@ -47,6 +47,8 @@ export type Callback = {
   readonly body?: unknown;
   /** Media-type version for hub-originated messages (e.g. `1.0`); default from configuration. */
   readonly version?: string;
+  /** Hub-originated and rendered in the ISO 20022 binding: its media types are the ISO ones. */
+  readonly iso?: boolean;
   /** Idempotency key of this delivery, stable across redeliveries of the cause. */
   readonly id: string;
 };

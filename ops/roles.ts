@@ -16,6 +16,7 @@ import { createFspiopApp } from '../gateway/fspiop/app.ts';
 import { answerClientErrors } from '../gateway/fspiop/client-errors.ts';
 import { bodyLimitFault, bulkLimitFault, type EdgeLimits } from '../gateway/fspiop/edge.ts';
 import type { ServiceProbe } from '../gateway/health.ts';
+import { isoRenderer } from '../gateway/iso20022/render.ts';
 import {
   DbStateReader,
   KvDirectory,
@@ -203,6 +204,8 @@ export async function runRoles(
       // Undeliverable relayed messages go back to their actors, which tell the sender.
       bus: new NatsCommandBus(nc, { partitions: config.PARTITIONS }),
       hub: { hubName: hub.hubName },
+      // Each callback in its receiver's API type: FSPIOP or ISO 20022 (issue 15).
+      render: isoRenderer(hub.hubName),
       defaultVersion: config.CALLBACK_VERSION,
       perDfspInFlightMax: config.CALLBACK_INFLIGHT_PER_DFSP,
       retryHorizonMs: config.CALLBACK_RETRY_HORIZON_S * 1000,

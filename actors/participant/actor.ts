@@ -11,6 +11,7 @@ import {
   decideInitialPositionAndLimits,
   decideSetAccountActive,
   decideSetActive,
+  decideSetApiType,
   decideSetEndpoint,
 } from './decide-admin.ts';
 import type { ParticipantDecision } from './decide-common.ts';
@@ -59,6 +60,8 @@ export function decideParticipant(
       return decideAdjustLimit(state, command, ctx);
     case 'SetEndpoint':
       return decideSetEndpoint(state, command, ctx);
+    case 'SetApiType':
+      return decideSetApiType(state, command, ctx);
     case 'RecordFundsIn':
       return decideFundsIn(state, command, ctx);
     case 'ReserveFundsOut':
@@ -91,7 +94,13 @@ export function participantDirectoryEntry(
     if (account.ledgerAccountType !== 'POSITION') continue;
     currencies[account.currency] = { positionAccountActive: account.isActive };
   }
-  return { name: state.name, isActive: state.isActive, currencies, endpoints: state.endpoints };
+  const entry = {
+    name: state.name,
+    isActive: state.isActive,
+    currencies,
+    endpoints: state.endpoints,
+  };
+  return state.apiType === undefined ? entry : { ...entry, apiType: state.apiType.type };
 }
 
 export const participantActor: ActorDefinition<

@@ -23,6 +23,7 @@ import type {
   AdjustLimit,
   CreateParticipant,
   SetAccountActive,
+  SetApiType,
   SetEndpoint,
   SetInitialPositionAndLimits,
   SetParticipantActive,
@@ -199,4 +200,18 @@ export function decideSetEndpoint(
     ...resolved.prefix,
     { type: 'EndpointSet', endpointType: cmd.endpointType, value: cmd.value },
   ]);
+}
+
+export function decideSetApiType(
+  state: ParticipantState,
+  cmd: SetApiType,
+  ctx: DecideContext,
+): ParticipantDecision {
+  if (state.phase === 'absent') return notFound(ctx);
+  const learned = cmd.learned === true;
+  const current = state.apiType;
+  // The operator's choice stands; a learned type only fills a gap, and a repeat changes nothing.
+  if (current !== undefined && learned && !current.learned) return accepted([]);
+  if (current?.type === cmd.apiType && current.learned === learned) return accepted([]);
+  return accepted([{ type: 'ApiTypeSet', apiType: cmd.apiType, learned }]);
 }

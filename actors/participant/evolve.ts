@@ -54,6 +54,8 @@ function evolveRegistered(
       return { ...s, limits: { ...s.limits, [event.currency]: event.limit } };
     case 'EndpointSet':
       return { ...s, endpoints: { ...s.endpoints, [event.endpointType]: event.value } };
+    case 'ApiTypeSet':
+      return { ...s, apiType: { type: event.apiType, learned: event.learned } };
     case 'FundsReserved': {
       invariant(!s.reservations[event.transferId], `reservation ${event.transferId} exists`);
       const reserved = updateAccount(s, event.accountId, (a) => ({

@@ -5,6 +5,7 @@
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
 import type { Callback } from '../callback.ts';
+import type { ApiType } from './directory.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type {
   ParticipantSettlementCommand,
@@ -91,6 +92,15 @@ export type AdjustLimit = {
   readonly netDebitCapMinor: bigint;
   readonly alarmPercentage?: number;
 };
+/**
+ * The API type the participant is sent messages in. `learned`: the gateway saw it send ISO 20022
+ * while it had none set; a learned type never replaces one the operator set.
+ */
+export type SetApiType = {
+  readonly kind: 'SetApiType';
+  readonly apiType: ApiType;
+  readonly learned?: boolean;
+};
 export type SetEndpoint = {
   readonly kind: 'SetEndpoint';
   readonly endpointType: string;
@@ -130,6 +140,7 @@ export type AdminCommand =
   | SetInitialPositionAndLimits
   | AdjustLimit
   | SetEndpoint
+  | SetApiType
   | RecordFundsIn
   | ReserveFundsOut
   | FinishFundsOut
@@ -185,6 +196,7 @@ export type ParticipantEvent =
     }
   | { readonly type: 'LimitAdjusted'; readonly currency: string; readonly limit: NetDebitCap }
   | { readonly type: 'EndpointSet'; readonly endpointType: string; readonly value: string }
+  | { readonly type: 'ApiTypeSet'; readonly apiType: ApiType; readonly learned: boolean }
   | {
       readonly type: 'FundsReserved';
       readonly transferId: string;

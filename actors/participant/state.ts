@@ -6,6 +6,7 @@
 
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import { invariant } from '../actor.ts';
+import type { ApiType } from './directory.ts';
 import type { Account, LedgerAccountType } from './ledger.ts';
 import type { NetDebitCap, ReservationPurpose } from './messages.ts';
 import type { ParticipantSettlement } from './settlement-messages.ts';
@@ -37,6 +38,8 @@ export type RegisteredParticipant = {
   /** NET_DEBIT_CAP per currency, set by initialPositionAndLimits. */
   readonly limits: Readonly<Record<string, NetDebitCap>>;
   readonly endpoints: Readonly<Record<string, string>>;
+  /** Absent until set through the Admin API or learned from an ISO 20022 request. */
+  readonly apiType?: { readonly type: ApiType; readonly learned: boolean };
   readonly reservations: Readonly<Record<string, Reservation>>;
   /** `reserve:<id>` and posting ids -> outcome; oldest dropped past recentOutcomesMax. */
   readonly recent: RecentOutcomes;

@@ -14,6 +14,7 @@ import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
 import { settlementRoutes } from '../settlement/app.ts';
 import { installAdminAccess } from './access.ts';
+import { apiTypeRoutes } from './api-type.ts';
 import { credentialRoutes } from './credentials.ts';
 import { fundsRoutes } from './funds.ts';
 import type { AdminDeps } from './http.ts';
@@ -56,6 +57,7 @@ export function createAdminApp(given: AdminDeps): Hono {
   app.route('/', positionsRoutes(deps));
   app.route('/', credentialRoutes(deps));
   app.route('/', fundsRoutes(deps));
+  app.route('/', apiTypeRoutes(deps));
   app.route('/', participantsRoutes(deps));
   app.route('/', settlementModelsRoutes(deps));
   app.route('/', oraclesRoutes(deps));

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import { healthAnswer } from '../health.ts';
 import { httpSpans } from '../http-spans.ts';
+import { learnApiType } from '../iso20022/learn.ts';
 import { fspiopSecurity } from './auth.ts';
 import { boundedBus } from './bounded-bus.ts';
 import type { FspiopDeps } from './deps.ts';
@@ -31,6 +32,7 @@ export function createFspiopApp(given: FspiopDeps): Hono {
   app.use('*', httpSpans('fspiop'));
   app.use('*', edgeGuard(limits, PARAM_NAMES));
   if (deps.security) app.use('*', fspiopSecurity(deps, deps.security));
+  app.use('*', learnApiType(deps));
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));
   app.route('/', transferRoutes(deps));
   app.route('/', discoveryRoutes(deps));

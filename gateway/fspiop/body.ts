@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { FspiopCode } from '../../schema/fspiop/errors.ts';
+import { fspiopBodyOf } from '../iso20022/edge.ts';
 import { FspiopHttpError } from './problem.ts';
 import { bodyTextOf } from './request-body.ts';
 
@@ -16,7 +17,7 @@ export async function requestText(c: Context): Promise<string> {
   return bodyTextOf(c) ?? (await c.req.text());
 }
 
-/** Reads the body text and parses it as a JSON object. */
+/** Reads the body text and parses it as a JSON object (an ISO 20022 one mapped to FSPIOP). */
 export async function readJsonBody(c: Context): Promise<ParsedBody<unknown>> {
   const text = await requestText(c);
   if (text.trim().length === 0) {
@@ -31,7 +32,7 @@ export async function readJsonBody(c: Context): Promise<ParsedBody<unknown>> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new FspiopHttpError(FspiopCode.MALFORMED_SYNTAX, '/requestBody must be object');
   }
-  return { text, value };
+  return { text, value: fspiopBodyOf(c, value) };
 }
 
 /** Reads the body and validates it with a valibot schema (3101 malformed JSON, 3100 invalid). */

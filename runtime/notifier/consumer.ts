@@ -30,6 +30,7 @@ import { decodeCallback } from './decode.ts';
 import type { HubSigner } from './jws.ts';
 import type { LaneStatus } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
+import type { CallbackRenderer } from './render.ts';
 import { DEFAULT_RETRY_POLICY } from './retry.ts';
 import { createHttpTransport, type HttpTransportOptions, type Transport } from './transport.ts';
 
@@ -42,6 +43,8 @@ export type NotifierOptions = {
   readonly defaultVersion?: string;
   /** Signs hub-originated callbacks (JWS_SIGNING_KEY_PATH); absent: no FSPIOP-Signature. */
   readonly signer?: HubSigner;
+  /** Renders each callback in its receiver's API type (see NotifierCoreOptions.render). */
+  readonly render?: CallbackRenderer;
   readonly perDfspInFlightMax?: number;
   readonly perDfspQueueMax?: number;
   /** How long after publication a callback is attempted (default 10 minutes). */
@@ -140,6 +143,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     ...(options.perDfspQueueMax === undefined ? {} : { perDfspQueueMax: options.perDfspQueueMax }),
     retry: { horizonMs },
     ...(options.signer === undefined ? {} : { signer: options.signer }),
+    ...(options.render === undefined ? {} : { render: options.render }),
     ...(bus === undefined
       ? {}
       : {

@@ -17,6 +17,7 @@ import { buildHeaders, renderBody } from './headers.ts';
 import { canonicalJson, type HubSigner } from './jws.ts';
 import { type LaneStatus, Lanes } from './lanes.ts';
 import { notifierMetrics } from './metrics.ts';
+import type { CallbackRenderer } from './render.ts';
 import { forwardFailedCommand } from './report.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AttemptResult, backoffMs, DEFAULT_RETRY_POLICY, judgeAttempt } from './retry.ts';
@@ -68,6 +69,8 @@ export type NotifierCoreOptions = {
   readonly random?: () => number;
   /** Signs hub-originated requests (FSPIOP-Signature) when the scheme uses JWS. */
   readonly signer?: HubSigner;
+  /** Renders each callback in its receiver's API type (ISO 20022 or FSPIOP); none: as written. */
+  readonly render?: CallbackRenderer;
   /**
    * Hands a ForwardFailed to the actor that owns a relayed callback (the command bus), durably,
    * before the callback counts as done. Absent: failures are only logged and counted.
@@ -77,7 +80,12 @@ export type NotifierCoreOptions = {
 
 /** The request to send for `callback`, or the outcome that says why there is none. */
 export type Prepared =
-  | { readonly kind: 'request'; readonly request: HttpRequest }
+  | {
+      readonly kind: 'request';
+      readonly request: HttpRequest;
+      /** A relayed message translated into the receiver's API type: the hub signs it. */
+      readonly translated?: boolean;
+    }
   | Exclude<
       DeliveryOutcome,
       { kind: 'delivered' | 'refused' | 'failed' | 'expired' | 'interrupted' }
@@ -86,11 +94,29 @@ export type Prepared =
 export function prepareRequest(
   callback: Callback,
   entry: ParticipantDirectoryEntry | undefined,
-  options: { readonly hubName: string; readonly defaultVersion?: string; readonly nowMs: number },
+  options: {
+    readonly hubName: string;
+    readonly defaultVersion?: string;
+    readonly nowMs: number;
+    readonly render?: CallbackRenderer;
+  },
 ): Prepared {
   if (callback.to === options.hubName) return { kind: 'to_hub' };
   const resolved = resolveUrl(callback, entry);
   if (resolved.kind !== 'url') return resolved;
+  const rendered = options.render?.(callback, entry, options.nowMs);
+  if (rendered?.kind === 'untranslatable') return { kind: 'invalid_body', error: rendered.error };
+  const prepared = prepareRendered(rendered?.callback ?? callback, resolved.url, options);
+  return rendered?.translated === true && prepared.kind === 'request'
+    ? { ...prepared, translated: true }
+    : prepared;
+}
+
+function prepareRendered(
+  callback: Callback,
+  url: string,
+  options: { readonly hubName: string; readonly defaultVersion?: string; readonly nowMs: number },
+): Prepared {
   let body: string | undefined;
   try {
     body = renderBody(callback);
@@ -98,7 +124,7 @@ export function prepareRequest(
     return { kind: 'invalid_body', error: String(error) };
   }
   const headers = buildHeaders(callback, body, options);
-  const request = { method: callback.method, url: resolved.url, headers };
+  const request = { method: callback.method, url, headers };
   return { kind: 'request', request: body === undefined ? request : { ...request, body } };
 }
 
@@ -168,6 +194,7 @@ export class NotifierCore {
     const prepared = prepareRequest(callback, entry, {
       hubName: this.#options.hub.hubName,
       nowMs: startedMs,
+      ...(this.#options.render === undefined ? {} : { render: this.#options.render }),
       ...(this.#options.defaultVersion === undefined
         ? {}
         : { defaultVersion: this.#options.defaultVersion }),
@@ -178,7 +205,7 @@ export class NotifierCore {
     );
     const outcome =
       prepared.kind === 'request'
-        ? await this.#send(callback, await this.#signed(callback, prepared.request), giveUpAtMs)
+        ? await this.#send(callback, await this.#signed(callback, prepared), giveUpAtMs)
         : prepared;
     this.#record(callback, outcome, startedMs, prepared.kind === 'request' ? prepared : undefined);
     return this.#report(callback, outcome, context.redelivered === true);
@@ -202,9 +229,14 @@ export class NotifierCore {
     }
   }
 
-  async #signed(callback: Callback, request: HttpRequest): Promise<HttpRequest> {
+  async #signed(
+    callback: Callback,
+    prepared: { request: HttpRequest; translated?: boolean },
+  ): Promise<HttpRequest> {
     const { signer } = this.#options;
-    if (!signer || callback.relay || request.body === undefined) return request;
+    const { request } = prepared;
+    const senders = callback.relay !== undefined && prepared.translated !== true;
+    if (!signer || senders || request.body === undefined) return request;
     const body = canonicalJson(request.body);
     const signature = await signer.sign(request.headers, body);
     return { ...request, body, headers: { ...request.headers, 'fspiop-signature': signature } };

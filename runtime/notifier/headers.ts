@@ -44,8 +44,8 @@ export function versionFor(callback: Callback, defaultVersion = DEFAULT_VERSION)
   return fx ? FX_DEFAULT_VERSION : defaultVersion;
 }
 
-export function mediaType(resource: FspiopResource, version: string): string {
-  return `application/vnd.interoperability.${resource}+json;version=${version}`;
+export function mediaType(resource: FspiopResource, version: string, iso = false): string {
+  return `application/vnd.interoperability.${iso ? 'iso20022.' : ''}${resource}+json;version=${version}`;
 }
 
 /** Accept goes on requests only; a PUT or PATCH is a callback or a notification. */
@@ -113,7 +113,7 @@ function relayedHeaders(
 function hubHeaders(callback: Callback, options: HeaderOptions): Record<string, string> {
   const version = versionFor(callback, options.defaultVersion);
   const headers: Record<string, string> = {
-    'content-type': mediaType(callback.resource, version),
+    'content-type': mediaType(callback.resource, version, callback.iso === true),
     date: new Date(options.nowMs).toUTCString(),
     'fspiop-source': options.hubName,
     'fspiop-destination': callback.to,
@@ -121,7 +121,11 @@ function hubHeaders(callback: Callback, options: HeaderOptions): Record<string, 
     'fspiop-http-method': callback.method,
   };
   if (carriesAccept(callback.method)) {
-    headers['accept'] = mediaType(callback.resource, version.split('.')[0] ?? version);
+    headers['accept'] = mediaType(
+      callback.resource,
+      version.split('.')[0] ?? version,
+      callback.iso === true,
+    );
   }
   return headers;
 }

@@ -8,8 +8,11 @@ function oerOctets(bytes: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x82]), length, bytes]);
 }
 
-/** An ILP v4 Prepare whose data is a wallet-to-wallet P2P Transaction, as Mojaloop SDKs build it. */
-export function walletIlpPacket(payer: string, payee: string): string {
+/**
+ * An ILP v4 Prepare whose data is a wallet-to-wallet P2P Transaction, as Mojaloop SDKs build it;
+ * its executionCondition is `condition` (base64url), zeros when absent.
+ */
+export function walletIlpPacket(payer: string, payee: string, condition?: string): string {
   const wallet = { extensionList: { extension: [{ key: 'accountType', value: 'Wallet' }] } };
   const transaction = {
     transactionType: { scenario: 'TRANSFER', initiator: 'PAYER', initiatorType: 'CONSUMER' },
@@ -24,7 +27,7 @@ export function walletIlpPacket(payer: string, payee: string): string {
   const content = Buffer.concat([
     Buffer.alloc(8),
     Buffer.from('20300101000000000'),
-    Buffer.alloc(32),
+    condition === undefined ? Buffer.alloc(32) : Buffer.from(condition, 'base64url'),
     oerOctets(Buffer.from(`g.${payee}`)),
     oerOctets(data),
   ]);
