@@ -26,6 +26,23 @@ import { nowOption } from './parties.ts';
 
 type Ctx = Context<FspiopEnv>;
 
+/** A path `{ID}` of the transaction-requests-service: URL-safe characters, at most 128. */
+const TRS_PATH_ID = /^[A-Za-z0-9\-._~!$&'()*+,;=:@{}]{1,128}$/;
+
+/**
+ * The `{ID}` of an exchange path, the actor's key. The quoting-service's is a CorrelationId (UUID
+ * or ULID). The transaction-requests-service declares its path `ID` a plain string
+ * (src/interface/openapi.yaml, `parameters.ID.schema: {type: string}`) and forwards whatever it
+ * is given (domain/transactionRequests forwardTransactionRequest), so for transactionRequests and
+ * authorizations any URL-safe id is taken (bounded: it becomes a key and a callback path).
+ */
+export function exchangePathId(c: Ctx, spec: ExchangeRoutesSpec): string {
+  if (spec.service !== 'transaction-requests') return pathCorrelationId(c);
+  const id = c.req.param('id') ?? '';
+  if (TRS_PATH_ID.test(id)) return id;
+  throw new FspiopHttpError('3100', '/params/ID must be 1 to 128 URL-safe characters');
+}
+
 export type ExchangeRoutesSpec = {
   readonly actorType: string;
   readonly resource: FspiopResource;
@@ -121,7 +138,7 @@ export function exchangeCallbackRoutes(
   const guard = referenceHeaderRules(spec.resource);
   for (const isError of [true, false]) {
     app.put(`/${spec.resource}/:id${isError ? '/error' : ''}`, guard, headers, async (c) => {
-      const key = pathCorrelationId(c);
+      const key = exchangePathId(c, spec);
       const req = c.get('fspiop');
       if (spec.rejectAcceptOnPut && c.req.header('accept') !== undefined) {
         throw new FspiopHttpError('3100', 'accept header is not allowed on a callback');
@@ -151,7 +168,7 @@ export function exchangeQueryRoute(deps: FspiopDeps, spec: ExchangeRoutesSpec): 
   const app = new Hono<FspiopEnv>();
   const guard = referenceHeaderRules(spec.resource);
   app.get(`/${spec.resource}/:id`, guard, fspiopHeaders(spec.resource), async (c) => {
-    const key = pathCorrelationId(c);
+    const key = exchangePathId(c, spec);
     const req = c.get('fspiop');
     requireKnownSource(deps, req.source);
     const usable =

@@ -21,11 +21,12 @@ import { FspiopHttpError } from '../problem.ts';
 import {
   type ExchangeRoutesSpec,
   exchangeCallbackRoutes,
+  exchangePathId,
   exchangeQueryRoute,
   openExchange,
   parseExchangeBody,
 } from './exchanges.ts';
-import { pathCorrelationId, referenceHeaderRules, requireKnownSource } from './facts.ts';
+import { referenceHeaderRules, requireKnownSource } from './facts.ts';
 
 const TRX_ENDPOINT = 'FSPIOP_CALLBACK_URL_TRX_REQ_SERVICE';
 
@@ -84,10 +85,12 @@ export function authorizationsRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   const headers = fspiopHeaders('authorizations', { destinationRequired: true });
   const guard = referenceHeaderRules('authorizations');
   app.get('/authorizations/:id', guard, headers, async (c) => {
-    const key = pathCorrelationId(c);
-    requireKnownSource(deps, c.get('fspiop').source);
+    // The query before the ID, as the transaction-requests-service (whose ID is any string)
+    // answers an OTP request with a bad query and an unusable ID.
     const query = c.req.query();
     checkAuthorizationQuery(query);
+    const key = exchangePathId(c, AUTHORIZATIONS);
+    requireKnownSource(deps, c.get('fspiop').source);
     const hashed = new URL(c.req.url).search;
     return openExchange(c, deps, AUTHORIZATIONS, { key, hashed });
   });
