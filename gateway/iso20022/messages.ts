@@ -23,7 +23,16 @@ import {
   pacs081ToFspiop,
   pacs082ToFspiop,
 } from './quotes.ts';
-import { Acmt024, Pacs002Error, Pacs002Status, Pacs008, Pacs081, Pacs082 } from './schemas.ts';
+import {
+  Acmt024,
+  Assignment,
+  Choice,
+  Pacs002Error,
+  Pacs002Status,
+  Pacs008,
+  Pacs081,
+  Pacs082,
+} from './schemas.ts';
 import {
   type FspiopTransferPrepare,
   type FspiopTransferState,
@@ -55,8 +64,12 @@ type Mapping = {
 type ErrorBody = Parameters<typeof fspiopErrorToPacs002>[0];
 
 const PARTIES_ERROR = v.looseObject({
-  Assgnmt: v.looseObject({}),
-  Rpt: v.looseObject({ Rsn: v.optional(v.looseObject({ Cd: v.optional(v.string()) })) }),
+  Assgnmt: Assignment,
+  Rpt: v.looseObject({
+    OrgnlId: v.pipe(v.string(), v.minLength(1), v.maxLength(35)),
+    Vrfctn: v.boolean(),
+    Rsn: v.optional(Choice),
+  }),
 });
 
 export const ISO_MESSAGES: Readonly<Record<IsoMessageKind, Mapping>> = {

@@ -56,7 +56,7 @@ export function pacs081ToFspiop(iso: Pacs081): FspiopQuoteRequest {
     amountType: tx.ChrgBr === 'DEBT' ? 'RECEIVE' : 'SEND',
     amount: money(tx.IntrBkSttlmAmt, 'ActiveCurrencyAndAmount'),
     transactionType: {
-      scenario: tx.Purp?.Prtry ?? 'TRANSFER',
+      scenario: (tx.Purp as { Prtry?: string } | undefined)?.Prtry ?? 'TRANSFER',
       initiator: payeeInitiated ? 'PAYEE' : 'PAYER',
       initiatorType: 'PrvtId' in (payeeInitiated ? tx.Cdtr : tx.Dbtr).Id ? 'CONSUMER' : 'BUSINESS',
     },

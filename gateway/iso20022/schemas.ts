@@ -43,6 +43,51 @@ export const Agent = v.looseObject({
 
 const GroupHeader = v.looseObject({ MsgId: Max35Text, CreDtTm: IsoDateTime });
 
+/** GroupHeader129 of pacs.008, pacs.081 and pacs.082. */
+const TermsHeader = {
+  MsgId: Max35Text,
+  CreDtTm: IsoDateTime,
+  NbOfTxs: v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/)),
+  SttlmInf: v.looseObject({ SttlmMtd: v.picklist(['INDA', 'INGA', 'COVE', 'CLRG']) }),
+};
+
+/** A code or a proprietary value, one of them (SchemeName, Purpose, VerificationReason). */
+export const Choice = v.union([
+  v.looseObject({ Cd: text(4) }),
+  v.looseObject({ Prtry: Max35Text }),
+]);
+const Othr = v.looseObject({ Id: text(256), SchmeNm: v.optional(Choice) });
+/** An agent the hub does not read: a financial institution, however identified. */
+const AnyAgent = v.looseObject({
+  FinInstnId: v.looseObject({
+    Othr: v.optional(v.looseObject({ Id: Max35Text })),
+    ClrSysMmbId: v.optional(v.looseObject({ MmbId: Max35Text })),
+  }),
+});
+/** Party52Choice / Party38Choice: an organisation or a person, one of them. */
+const PartyId = v.union([
+  v.looseObject({ OrgId: v.looseObject({ Othr: v.optional(Othr) }) }),
+  v.looseObject({ PrvtId: v.looseObject({ Othr: v.optional(Othr) }) }),
+]);
+const Party = v.looseObject({ Id: PartyId, Nm: v.optional(text(140)) });
+const Account = v.optional(v.looseObject({ Ccy: v.optional(Currency) }));
+/** Party40Choice of acmt.024's Assgnmt: a party or an agent. */
+const Assignee = v.union([
+  v.looseObject({ Pty: v.looseObject({ Id: PartyId }) }),
+  v.looseObject({ Agt: AnyAgent }),
+]);
+export const Assignment = v.looseObject({
+  MsgId: Max35Text,
+  CreDtTm: IsoDateTime,
+  Assgnr: Assignee,
+  Assgne: Assignee,
+});
+/** DateAndDateTime2Choice. */
+const DateOrTime = v.union([
+  v.looseObject({ DtTm: IsoDateTime }),
+  v.looseObject({ Dt: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)) }),
+]);
+
 export const IlpV4PrepPacket = v.pipe(
   v.string(),
   v.minLength(1),
@@ -52,21 +97,15 @@ export const IlpV4PrepPacket = v.pipe(
 
 /** pacs.008 `Execute_FIToFICustomerCreditTransferV13`: POST /transfers. */
 export const Pacs008 = v.looseObject({
-  GrpHdr: v.looseObject({
-    MsgId: Max35Text,
-    CreDtTm: IsoDateTime,
-    NbOfTxs: v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/)),
-    SttlmInf: v.looseObject({ SttlmMtd: v.picklist(['INDA', 'INGA', 'COVE', 'CLRG']) }),
-    PmtInstrXpryDtTm: IsoDateTime,
-  }),
+  GrpHdr: v.looseObject({ ...TermsHeader, PmtInstrXpryDtTm: IsoDateTime }),
   CdtTrfTxInf: v.looseObject({
     PmtId: v.looseObject({ TxId: UlidIdentifier }),
     IntrBkSttlmAmt: ActiveCurrencyAndAmount,
     ChrgBr: v.picklist(['DEBT', 'CRED', 'SHAR']),
-    Dbtr: v.looseObject({ Id: v.looseObject({}) }),
+    Dbtr: Party,
     DbtrAgt: Agent,
     CdtrAgt: Agent,
-    Cdtr: v.looseObject({ Id: v.looseObject({}) }),
+    Cdtr: Party,
     VrfctnOfTerms: v.looseObject({ IlpV4PrepPacket: IlpV4PrepPacket }),
   }),
 });
@@ -79,7 +118,7 @@ export const Pacs002Status = v.looseObject({
   TxInfAndSts: v.looseObject({
     TxSts: TransferStatusCode,
     ExctnConf: v.optional(v.pipe(v.string(), v.regex(EXACT32_PATTERN))),
-    PrcgDt: v.optional(v.looseObject({ DtTm: v.optional(IsoDateTime) })),
+    PrcgDt: v.optional(DateOrTime),
   }),
 });
 
@@ -94,16 +133,9 @@ export const Pacs002Error = v.looseObject({
   }),
 });
 
-const Party = v.looseObject({ Id: v.looseObject({}), Nm: v.optional(text(140)) });
-const Account = v.optional(v.looseObject({ Ccy: v.optional(Currency) }));
-
 /** pacs.081 `TermsRequest_FIToFICustomerCreditProposal`: POST /quotes. */
 export const Pacs081 = v.looseObject({
-  GrpHdr: v.looseObject({
-    MsgId: Max35Text,
-    CreDtTm: IsoDateTime,
-    PmtInstrXpryDtTm: v.optional(IsoDateTime),
-  }),
+  GrpHdr: v.looseObject({ ...TermsHeader, PmtInstrXpryDtTm: v.optional(IsoDateTime) }),
   CdtTrfTxInf: v.looseObject({
     PmtId: v.looseObject({
       TxId: UlidIdentifier,
@@ -118,25 +150,30 @@ export const Pacs081 = v.looseObject({
     Cdtr: Party,
     CdtrAgt: Agent,
     CdtrAcct: Account,
-    Purp: v.optional(v.looseObject({ Prtry: v.optional(Max35Text) })),
+    Purp: v.optional(Choice),
   }),
 });
 
 /** pacs.082 `TermsResponse_FIToFICustomerCreditConfirmation`: PUT /quotes/{ID}. */
 export const Pacs082 = v.looseObject({
-  GrpHdr: v.looseObject({ MsgId: Max35Text, CreDtTm: IsoDateTime, PmtInstrXpryDtTm: IsoDateTime }),
+  GrpHdr: v.looseObject({ ...TermsHeader, PmtInstrXpryDtTm: IsoDateTime }),
   CdtTrfTxInf: v.looseObject({
     PmtId: v.looseObject({ TxId: UlidIdentifier }),
     IntrBkSttlmAmt: ActiveCurrencyAndAmount,
+    ChrgBr: v.picklist(['DEBT', 'CRED', 'SHAR']),
+    Dbtr: Party,
+    DbtrAgt: AnyAgent,
+    CdtrAgt: AnyAgent,
+    Cdtr: Party,
     InstdAmt: v.optional(ActiveOrHistoricCurrencyAndAmount),
-    ChrgsInf: v.optional(v.looseObject({ Amt: ActiveOrHistoricCurrencyAndAmount })),
+    ChrgsInf: v.optional(v.looseObject({ Amt: ActiveOrHistoricCurrencyAndAmount, Agt: AnyAgent })),
     VrfctnOfTerms: v.looseObject({ IlpV4PrepPacket: IlpV4PrepPacket }),
   }),
 });
 
 /** acmt.024 `GetParties_IdentificationVerificationReportV03`: PUT /parties/... */
 export const Acmt024 = v.looseObject({
-  Assgnmt: v.looseObject({ MsgId: Max35Text, CreDtTm: IsoDateTime }),
+  Assgnmt: Assignment,
   Rpt: v.looseObject({
     OrgnlId: Max35Text,
     Vrfctn: v.boolean(),

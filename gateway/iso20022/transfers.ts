@@ -90,7 +90,8 @@ export function fspiopToPacs008(body: FspiopTransferPrepare, ctx: IsoContext): o
 /** pacs.002 status ⇒ the FSPIOP PUT (or PATCH) /transfers/{ID} body. */
 export function pacs002StatusToFspiop(iso: Pacs002Status): FspiopTransferState {
   const status = iso.TxInfAndSts;
-  const completedTimestamp = status.PrcgDt?.DtTm;
+  // PrcgDt is a date or a date-time; only a date-time is a completedTimestamp.
+  const completedTimestamp = (status.PrcgDt as { DtTm?: string } | undefined)?.DtTm;
   return {
     transferState: TO_FSPIOP_STATE[status.TxSts],
     ...(status.ExctnConf === undefined ? {} : { fulfilment: status.ExctnConf }),
