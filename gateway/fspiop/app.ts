@@ -30,7 +30,7 @@ export function createFspiopApp(given: FspiopDeps): Hono {
   const deps = { ...given, bus: boundedBus(given.bus, limits.requestTimeoutMs) };
   const app = new Hono();
   app.use('*', httpSpans('fspiop'));
-  app.use('*', edgeGuard(limits, PARAM_NAMES));
+  app.use('*', edgeGuard(limits, PARAM_NAMES, { exactNumbers: false }));
   if (deps.security) app.use('*', fspiopSecurity(deps, deps.security));
   app.use('*', learnApiType(deps));
   app.get('/health', (c) => healthAnswer(c, deps.health ?? []));

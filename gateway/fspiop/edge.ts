@@ -77,14 +77,26 @@ export function bodyLimitFault(bodyBytesMax: number, maxPayloadBytes: number): s
   );
 }
 
-async function checkRequest(c: Context, limits: EdgeLimits, names: ParamNames): Promise<void> {
+/**
+ * How strictly JSON bodies are read. FSPIOP bodies are relayed as written and carry no number the
+ * hub reads (Mojaloop's services accept a long number in, say, an extension a mock invents), so
+ * only the Admin API, whose amounts may be JSON numbers, refuses numbers a double cannot hold.
+ */
+export type BodyRules = { readonly exactNumbers: boolean };
+
+async function checkRequest(
+  c: Context,
+  limits: EdgeLimits,
+  names: ParamNames,
+  rules: BodyRules,
+): Promise<void> {
   // The body is read first: whatever the answer, the client must be able to read it.
   const text = await readRequestBody(c, bodyLimitFor(c, limits));
   checkRequestText(c, names);
   if (text.length === 0) return;
   // Whatever its Content-Type says, a body is scanned as JSON (the Admin API parses it as JSON
   // regardless); text that is not JSON is checked for raw control characters.
-  const fault = jsonFault(text, '/requestBody') ?? plainTextFault(text);
+  const fault = jsonFault(text, '/requestBody', rules) ?? plainTextFault(text);
   if (fault) {
     throw new FspiopHttpError(FspiopCode.MALFORMED_SYNTAX, `${fault.pointer} ${fault.reason}`);
   }
@@ -103,14 +115,18 @@ function timedOut(limits: EdgeLimits): FspiopHttpError {
 }
 
 /** The edge middleware; `names` maps route parameter names to the API's (`id` ⇒ `ID`). */
-export function edgeGuard(limits: EdgeLimits, names: ParamNames = {}): MiddlewareHandler {
+export function edgeGuard(
+  limits: EdgeLimits,
+  names: ParamNames = {},
+  rules: BodyRules = { exactNumbers: true },
+): MiddlewareHandler {
   return async (c, next) => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), limits.requestTimeoutMs);
     });
     try {
-      const checked = await Promise.race([checkRequest(c, limits, names), deadline]);
+      const checked = await Promise.race([checkRequest(c, limits, names, rules), deadline]);
       if (checked === 'expired') throw timedOut(limits);
       if ((await Promise.race([next(), deadline])) === 'expired') throw timedOut(limits);
     } catch (error) {
