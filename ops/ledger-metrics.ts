@@ -19,6 +19,89 @@ type Reading = {
   readonly overdue: number;
 };
 
+type GaugeSpec = {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: string[];
+  readonly fill: (g: Gauge, r: Reading) => void;
+};
+
+const PARTICIPANT_CURRENCY = ['participant', 'currency'];
+
+const GAUGES: readonly GaugeSpec[] = [
+  {
+    name: 'mkondo_ledger_conservation_sum',
+    help: 'Per currency, the posted amounts of every account of every participant: 0 at rest',
+    labelNames: ['currency'],
+    fill: (g, r) => {
+      for (const c of r.ledger.currencies) {
+        g.set({ currency: c.currency }, amountAsNumber(c.postedSumMinor));
+      }
+    },
+  },
+  {
+    name: 'mkondo_ledger_reserved_sum',
+    help: 'Per currency, the amounts reserved by transfers and funds out in flight',
+    labelNames: ['currency'],
+    fill: (g, r) => {
+      for (const c of r.ledger.currencies) {
+        g.set({ currency: c.currency }, amountAsNumber(c.reservedSumMinor));
+      }
+    },
+  },
+  {
+    name: 'mkondo_participant_position',
+    help: 'POSITION account value (reservations included) per DFSP and currency',
+    labelNames: PARTICIPANT_CURRENCY,
+    fill: (g, r) => {
+      for (const p of r.ledger.positions) {
+        g.set(
+          { participant: p.participant, currency: p.currency },
+          amountAsNumber(p.positionMinor),
+        );
+      }
+    },
+  },
+  {
+    name: 'mkondo_participant_net_debit_cap',
+    help: 'NET_DEBIT_CAP per DFSP and currency',
+    labelNames: PARTICIPANT_CURRENCY,
+    fill: (g, r) => {
+      for (const p of r.ledger.positions) {
+        if (p.netDebitCapMinor === undefined) continue;
+        const labels = { participant: p.participant, currency: p.currency };
+        g.set(labels, amountAsNumber(p.netDebitCapMinor));
+      }
+    },
+  },
+  {
+    name: 'mkondo_participant_ndc_used_ratio',
+    help: 'Position over NET_DEBIT_CAP per DFSP and currency (1 = at the cap)',
+    labelNames: PARTICIPANT_CURRENCY,
+    fill: (g, r) => {
+      for (const p of r.ledger.positions) {
+        if (p.netDebitCapMinor === undefined || p.netDebitCapMinor <= 0n) continue;
+        const ratio = Number((p.positionMinor * 10_000n) / p.netDebitCapMinor) / 10_000;
+        g.set({ participant: p.participant, currency: p.currency }, ratio);
+      }
+    },
+  },
+  {
+    name: 'mkondo_transfers',
+    help: 'Transfers by state (phase of their snapshot)',
+    labelNames: ['state'],
+    fill: (g, r) => {
+      for (const t of r.transfers) g.set({ state: t.state }, t.count);
+    },
+  },
+  {
+    name: 'mkondo_transfers_overdue',
+    help: 'Transfers still in flight more than a minute past their expiry (timers not firing)',
+    labelNames: [],
+    fill: (g, r) => g.set(r.overdue),
+  },
+];
+
 export function registerLedgerMetrics(db: Db, refreshMs: number): void {
   if (register.getSingleMetric('mkondo_ledger_conservation_sum')) return;
   let reading: { atMs: number; value: Promise<Reading> } | undefined;
@@ -33,88 +116,18 @@ export function registerLedgerMetrics(db: Db, refreshMs: number): void {
     }
     return reading.value;
   };
-  const gauge = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    fill: (g: Gauge, r: Reading) => void,
-  ) =>
+  for (const spec of GAUGES) {
     new Gauge({
-      name,
-      help,
-      labelNames,
+      name: spec.name,
+      help: spec.help,
+      labelNames: spec.labelNames,
       async collect() {
         const r = await read();
         this.reset();
-        fill(this, r);
+        spec.fill(this, r);
       },
     });
-  gauge(
-    'mkondo_ledger_conservation_sum',
-    'Per currency, the posted amounts of every account of every participant: 0 at rest',
-    ['currency'],
-    (g, r) => {
-      for (const c of r.ledger.currencies) {
-        g.set({ currency: c.currency }, amountAsNumber(c.postedSumMinor));
-      }
-    },
-  );
-  gauge(
-    'mkondo_ledger_reserved_sum',
-    'Per currency, the amounts reserved by transfers and funds out in flight',
-    ['currency'],
-    (g, r) => {
-      for (const c of r.ledger.currencies) {
-        g.set({ currency: c.currency }, amountAsNumber(c.reservedSumMinor));
-      }
-    },
-  );
-  gauge(
-    'mkondo_participant_position',
-    'POSITION account value (reservations included) per DFSP and currency',
-    ['participant', 'currency'],
-    (g, r) => {
-      for (const p of r.ledger.positions) {
-        g.set(
-          { participant: p.participant, currency: p.currency },
-          amountAsNumber(p.positionMinor),
-        );
-      }
-    },
-  );
-  gauge(
-    'mkondo_participant_net_debit_cap',
-    'NET_DEBIT_CAP per DFSP and currency',
-    ['participant', 'currency'],
-    (g, r) => {
-      for (const p of r.ledger.positions) {
-        if (p.netDebitCapMinor === undefined) continue;
-        const labels = { participant: p.participant, currency: p.currency };
-        g.set(labels, amountAsNumber(p.netDebitCapMinor));
-      }
-    },
-  );
-  gauge(
-    'mkondo_participant_ndc_used_ratio',
-    'Position over NET_DEBIT_CAP per DFSP and currency (1 = at the cap)',
-    ['participant', 'currency'],
-    (g, r) => {
-      for (const p of r.ledger.positions) {
-        if (p.netDebitCapMinor === undefined || p.netDebitCapMinor <= 0n) continue;
-        const ratio = Number((p.positionMinor * 10_000n) / p.netDebitCapMinor) / 10_000;
-        g.set({ participant: p.participant, currency: p.currency }, ratio);
-      }
-    },
-  );
-  gauge('mkondo_transfers', 'Transfers by state (phase of their snapshot)', ['state'], (g, r) => {
-    for (const t of r.transfers) g.set({ state: t.state }, t.count);
-  });
-  gauge(
-    'mkondo_transfers_overdue',
-    'Transfers still in flight more than a minute past their expiry (timers not firing)',
-    [],
-    (g, r) => g.set(r.overdue),
-  );
+  }
 }
 
 async function readAll(db: Db, nowMs: number): Promise<Reading> {

@@ -122,7 +122,7 @@ export async function runRoles(
   migrateFirst: boolean,
 ): Promise<void> {
   const hub = hubSettings(config);
-  const telemetry = startTelemetry(process.env, `mkondo-${roles.join('-')}`);
+  const telemetry = await startTelemetry(process.env, `mkondo-${roles.join('-')}`);
   configureNamespace(config.NATS_NAMESPACE);
   const nc = await connectNats(config);
   // Creating R3 streams on a busy cluster can take longer than the client's 5 s default.

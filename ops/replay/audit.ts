@@ -156,7 +156,7 @@ class Audit {
       this.differ(
         'replay',
         `sequence ${row.seq}`,
-        `the replay parks it (${row.reason}); the database applied it`,
+        `the replay parks it (${row.reason}); the database has no poison record of it`,
       );
     }
   }

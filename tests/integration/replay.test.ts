@@ -4,8 +4,9 @@
 // reported as differences; and the command line exits 1 on them.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { migrate, openDatabase } from '../../runtime/db.ts';
 import type { Received } from '../helpers/dfsp-sim.ts';
@@ -41,6 +42,26 @@ async function transfer(id: string, outcome: 'fulfil' | 'reject' | 'none'): Prom
   assert.equal(answer.status, 202);
   const final = (r: Received) => r.method === 'PUT' && r.path.startsWith(`/transfers/${id}`);
   await world.sims['payerfsp']?.waitFor(final, 20_000);
+}
+
+/**
+ * Runs the mkondo CLI; answers its exit status and output. Asynchronously: a blocked event
+ * loop would leave this process's idle HTTP connections to the switch stale.
+ */
+async function mkondo(args: readonly string[], env: Record<string, string>) {
+  const run = promisify(execFile);
+  const options = { env: { PATH: process.env['PATH'], LOG_LEVEL: 'warn', ...env } };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'ops/cli.ts', ...args],
+      options,
+    );
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { status: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
 }
 
 async function sql(text: string): Promise<void> {
@@ -103,16 +124,11 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
         ],
       ],
     );
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'replay'], {
-      env: {
-        PATH: process.env['PATH'],
-        NATS_URL: world.natsUrl,
-        DATABASE_URL: world.databaseUrl,
-        PARTITIONS: '8',
-        HUB_NAME: 'Hub',
-        LOG_LEVEL: 'warn',
-      },
-      encoding: 'utf8',
+    const cli = await mkondo(['replay'], {
+      NATS_URL: world.natsUrl,
+      DATABASE_URL: world.databaseUrl,
+      PARTITIONS: '8',
+      HUB_NAME: 'Hub',
     });
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stdout, /^replay: \d+ commands of 8 partitions/);
@@ -192,10 +208,7 @@ describe('mkondo replay', { timeout: 120_000 }, () => {
       line('mkondo_transfer_stage_seconds_count{stage="prepare_to_reserve"}'),
       'mkondo_transfer_stage_seconds_count{stage="prepare_to_reserve"} 9',
     );
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'conservation'], {
-      env: { PATH: process.env['PATH'], DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-    });
+    const cli = await mkondo(['conservation'], { DATABASE_URL: world.databaseUrl });
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /^USD\tposted sum 0\tin flight 0\t\d+ accounts\tconserved$/m);
   });
