@@ -210,7 +210,8 @@ describe('bulk transfers over the actors', () => {
     assert.equal(world.runtime.callbacks.filter((c) => c.to === PAYER).length, 1);
     // The payee's copy holds only the individuals it was sent.
     const [copy] = world.to(PAYEE, `/bulkTransfers/${BULK_ID}`);
-    const copied = (copy?.body as typeof body).individualTransferResults;
+    assert.ok(copy);
+    const copied = (copy.body as typeof body).individualTransferResults;
     assert.deepEqual(
       copied.map((r) => r.transferId),
       [A, B],
