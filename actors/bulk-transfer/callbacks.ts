@@ -85,19 +85,20 @@ export function hubPut(to: string, bulk: BulkRecord, id: string): Effect {
     endpointType: BULK_TRANSFER_PUT,
     method: 'PUT',
     path: `/bulkTransfers/${bulkTransferId}`,
-    body: stateBody(bulk),
+    body: stateBody(bulk, to === bulk.terms.payeeFsp && to !== bulk.terms.payerFsp),
   });
 }
 
 /**
  * BulkTransfersIDPutResponse: the bulk's state and the result of every individual that has one
- * (its fulfilment, or its error). A bulk of 1,000 results is about 100 to 250 KB of JSON, within
+ * (its fulfilment, or its error); the payee sees only the individuals it was sent. A bulk of 1,000 results is about 100 to 250 KB of JSON, within
  * one OUT message (1 MiB), so the payer gets it as one callback, as the API defines it.
  */
-export function stateBody(bulk: BulkRecord): Record<string, unknown> {
+export function stateBody(bulk: BulkRecord, forPayee = false): Record<string, unknown> {
   const individualTransferResults = bulk.order.flatMap((transferId) => {
     const entry = bulk.individuals[transferId];
-    return entry === undefined ? [] : resultOf(transferId, entry);
+    if (entry === undefined || (forPayee && entry.forwarded !== true)) return [];
+    return resultOf(transferId, entry);
   });
   return {
     bulkTransferState: externalState(bulk.phase),

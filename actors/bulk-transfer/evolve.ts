@@ -123,7 +123,7 @@ function forwarded(bulk: BulkRecord): BulkRecord {
   const individuals: Record<string, IndividualEntry> = {};
   for (const [id, entry] of Object.entries(bulk.individuals)) {
     const { forward: _forward, ...rest } = entry;
-    individuals[id] = rest;
+    individuals[id] = entry.status === 'RESERVED' ? { ...rest, forwarded: true } : rest;
   }
   return { ...bulk, phase: 'ACCEPTED', individuals };
 }

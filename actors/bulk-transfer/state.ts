@@ -32,6 +32,8 @@ export type IndividualEntry = {
   readonly status: IndividualStatus;
   readonly fulfilment?: string;
   readonly error?: FspiopError;
+  /** True when the individual went to the payee in the bulk's POST. */
+  readonly forwarded?: true;
   /** What the payee's POST needs; dropped once forwarded. */
   readonly forward?: {
     readonly ilpPacket: string;

@@ -208,6 +208,14 @@ describe('bulk transfers over the actors', () => {
     );
     // The payer heard of no individual on its own: one PUT for the whole bulk.
     assert.equal(world.runtime.callbacks.filter((c) => c.to === PAYER).length, 1);
+    // The payee's copy holds only the individuals it was sent.
+    const [copy] = world.to(PAYEE, `/bulkTransfers/${BULK_ID}`);
+    assert.ok(copy);
+    const copied = (copy.body as typeof body).individualTransferResults;
+    assert.deepEqual(
+      copied.map((r) => r.transferId),
+      [A, B],
+    );
     assert.equal(world.to(PAYEE, `/bulkTransfers/${BULK_ID}`).length, 1);
     assert.deepEqual(await world.position(PAYER), { valueMinor: 400_0000n, reserved: [D] });
     assert.deepEqual(await world.position(PAYEE), { valueMinor: -300_0000n, reserved: [] });
