@@ -100,6 +100,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     load.stopSending();
     await sleep(o.settleMs);
     if (stoppedBy === undefined) await load.drain(load.nowMs(), o.drainTimeoutMs);
+    // The guard confirms a loss over three checks (15 s): it may stop the switch after the row.
+    if (stoppedBy === undefined && sw.guardStopped().length > 0) {
+      stoppedBy = `${selected.at(-1)?.name ?? 'the run'} (found after its row)`;
+      o.log(`the CMD-stream guard stopped ${sw.guardStopped().join(', ')} after the last fault`);
+    }
     const urls = cluster.urls;
     return {
       rows,
