@@ -2,11 +2,12 @@
 // deployment's namespace and credentials, and the database. Audits never create streams,
 // consumers other than ordered ones, or tables: they read.
 
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ACTORS } from '../../actors/index.ts';
 import type { Db } from '../../runtime/db.ts';
 import { configureNamespace } from '../../runtime/names.ts';
-import { DUPLICATE_WINDOW_MS } from '../../runtime/streams.ts';
+import { CMD_STREAM, DUPLICATE_WINDOW_MS } from '../../runtime/streams.ts';
 import { DEFAULTS } from '../../runtime/worker.ts';
 import type { Config } from '../config.ts';
 import { hubSettings, openConfiguredDatabase } from '../roles.ts';
@@ -37,7 +38,7 @@ export async function openAuditServices(config: Config): Promise<AuditServices> 
   return {
     nc,
     db: opened.db,
-    settings: replaySettings(config),
+    settings: replaySettings(config, await duplicateWindowOf(nc)),
     async close() {
       await nc.close();
       await opened.close();
@@ -45,15 +46,29 @@ export async function openAuditServices(config: Config): Promise<AuditServices> 
   };
 }
 
+/** The CMD stream's duplicate window, as a worker reads it (runtime/worker.ts). */
+async function duplicateWindowOf(nc: NatsConnection): Promise<number> {
+  try {
+    const info = await (await jetstreamManager(nc)).streams.info(CMD_STREAM);
+    return info.config.duplicate_window / 1e6;
+  } catch {
+    // No stream yet: nothing to replay, and the streams are created with the default.
+    return DUPLICATE_WINDOW_MS;
+  }
+}
+
 /** The settings every worker runs with, as the replay must. */
-export function replaySettings(config: Config): ReplaySettings {
+export function replaySettings(
+  config: Config,
+  duplicateWindowMs = DUPLICATE_WINDOW_MS,
+): ReplaySettings {
   return {
     partitions: config.PARTITIONS,
     actors: new Map(ACTORS.map((a) => [a.type, a])),
     hub: hubSettings(config),
     haltingTypes: new Set(DEFAULTS.haltingTypes),
     appliedKeepSeqs: DEFAULTS.appliedKeepSeqs,
-    // The streams are created with this window (runtime/streams.ts); a worker reads it back.
-    firstCopyWithinMs: DUPLICATE_WINDOW_MS / 2,
+    // As the driver derives it from the CMD stream's window (runtime/driver.ts).
+    firstCopyWithinMs: duplicateWindowMs / 2,
   };
 }
