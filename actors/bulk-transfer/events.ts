@@ -4,7 +4,7 @@
 import type { FspiopError } from '../../schema/fspiop/errors.ts';
 import type { IndividualOutcome } from '../contracts/bulk-transfer.ts';
 import type { PayeeFacts } from '../transfer/messages.ts';
-import type { BulkIndividual, BulkTerms } from './messages.ts';
+import type { BulkIndividual, BulkTerms, PayeeByCurrency } from './messages.ts';
 
 export type BulkTransferEvent =
   | {
@@ -13,6 +13,8 @@ export type BulkTransferEvent =
       readonly requestHash: string;
       readonly headers: Readonly<Record<string, string>>;
       readonly payee: PayeeFacts;
+      /** Absent on events recorded before it was stamped. */
+      readonly payeeByCurrency?: PayeeByCurrency;
       readonly chunkCount: number;
     }
   | {

@@ -14,6 +14,7 @@ export function evolve(state: BulkTransferState, event: BulkTransferEvent): Bulk
         requestHash: event.requestHash,
         headers: event.headers,
         payee: event.payee,
+        ...(event.payeeByCurrency === undefined ? {} : { payeeByCurrency: event.payeeByCurrency }),
         chunkCount: event.chunkCount,
         chunksSplit: [],
         order: [],

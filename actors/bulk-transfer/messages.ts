@@ -40,6 +40,14 @@ export type BulkIndividual = {
   readonly transaction?: TransactionFacts;
 };
 
+/**
+ * The payee's facts per currency of the bulk's individuals. An individual may be in any
+ * currency (central-ledger checks each individual like a single transfer, with the payee's
+ * position account in that individual's currency), so each one is stamped with the facts of its
+ * own currency: an individual in a currency the payee holds no account in fails alone.
+ */
+export type PayeeByCurrency = Readonly<Record<string, PayeeFacts>>;
+
 export type PrepareBulkTransfer = BulkTerms & {
   readonly kind: 'PrepareBulkTransfer';
   /** FSPIOP-Source of the request. */
@@ -49,6 +57,8 @@ export type PrepareBulkTransfer = BulkTerms & {
   readonly individualCount: number;
   readonly chunkCount: number;
   readonly payee: PayeeFacts;
+  /** The payee's facts in each currency the individuals use (see PayeeByCurrency). */
+  readonly payeeByCurrency: PayeeByCurrency;
   /** The payer's request headers (lower-case), kept for the POST forwarded to the payee. */
   readonly headers: Readonly<Record<string, string>>;
 };

@@ -3,13 +3,14 @@
 // bulk's own rules (the sender is the payer, the payee exists and is active, the expiration is
 // ahead, payer ≠ payee): a failure refuses the bulk as a whole and creates no individual. Each
 // chunk of individuals then becomes PrepareTransfer commands to their own Transfer actors, which
-// check and reserve each one like a single transfer and report back (IndividualReported).
+// check and reserve each one like a single transfer and report back (IndividualReported). Each
+// carries the payee's facts in its own currency, so a bulk may mix currencies.
 
 import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { FspiopCode, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext, Effect } from '../actor.ts';
 import { individualPrepareHash } from '../contracts/bulk-transfer.ts';
-import type { PrepareTransfer } from '../transfer/messages.ts';
+import type { PayeeFacts, PrepareTransfer } from '../transfer/messages.ts';
 import { TRANSFER_ACTOR_TYPE } from '../transfer/messages.ts';
 import { advance } from './advance.ts';
 import { hubError, hubPut } from './callbacks.ts';
@@ -67,6 +68,7 @@ export function decidePrepareBulk(
         requestHash: cmd.requestHash,
         headers: cmd.headers,
         payee: cmd.payee,
+        payeeByCurrency: cmd.payeeByCurrency,
         chunkCount: cmd.chunkCount,
       },
     ],
@@ -127,6 +129,9 @@ export function decideAddIndividuals(
   if (state.phase !== 'RECEIVED' || state.expired) return ignore(`chunk of a ${state.phase} bulk`);
   if (state.chunksSplit.includes(cmd.chunkIndex)) return ignore('chunk already split');
   if (cmd.chunkIndex < 0 || cmd.chunkIndex >= state.chunkCount) return ignore('no such chunk');
+  // The gateway refuses a body that names a transferId twice; evolve() asserts it, so a chunk
+  // that would break it is dropped here rather than reaching the assertion.
+  if (repeatsAnId(state, cmd.individuals)) return ignore('chunk repeats a transferId');
   const step = advance(
     state,
     {
@@ -138,6 +143,12 @@ export function decideAddIndividuals(
     ctx,
   );
   return { ...step, reply: { kind: 'accepted' } };
+}
+
+function repeatsAnId(bulk: BulkRecord, individuals: readonly BulkIndividual[]): boolean {
+  const ids = new Set(individuals.map((individual) => individual.transferId));
+  if (ids.size !== individuals.length) return true;
+  return [...ids].some((id) => Object.hasOwn(bulk.individuals, id));
 }
 
 function prepareIndividual(bulk: BulkRecord, individual: BulkIndividual): Effect {
@@ -155,9 +166,27 @@ function prepareIndividual(bulk: BulkRecord, individual: BulkIndividual): Effect
     ...(individual.extensionList === undefined ? {} : { extensionList: individual.extensionList }),
     source: terms.payerFsp,
     requestHash: individualPrepareHash(terms.bulkTransferId, bulk.requestHash),
-    payee: bulk.payee,
+    payee: payeeIn(bulk, individual.transferAmount.currency),
     relay: { headers: {}, body: '' },
     ...(individual.transaction === undefined ? {} : { transaction: individual.transaction }),
   };
   return { kind: 'send', to: { type: TRANSFER_ACTOR_TYPE, key: individual.transferId }, command };
+}
+
+/**
+ * The payee's facts for an individual in `currency`. A currency the gateway did not stamp is one
+ * the payee has no position account in, so the individual's Transfer actor refuses it (3100)
+ * before any reservation. A bulk recorded before the per-currency facts keeps its single stamp.
+ */
+function payeeIn(bulk: BulkRecord, currency: string): PayeeFacts {
+  if (bulk.payee === null || bulk.payeeByCurrency === undefined) return bulk.payee;
+  const facts = Object.hasOwn(bulk.payeeByCurrency, currency)
+    ? bulk.payeeByCurrency[currency]
+    : undefined;
+  if (facts !== undefined) return facts;
+  return {
+    isActive: bulk.payee.isActive,
+    positionAccountActive: false,
+    positionAccountExists: false,
+  };
 }

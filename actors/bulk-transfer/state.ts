@@ -6,7 +6,7 @@
 
 import type { ExtensionList, FspiopError } from '../../schema/fspiop/errors.ts';
 import type { PayeeFacts } from '../transfer/messages.ts';
-import type { BulkTerms, Money } from './messages.ts';
+import type { BulkTerms, Money, PayeeByCurrency } from './messages.ts';
 
 export type BulkPhase =
   /** The header is in; its individuals are being split into individual transfers. */
@@ -47,8 +47,10 @@ export type BulkRecord = {
   readonly terms: BulkTerms;
   readonly requestHash: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** The payee as the directory showed it when the bulk arrived; stamped on each individual. */
+  /** The payee as the directory showed it when the bulk arrived (the bulk-level checks). */
   readonly payee: PayeeFacts;
+  /** The payee's facts in each individual's currency, stamped on that individual. */
+  readonly payeeByCurrency?: PayeeByCurrency;
   readonly chunkCount: number;
   readonly chunksSplit: readonly number[];
   /** Individual ids in the payer's order. */

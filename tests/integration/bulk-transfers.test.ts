@@ -16,7 +16,7 @@ import {
   prepareBody,
 } from '../helpers/fspiop-client.ts';
 import { checkInvariants } from '../helpers/invariants.ts';
-import { positionOf } from '../helpers/onboard.ts';
+import { adminExpect, fundsIn, positionOf } from '../helpers/onboard.ts';
 import { startWorld, type World, waitUntil } from '../helpers/transfer-world.ts';
 
 const PAYER = 'bulkpayer';
@@ -330,5 +330,53 @@ describe('FSPIOP bulk transfers end to end', { timeout: 240_000 }, () => {
     assert.equal(outcomes(result).filter(([, outcome]) => outcome === 'fulfilled').length, 1000);
     await expectPosition(PAYER, payerBefore + 500);
     await expectPosition(PAYEE, payeeBefore - 500);
+  });
+
+  it('fails alone an individual in a currency the payee holds no account in', async () => {
+    // The payer holds USD and XOF, the payee USD only: the XOF individual must fail before any
+    // reservation, or the payee's fulfil would credit an XOF position it does not have.
+    const adminUrl = world.switch.adminUrl;
+    for (const type of ['HUB_MULTILATERAL_SETTLEMENT', 'HUB_RECONCILIATION']) {
+      await adminExpect(adminUrl, 201, 'POST', '/participants/Hub/accounts', {
+        type,
+        currency: 'XOF',
+      });
+    }
+    await adminExpect(adminUrl, 201, 'POST', '/participants', { name: PAYER, currency: 'XOF' });
+    await adminExpect(adminUrl, 201, 'POST', `/participants/${PAYER}/initialPositionAndLimits`, {
+      currency: 'XOF',
+      limit: { type: 'NET_DEBIT_CAP', value: 1000 },
+      initialPosition: 0,
+    });
+    await fundsIn(adminUrl, PAYER, 'XOF', '1000');
+    const [payerBefore, payeeBefore] = [await position(PAYER), await position(PAYEE)];
+    const [usd, xof] = individuals(2, '7');
+    assert.ok(usd && xof);
+    const body = bulkBody(PAYER, [usd, xof]);
+    const [, xofBody] = body.individualTransfers;
+    assert.ok(xofBody);
+    xofBody.transferAmount.currency = 'XOF';
+    const sent = await forwarded(PAYER, body);
+    assert.deepEqual(
+      sent.individualTransfers.map((t) => t.transferId),
+      [usd.transferId],
+    );
+    const answer = {
+      bulkTransferState: 'COMPLETED',
+      completedTimestamp: new Date().toISOString(),
+      individualTransferResults: [usd, xof].map((item) => ({
+        transferId: item.transferId,
+        fulfilment: item.pair.fulfilment,
+      })),
+    };
+    await call('PUT', `/bulkTransfers/${body.bulkTransferId}`, PAYEE, answer);
+    const result = await resultTo(PAYER, body.bulkTransferId);
+    assert.deepEqual(outcomes(result), [
+      [usd.transferId, 'fulfilled'],
+      [xof.transferId, '3100'],
+    ]);
+    await expectPosition(PAYER, payerBefore + 7);
+    await expectPosition(PAYEE, payeeBefore - 7);
+    assert.equal(await positionOf(adminUrl, PAYER, 'XOF'), 0);
   });
 });

@@ -6,7 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bulkTransferActor } from '../../actors/bulk-transfer/index.ts';
+import {
+  type BulkIndividual,
+  type BulkTransferCommand,
+  type BulkTransferState,
+  bulkTransferActor,
+} from '../../actors/bulk-transfer/index.ts';
 import type { Callback } from '../../actors/callback.ts';
 import { participantActor } from '../../actors/participant/index.ts';
 import { accountValueMinor } from '../../actors/participant/ledger.ts';
@@ -28,27 +33,33 @@ const QUOTE_ID = '01J9ZQ4C5W3V6XK8R2M7N0P1Q0';
 const ids = ['A', 'B', 'C', 'D'].map((letter) => `01J9ZQ4C5W3V6XK8R2M7N0P1${letter}1`);
 const [A, B, C, D] = ids as [string, string, string, string];
 
-function funded(participantId: number, limit: bigint): ParticipantCommand[] {
+/** A currency's POSITION and SETTLEMENT accounts, opened in `seq` order (USD first, then XOF). */
+function funded(
+  participantId: number,
+  limit: bigint,
+  currency = 'USD',
+  seq = 0,
+): ParticipantCommand[] {
   return [
     {
       kind: 'CreateParticipant',
       participantId,
-      currency: 'USD',
+      currency,
       isProxy: false,
       accountTypes: ['POSITION', 'SETTLEMENT'],
     },
     {
       kind: 'SetInitialPositionAndLimits',
-      currency: 'USD',
+      currency,
       netDebitCapMinor: limit,
       alarmPercentage: 10,
       initialPositionMinor: 0n,
     },
     {
       kind: 'RecordFundsIn',
-      transferId: `funds-${participantId}`,
-      accountId: participantId * 100 + 2,
-      currency: 'USD',
+      transferId: `funds-${participantId}-${currency}`,
+      accountId: participantId * 100 + seq * 2 + 2,
+      currency,
       amountMinor: limit,
     },
   ];
@@ -91,10 +102,10 @@ async function setup() {
     await runtime.settle();
     return response.status;
   };
-  const position = async (name: string) => {
+  const position = async (name: string, currency = 'USD') => {
     const state = await runtime.get<ParticipantState>({ type: 'participant', key: name });
     assert.ok(state && state.phase !== 'absent');
-    const account = findAccount(state, 'USD', 'POSITION');
+    const account = findAccount(state, currency, 'POSITION');
     assert.ok(account);
     return { valueMinor: accountValueMinor(account), reserved: Object.keys(state.reservations) };
   };
@@ -115,9 +126,9 @@ async function setup() {
   };
 }
 
-const individual = (transferId: string, amount: string) => ({
+const individual = (transferId: string, amount: string, currency = 'USD') => ({
   transferId,
-  transferAmount: { amount, currency: 'USD' },
+  transferAmount: { amount, currency },
   ilpPacket: 'AYIDBQAAAAAAACcQ',
   condition: CONDITION,
 });
@@ -224,6 +235,77 @@ describe('bulk transfers over the actors', () => {
     assert.equal((await world.transfer(B))?.phase, 'aborted');
   });
 
+  it('checks each individual against the payee account in its own currency', async () => {
+    const world = await setup();
+    // The payer holds USD and XOF; the payee holds USD only. B, in XOF, must fail on its own
+    // before any reservation: were it reserved and forwarded, the payee's fulfil would credit an
+    // XOF position the payee does not have.
+    for (const command of funded(5, 1000_0000n, 'XOF', 1)) {
+      await world.runtime.send({ type: 'participant', key: PAYER }, command);
+    }
+    await world.runtime.settle();
+    const bulk = bulkBody([
+      individual(A, '300'),
+      individual(B, '200', 'XOF'),
+      individual(C, '100'),
+    ]);
+    assert.equal(await world.call('POST', '/bulkTransfers', PAYER, bulk), 202);
+    const [forward] = world.to(PAYEE, '/bulkTransfers');
+    const sent = JSON.parse(forward?.relay?.body ?? '') as {
+      individualTransfers: { transferId: string }[];
+    };
+    assert.deepEqual(
+      sent.individualTransfers.map((t) => t.transferId),
+      [A, C],
+    );
+    // Reservations are the participant's, across currencies: B holds none, XOF is untouched.
+    assert.deepEqual(await world.position(PAYER, 'XOF'), { valueMinor: 0n, reserved: [A, C] });
+    assert.equal((await world.transfer(B))?.phase, 'aborted');
+    // The payee answers for B as well: an individual it was not sent is not committed.
+    const answer = {
+      bulkTransferState: 'COMPLETED',
+      completedTimestamp: '2026-05-28T20:26:39.900Z',
+      individualTransferResults: [A, B, C].map((transferId) => ({
+        transferId,
+        fulfilment: FULFILMENT,
+      })),
+    };
+    assert.equal(await world.call('PUT', `/bulkTransfers/${BULK_ID}`, PAYEE, answer), 200);
+    const [result] = world.to(PAYER, `/bulkTransfers/${BULK_ID}`);
+    const body = result?.body as {
+      bulkTransferState: string;
+      individualTransferResults: Array<{
+        transferId: string;
+        fulfilment?: string;
+        errorInformation?: { errorCode: string; errorDescription: string };
+      }>;
+    };
+    assert.equal(body.bulkTransferState, 'COMPLETED');
+    assert.deepEqual(
+      body.individualTransferResults.map((r) => [
+        r.transferId,
+        r.fulfilment ?? r.errorInformation?.errorCode,
+      ]),
+      [
+        [A, FULFILMENT],
+        [B, '3100'],
+        [C, FULFILMENT],
+      ],
+    );
+    assert.equal(
+      body.individualTransferResults[1]?.errorInformation?.errorDescription,
+      `Generic validation error - Participant ${PAYEE} XOF account not found`,
+    );
+    assert.deepEqual(await world.position(PAYER), { valueMinor: 400_0000n, reserved: [] });
+    assert.deepEqual(await world.position(PAYER, 'XOF'), { valueMinor: 0n, reserved: [] });
+    assert.deepEqual(await world.position(PAYEE), { valueMinor: -400_0000n, reserved: [] });
+    assert.equal((await world.transfer(A))?.phase, 'committed');
+    assert.equal((await world.transfer(C))?.phase, 'committed');
+    // The payee's partition still takes commands: a later single transfer credits it.
+    const payee = await world.runtime.get<ParticipantState>({ type: 'participant', key: PAYEE });
+    assert.equal(payee?.phase, 'registered');
+  });
+
   it('expires the bulk as a whole: reservations released, 3303 to both', async () => {
     const world = await setup();
     const bulk = bulkBody([individual(A, '10'), individual(B, '20')]);
@@ -301,5 +383,58 @@ describe('bulk transfers over the actors', () => {
     const twice = bulkBody([individual(A, '10'), individual(A, '10')]);
     assert.equal(await world.call('POST', '/bulkTransfers', PAYER, twice), 400);
     assert.equal(world.runtime.callbacks.length, 0);
+  });
+});
+
+describe('the bulk actor on its own', () => {
+  const ctx = {
+    actorId: BULK_ID,
+    nowMs: START,
+    hub: { hubName: 'Hub', onUsTransfers: false, confirmToPayee: true },
+  };
+  const apply = (state: BulkTransferState, command: BulkTransferCommand) => {
+    const decision = bulkTransferActor.decide(state, command, ctx);
+    return { decision, state: decision.events.reduce(bulkTransferActor.evolve, state) };
+  };
+  const one = (transferId: string): BulkIndividual => ({
+    ...individual(transferId, '1'),
+    amountMinor: 1_0000n,
+  });
+  const chunk = (chunkIndex: number, individuals: BulkIndividual[]): BulkTransferCommand => ({
+    kind: 'AddBulkIndividuals',
+    requestHash: 'h',
+    chunkIndex,
+    individuals,
+  });
+
+  it('drops a chunk that repeats a transferId instead of reaching its assertion', () => {
+    const facts = { isActive: true, positionAccountActive: true, positionAccountExists: true };
+    const header: BulkTransferCommand = {
+      kind: 'PrepareBulkTransfer',
+      bulkTransferId: BULK_ID,
+      bulkQuoteId: QUOTE_ID,
+      payerFsp: PAYER,
+      payeeFsp: PAYEE,
+      expiration: EXPIRATION,
+      expiresAtMs: Date.parse(EXPIRATION),
+      source: PAYER,
+      requestHash: 'h',
+      individualCount: 3,
+      chunkCount: 3,
+      payee: facts,
+      payeeByCurrency: { USD: facts },
+      headers: {},
+    };
+    let { state } = apply(bulkTransferActor.initial, header);
+    ({ state } = apply(state, chunk(0, [one(A)])));
+    for (const repeated of [chunk(1, [one(A)]), chunk(1, [one(B), one(B)])]) {
+      const { decision } = apply(state, repeated);
+      assert.equal(decision.reply.kind, 'ignored');
+      assert.deepEqual(decision.events, []);
+      assert.deepEqual(decision.effects, []);
+    }
+    const { decision } = apply(state, chunk(1, [one(B)]));
+    assert.equal(decision.reply.kind, 'accepted');
+    assert.equal(decision.events.length, 1);
   });
 });

@@ -14,8 +14,12 @@ import {
   type BulkTransferCommand,
   type IndividualTransferResult,
 } from '../../../actors/bulk-transfer/index.ts';
-import { BULK_CHUNK_INDIVIDUALS } from '../../../actors/bulk-transfer/messages.ts';
+import {
+  BULK_CHUNK_INDIVIDUALS,
+  type PayeeByCurrency,
+} from '../../../actors/bulk-transfer/messages.ts';
 import { transactionFactsOf } from '../../../actors/settlement-model/ilp-transaction.ts';
+import type { PayeeFacts } from '../../../actors/transfer/messages.ts';
 import {
   BulkTransfersIDPutResponse,
   BulkTransfersPostRequest,
@@ -76,6 +80,7 @@ export function bulkTransfersRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
       individualCount: individuals.length,
       chunkCount: chunks.length,
       payee: payeeFacts(deps, value.payeeFsp, individuals[0]?.transferAmount.currency ?? ''),
+      payeeByCurrency: payeeByCurrency(deps, value.payeeFsp, individuals),
       headers: captureRelay(c).headers,
     });
     for (const [chunkIndex, chunk] of chunks.entries()) {
@@ -138,6 +143,19 @@ export function bulkTransfersRoutes(deps: FspiopDeps): Hono<FspiopEnv> {
   });
 
   return routes;
+}
+
+/** The payee's facts in each currency the individuals use, each stamped on its individuals. */
+function payeeByCurrency(
+  deps: FspiopDeps,
+  payeeFsp: string,
+  individuals: readonly BulkIndividual[],
+): PayeeByCurrency {
+  const facts: Record<string, PayeeFacts> = {};
+  for (const { transferAmount } of individuals) {
+    facts[transferAmount.currency] ??= payeeFacts(deps, payeeFsp, transferAmount.currency);
+  }
+  return facts;
 }
 
 type IndividualBody = BulkTransfersPostRequest['individualTransfers'][number];
