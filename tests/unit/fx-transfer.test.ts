@@ -380,3 +380,82 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.deepEqual(positions(world), ZERO);
   });
 });
+
+// A conversion's ledger entries live under `fx:<commitRequestId>` on the participant, so a
+// transfer whose transferId equals a commitRequestId neither shares its reservation nor skips
+// its own liquidity check (before, it was answered FundsReserved from the conversion's slot).
+describe('a transfer and a conversion with the same id', () => {
+  const plainTransfer = (amountMinor: bigint) =>
+    prepareTransfer({
+      transferId: CRID,
+      requestHash: 'plain-hash',
+      payeeFsp: 'fxp',
+      currency: 'USD',
+      amountMinor,
+    });
+  const plainFulfil = {
+    ...payeeFulfil,
+    transferId: CRID,
+    source: 'fxp',
+    requestHash: 'plain-fulfil',
+  };
+
+  it('conversion first: the transfer gets its own liquidity check and reservation', () => {
+    const world = new FxWorld();
+    world.send('fx-transfer', CRID, fxPrepare());
+    world.send('transfer', CRID, plainTransfer(1_000_000_0000n));
+    assert.equal(world.state<TransferState>('transfer', CRID).phase, 'aborted');
+    assert.deepEqual(world.trail('payer').at(-1), `PUT /transfers/${CRID}/error 4001`);
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
+    // A transfer within liquidity reserves beside the conversion, and each commits its own.
+    const world2 = new FxWorld();
+    world2.send('fx-transfer', CRID, fxPrepare());
+    world2.send('fx-transfer', CRID, fxFulfil());
+    world2.send('transfer', CRID, plainTransfer(5_0000n));
+    assert.deepEqual(positions(world2), { ...ZERO, payerUSD: USD_100 + 5_0000n });
+    world2.send('transfer', CRID, plainFulfil);
+    assert.equal(world2.state<TransferState>('transfer', CRID).phase, 'committed');
+    assert.deepEqual(positions(world2), { ...ZERO, payerUSD: USD_100 + 5_0000n, fxpUSD: -5_0000n });
+    world2.send('transfer', TID, prepareTransfer());
+    world2.send('transfer', TID, payeeFulfil);
+    assert.deepEqual(positions(world2), {
+      payerUSD: USD_100 + 5_0000n,
+      fxpUSD: -USD_100 - 5_0000n,
+      fxpEUR: EUR_90,
+      payeeEUR: -EUR_90,
+    });
+    assertBalanced(world2);
+  });
+
+  it('transfer first: the conversion reserves its own source amount', () => {
+    const world = new FxWorld();
+    world.send('transfer', CRID, plainTransfer(5_0000n));
+    world.send('fx-transfer', CRID, fxPrepare());
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 + 5_0000n });
+    // The plain transfer's abort releases only its own reservation.
+    world.nowMs = START_MS + 60_000;
+    world.send('transfer', CRID, { kind: 'ExpireTransfer' });
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
+    assert.equal(fxPhase(world), 'reserved');
+    world.nowMs = START_MS + 1_000;
+    world.send('fx-transfer', CRID, fxFulfil());
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    assert.deepEqual(positions(world), {
+      payerUSD: USD_100,
+      fxpUSD: -USD_100,
+      fxpEUR: EUR_90,
+      payeeEUR: -EUR_90,
+    });
+    assertBalanced(world);
+  });
+
+  it('a conversion beyond the payer liquidity is refused although the transfer reserved', () => {
+    const world = new FxWorld();
+    world.send('transfer', CRID, plainTransfer(5_0000n));
+    world.send('fx-transfer', CRID, fxPrepare({ sourceAmountMinor: 2_000_0000n }));
+    assert.equal(fxPhase(world), 'aborted');
+    assert.deepEqual(world.trail('payer').at(-1), `PUT /fxTransfers/${CRID}/error 4001`);
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: 5_0000n });
+  });
+});
