@@ -3,7 +3,8 @@
 // Transfer actor decides from its own state. A transfer prepared while a conversion is linked
 // is a dependent transfer, and this module is everything that differs for it, as one wrapper
 // around the plain decide():
-// - prepare: the conversion must be fulfilled, by this payer, into this currency (else 3100);
+// - prepare: the conversion must be fulfilled, by this payer, into this currency and for its
+//   target amount (else 3100);
 // - the position side is the FXP's target-currency position, not the payer's: every
 //   reservation command decide() addresses to the payer goes to the FXP instead (NDC and
 //   liquidity are checked there);
@@ -73,6 +74,11 @@ function dependentRefusal(link: ConversionLink, cmd: PrepareTransfer): string | 
   }
   if (cmd.currency !== link.targetCurrency) {
     return 'Transfer currency does not match the target currency of the related FX Transfer';
+  }
+  // The FXP agreed to pay out exactly the target amount (Mojaloop's cyril reserves the
+  // fxTransfer's targetAmount on the FXP): any other amount would be paid from its position.
+  if (cmd.amountMinor !== link.targetAmountMinor) {
+    return 'Transfer amount does not match the target amount of the related FX Transfer';
   }
   return undefined;
 }

@@ -299,6 +299,22 @@ describe('payer-DFSP conversion (pure actors)', () => {
     }
   });
 
+  it('refuses a dependent transfer whose amount is not the conversion target amount', () => {
+    for (const amountMinor of [EUR_90 + 1n, 900_0000n, EUR_90 - 1n]) {
+      const world = fulfilledConversion();
+      world.send('transfer', TID, prepareTransfer({ amountMinor }));
+      assert.equal(transferPhase(world), 'aborted');
+      assert.equal(fxPhase(world), 'aborted');
+      const body = world.callbacks.find((c) => c.path === `/transfers/${TID}/error`)?.body as {
+        errorInformation: { errorCode: string; errorDescription: string };
+      };
+      assert.equal(body.errorInformation.errorCode, '3100');
+      assert.match(body.errorInformation.errorDescription, /does not match the target amount/);
+      assert.deepEqual(positions(world), ZERO);
+      assertBalanced(world);
+    }
+  });
+
   it('aborts a conversion whose determining transfer already exists', () => {
     const world = new FxWorld();
     world.send('transfer', TID, prepareTransfer({ currency: 'USD', payeeFsp: 'fxp' }));
