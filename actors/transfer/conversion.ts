@@ -54,6 +54,7 @@ export function decideTransfer(
   const link = state.phase === 'absent' ? state.conversion : state.terms.conversion;
   if (link === undefined) return decide(state, command, ctx);
   if (command.kind === 'PrepareTransfer' && state.phase === 'absent') {
+    if (command.source !== link.payerFsp) return notFromPayer(link, command);
     const refusal = dependentRefusal(link, command);
     if (refusal) return invalidDependent(link, command, refusal, ctx);
   }
@@ -83,6 +84,23 @@ function dependentRefusal(link: ConversionLink, cmd: PrepareTransfer): string | 
   return undefined;
 }
 
+/**
+ * A prepare of a determining transfer sent by anyone but the conversion's payer (the FXP, or any
+ * DFSP that learnt the id) is refused to its sender only: no event, the conversion untouched, the
+ * transfer still absent with its link, so the payer's own prepare is accepted later. Recording it
+ * would burn the payer's transferId and abort a fulfilled conversion on a third party's word.
+ */
+function notFromPayer(link: ConversionLink, cmd: PrepareTransfer): ActorDecision {
+  const reason = dependentRefusal(link, cmd) ?? 'FSPIOP-Source header should match Payer';
+  const error = fspiopError('3100', reason);
+  const refusal: Effect = {
+    kind: 'callback',
+    callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
+  };
+  return { events: [], effects: [refusal], reply: { kind: 'rejected', error } };
+}
+
+/** The payer's own dependent prepare broke a rule: it is recorded, and its conversion aborts. */
 function invalidDependent(
   link: ConversionLink,
   cmd: PrepareTransfer,

@@ -289,14 +289,43 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assertBalanced(world);
   });
 
-  it('refuses a dependent transfer in another currency or from another payer', () => {
-    for (const wrong of [{ currency: 'USD' }, { payerFsp: 'payee', source: 'payee' }]) {
-      const world = fulfilledConversion();
-      world.send('transfer', TID, prepareTransfer(wrong));
-      assert.equal(transferPhase(world), 'aborted');
-      assert.equal(fxPhase(world), 'aborted');
-      assertBalanced(world);
+  it('refuses a dependent transfer in another currency from the payer; the conversion aborts', () => {
+    const world = fulfilledConversion();
+    world.send('transfer', TID, prepareTransfer({ currency: 'USD' }));
+    assert.equal(transferPhase(world), 'aborted');
+    assert.equal(fxPhase(world), 'aborted');
+    assertBalanced(world);
+  });
+
+  it('refuses a prepare of the determining transfer by another DFSP, changing nothing', () => {
+    const attempts = [
+      { payerFsp: 'payee', source: 'payee' },
+      { payerFsp: 'payee', source: 'payee', currency: 'USD', amountMinor: 1n },
+      { payerFsp: 'payer', source: 'fxp', payeeFsp: 'payee' },
+      { payerFsp: 'fxp', source: 'fxp', requestHash: 'fxp-hash' },
+    ];
+    const world = fulfilledConversion();
+    for (const attempt of attempts) {
+      const before = world.callbacks.length;
+      world.send('transfer', TID, prepareTransfer(attempt));
+      const refusals = world.callbacks.slice(before);
+      assert.deepEqual(
+        refusals.map((c) => `${c.to} ${c.method} ${c.path}`),
+        [`${attempt.source} PUT /transfers/${TID}/error`],
+      );
+      const body = refusals[0]?.body as { errorInformation: { errorCode: string } };
+      assert.equal(body.errorInformation.errorCode, '3100');
+      assert.equal(transferPhase(world), 'absent');
+      assert.equal(fxPhase(world), 'fulfilled');
+      assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
     }
+    assert.deepEqual(world.trail('payer'), [`PUT /fxTransfers/${CRID} RESERVED`]);
+    // The payer's own transfer is still accepted, and both legs commit.
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    assert.equal(transferPhase(world), 'committed');
+    assert.equal(fxPhase(world), 'committed');
+    assertBalanced(world);
   });
 
   it('refuses a dependent transfer whose amount is not the conversion target amount', () => {
