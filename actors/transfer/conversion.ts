@@ -25,6 +25,7 @@ import {
   type LinkConversion,
 } from '../contracts/transfer-fx.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
+import { reportTo } from './bulk.ts';
 import { hubError } from './callbacks.ts';
 import { decide } from './decide.ts';
 import { ignore } from './decision.ts';
@@ -93,11 +94,21 @@ function dependentRefusal(link: ConversionLink, cmd: PrepareTransfer): string | 
 function notFromPayer(link: ConversionLink, cmd: PrepareTransfer): ActorDecision {
   const reason = dependentRefusal(link, cmd) ?? 'FSPIOP-Source header should match Payer';
   const error = fspiopError('3100', reason);
-  const refusal: Effect = {
+  return { events: [], effects: [refusalOf(cmd, error)], reply: { kind: 'rejected', error } };
+}
+
+/**
+ * The refusal of a dependent prepare, to its sender: a callback, or for a bulk individual its
+ * outcome to the bulk (these refusals bypass decide(), so asBulkIndividual never sees them).
+ */
+function refusalOf(cmd: PrepareTransfer, error: FspiopError): Effect {
+  if (cmd.bulkTransferId !== undefined) {
+    return reportTo(cmd.bulkTransferId, cmd.transferId, { state: 'ABORTED', error });
+  }
+  return {
     kind: 'callback',
     callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
   };
-  return { events: [], effects: [refusal], reply: { kind: 'rejected', error } };
 }
 
 /** The payer's own dependent prepare broke a rule: it is recorded, and its conversion aborts. */
@@ -117,6 +128,7 @@ function invalidDependent(
     condition: cmd.condition,
     expiresAtMs: cmd.expiresAtMs,
     conversion: link,
+    ...(cmd.bulkTransferId === undefined ? {} : { bulkTransferId: cmd.bulkTransferId }),
   };
   const events: TransferActorEvent[] = [
     {
@@ -127,14 +139,15 @@ function invalidDependent(
       completedTimestamp: formatDateTime(ctx.nowMs),
     },
   ];
-  const refusal: Effect = {
-    kind: 'callback',
-    callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
-  };
+  const refusal = refusalOf(cmd, error);
+  // The payer's callback leaves with the conversion's release; a bulk's report goes at once, as
+  // asDependent sends it for any other aborted individual.
   const effects =
     link.state === 'ABORTED'
       ? [refusal]
-      : [abortConversion(link, cmd.transferId, error, [refusal])];
+      : refusal.kind === 'callback'
+        ? [abortConversion(link, cmd.transferId, error, [refusal])]
+        : [refusal, abortConversion(link, cmd.transferId, error)];
   return { events, effects, reply: { kind: 'rejected', error } };
 }
 

@@ -5,9 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { IndividualReported } from '../../actors/contracts/bulk-transfer.ts';
 import type { FxTransferState } from '../../actors/fx-transfer/index.ts';
 import type { PrepareFxTransfer } from '../../actors/fx-transfer/messages.ts';
 import type { ParticipantState } from '../../actors/participant/state.ts';
+import { transferActor } from '../../actors/transfer/index.ts';
 import type { TransferState } from '../../actors/transfer/state.ts';
 import { FxWorld, START_MS } from './fx-world.ts';
 import { BAD_FULFILMENT, CONDITION, FULFILMENT } from './transfer-fixtures.ts';
@@ -502,5 +504,64 @@ describe('a transfer and a conversion with the same id', () => {
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(world.trail('payer').at(-1), `PUT /fxTransfers/${CRID}/error 4001`);
     assert.deepEqual(positions(world), { ...ZERO, payerUSD: 5_0000n });
+  });
+});
+
+// A bulk individual refused by the dependent rules reports to its bulk like any refused
+// individual (else the bulk waits forever), whoever sent it.
+describe('a dependent transfer as a bulk individual', () => {
+  const BULK = '01J9ZQ4C5W3V6XK8R2M7N0P1DD';
+  const ctx = {
+    actorId: TID,
+    nowMs: START_MS,
+    hub: { hubName: 'Hub', onUsTransfers: false, confirmToPayee: false },
+  };
+
+  function refuse(overrides: Record<string, unknown>) {
+    const linked = fulfilledConversion().state<TransferState>('transfer', TID);
+    const command = prepareTransfer({ bulkTransferId: BULK, ...overrides });
+    // biome-ignore lint/suspicious/noExplicitAny: the fixture is a PrepareTransfer.
+    const decision = transferActor.decide(linked, command as any, ctx);
+    const reports = decision.effects.flatMap((e) =>
+      e.kind === 'send' && e.to.type === 'bulkTransfer'
+        ? [{ key: e.to.key, ...(e.command as IndividualReported) }]
+        : [],
+    );
+    return { linked, decision, reports };
+  }
+
+  it('the payer individual: recorded under its bulk, reported ABORTED, the conversion aborted', () => {
+    const { linked, decision, reports } = refuse({ amountMinor: 1n });
+    assert.deepEqual(
+      reports.map((r) => [
+        r.key,
+        r.kind,
+        r.transferId,
+        r.outcome.state,
+        'error' in r.outcome ? r.outcome.error.errorCode : undefined,
+      ]),
+      [[BULK, 'IndividualReported', TID, 'ABORTED', '3100']],
+    );
+    assert.ok(decision.effects.some((e) => e.kind === 'send' && e.to.key === CRID));
+    assert.ok(
+      !decision.effects.some((e) => e.kind === 'callback'),
+      'the bulk reports, not the individual',
+    );
+    const after = decision.events.reduce(transferActor.evolve, linked);
+    assert.equal(after.phase === 'aborted' ? after.terms.bulkTransferId : undefined, BULK);
+  });
+
+  it('another DFSP individual: reported ABORTED, nothing recorded, the conversion untouched', () => {
+    const { decision, reports } = refuse({ payerFsp: 'payee', source: 'payee' });
+    assert.deepEqual(
+      reports.map((r) => [
+        r.key,
+        r.outcome.state,
+        'error' in r.outcome ? r.outcome.error.errorCode : undefined,
+      ]),
+      [[BULK, 'ABORTED', '3100']],
+    );
+    assert.deepEqual(decision.events, []);
+    assert.equal(decision.effects.length, 1);
   });
 });
