@@ -7,7 +7,7 @@
 //   target amount (else 3100);
 // - the position side is the FXP's target-currency position, not the payer's: every
 //   reservation command decide() addresses to the payer goes to the FXP instead (NDC and
-//   liquidity are checked there);
+//   liquidity are checked there), without the payer's interchange fee (fxpReservation);
 // - when the transfer commits, the conversion commits (CommitConversion); when it aborts,
 //   whatever the cause, the conversion aborts (AbortConversion). The message is an effect of the
 //   durable transfer state, published from the outbox, so after any crash both or neither end,
@@ -25,6 +25,7 @@ import {
   type LinkConversion,
 } from '../contracts/transfer-fx.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
+import type { ReserveFunds } from '../participant/messages.ts';
 import { reportTo } from './bulk.ts';
 import { hubError } from './callbacks.ts';
 import { decide } from './decide.ts';
@@ -188,13 +189,23 @@ function toFxp(link: ConversionLink, effect: Effect): Effect {
   if (effect.kind !== 'send' || effect.to.type !== PARTICIPANT_ACTOR_TYPE) return effect;
   const command = effect.command as { kind: string; payerFsp?: string };
   if (!POSITION_COMMANDS.has(command.kind)) return effect;
-  const rewritten =
-    command.kind === 'ReserveFunds' ? { ...command, payerFsp: link.fxpFsp } : command;
+  const rewritten = command.kind === 'ReserveFunds' ? fxpReservation(link, command) : command;
   return {
     kind: 'send',
     to: { type: PARTICIPANT_ACTOR_TYPE, key: link.fxpFsp },
     command: rewritten,
   };
+}
+
+/**
+ * The payer's ReserveFunds as the FXP's. The interchange fee is left out: it is owed by the payer
+ * DFSP, booked at commit by whoever holds the reservation, and here that is the FXP, which agreed
+ * to pay the target amount and nothing more. The payer pays in the source currency through the
+ * conversion, so no fee is charged on a dependent transfer (no rule yet prices one in FX).
+ */
+function fxpReservation(link: ConversionLink, command: { kind: string }): object {
+  const { interchangeFeeMinor: _fee, ...reserve } = command as ReserveFunds;
+  return { ...reserve, payerFsp: link.fxpFsp };
 }
 
 function commitConversion(

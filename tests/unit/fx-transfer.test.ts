@@ -346,6 +346,22 @@ describe('payer-DFSP conversion (pure actors)', () => {
     }
   });
 
+  it('books no interchange fee on the FXP for a wallet-to-wallet dependent transfer', () => {
+    const world = fulfilledConversion();
+    const transaction = {
+      scenario: 'TRANSFER',
+      initiator: 'PAYER',
+      initiatorType: 'CONSUMER',
+      payerAccountType: 'Wallet',
+      payeeAccountType: 'Wallet',
+    };
+    world.send('transfer', TID, prepareTransfer({ transaction }));
+    const fxp = world.state<ParticipantState>('participant', 'fxp');
+    const reservation = fxp.phase === 'registered' ? fxp.reservations[TID] : undefined;
+    assert.equal(reservation?.amountMinor, EUR_90);
+    assert.equal(reservation?.interchangeFeeMinor, undefined);
+  });
+
   it('aborts a conversion whose determining transfer already exists', () => {
     const world = new FxWorld();
     world.send('transfer', TID, prepareTransfer({ currency: 'USD', payeeFsp: 'fxp' }));
