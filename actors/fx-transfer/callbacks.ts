@@ -13,7 +13,7 @@ import {
   type LinkConversion,
 } from '../contracts/transfer-fx.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
-import type { ReleaseReservation } from '../participant/messages.ts';
+import { fxLedgerId, type ReleaseReservation } from '../participant/messages.ts';
 import type { Relay } from '../transfer/messages.ts';
 import { TRANSFER_ACTOR_TYPE } from '../transfer/messages.ts';
 import type { FxTransferReply } from './messages.ts';
@@ -124,6 +124,7 @@ export function releasePayer(terms: FxTerms, notices: readonly Effect[] = []): E
   const command: ReleaseReservation = {
     kind: 'ReleaseReservation',
     transferId: terms.commitRequestId,
+    ledgerId: fxLedgerId(terms.commitRequestId),
     ...notifyOf(notices),
   };
   return { kind: 'send', to: { type: PARTICIPANT_ACTOR_TYPE, key: terms.payerFsp }, command };

@@ -13,7 +13,11 @@ import {
   sharedRequestError,
 } from '../contracts/forward-failure.ts';
 import type { AbortConversion, CommitConversion } from '../contracts/transfer-fx.ts';
-import type { CommitReservation, CreditPosition } from '../participant/messages.ts';
+import {
+  type CommitReservation,
+  type CreditPosition,
+  fxLedgerId,
+} from '../participant/messages.ts';
 import {
   carried,
   type FxDecision,
@@ -94,6 +98,7 @@ export function decideCommitConversion(
   const commit: CommitReservation = {
     kind: 'CommitReservation',
     transferId: terms.commitRequestId,
+    ledgerId: fxLedgerId(terms.commitRequestId),
   };
   const completedTimestamp = formatDateTime(ctx.nowMs);
   // The transfer's callbacks and the FXP's PATCH leave with the FXP's credit.
@@ -104,6 +109,7 @@ export function decideCommitConversion(
   const credit: CreditPosition = {
     kind: 'CreditPosition',
     transferId: terms.commitRequestId,
+    ledgerId: fxLedgerId(terms.commitRequestId),
     currency: terms.sourceCurrency,
     amountMinor: terms.sourceAmountMinor,
     ...notifyOf(notices),

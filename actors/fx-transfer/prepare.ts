@@ -8,7 +8,7 @@ import { formatDateTime } from '../../schema/fspiop/datetime.ts';
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import type { DecideContext } from '../actor.ts';
 import { FX_TRANSFER_ACTOR_TYPE } from '../contracts/transfer-fx.ts';
-import type { ReserveFunds } from '../participant/messages.ts';
+import { fxLedgerId, type ReserveFunds } from '../participant/messages.ts';
 import type { FundsReserved, ReservationRejected } from '../transfer/messages.ts';
 import {
   answerDuplicate,
@@ -40,6 +40,7 @@ export function decidePrepareFx(
   const reserve: ReserveFunds = {
     kind: 'ReserveFunds',
     transferId: cmd.commitRequestId,
+    ledgerId: fxLedgerId(cmd.commitRequestId),
     payerFsp: cmd.payerFsp,
     payeeFsp: cmd.fxpFsp,
     currency: cmd.sourceCurrency,

@@ -2,6 +2,8 @@
 // reserve on the payer (fspiop.md §0.5: 4001 before 4200), commit or release that reservation,
 // credit the payee. All four are idempotent by transferId; only ReserveFunds answers, and it
 // answers the Transfer actor with a message rather than a reply (the sender is an actor).
+// The ledger entries are keyed by ledgerKeyOf(cmd) (a conversion's live under fx:<id>, apart
+// from any transfer's); the answer names the transferId, for the actor that asked.
 
 import { type FspiopError, fspiopError } from '../../schema/fspiop/errors.ts';
 import { type DecideContext, invariant } from '../actor.ts';
@@ -17,6 +19,7 @@ import type {
   ReservationRejectedReply,
   ReserveFunds,
 } from './messages.ts';
+import { ledgerKeyOf } from './messages.ts';
 import {
   findAccount,
   type ParticipantState,
@@ -52,7 +55,7 @@ export function decideReserve(
   const error = reserveError(state, cmd);
   if (error) {
     return {
-      events: [{ type: 'ReservationRejected', transferId: cmd.transferId, error }],
+      events: [{ type: 'ReservationRejected', transferId: ledgerKeyOf(cmd), error }],
       effects: [answer(cmd, error)],
       reply: undefined,
     };
@@ -63,7 +66,7 @@ export function decideReserve(
     events: [
       {
         type: 'FundsReserved',
-        transferId: cmd.transferId,
+        transferId: ledgerKeyOf(cmd),
         accountId: position.id,
         amountMinor: cmd.amountMinor,
         purpose: 'TRANSFER',
@@ -84,10 +87,11 @@ function repeatOutcome(
   state: RegisteredParticipant,
   cmd: ReserveFunds,
 ): ParticipantDecision | undefined {
-  if (state.reservations[cmd.transferId]) {
+  const key = ledgerKeyOf(cmd);
+  if (state.reservations[key]) {
     return { events: [], effects: [answer(cmd)], reply: undefined };
   }
-  const outcome = recall(state.recent, reserveKey(cmd.transferId));
+  const outcome = recall(state.recent, reserveKey(key));
   if (!outcome) return undefined;
   const error = outcome.state === 'REJECTED' ? outcome.error : undefined;
   return { events: [], effects: [answer(cmd, error)], reply: undefined };
@@ -120,16 +124,17 @@ export function decideFinishReservation(
   ctx: DecideContext,
 ): ParticipantDecision {
   if (state.phase === 'absent') return notified(cmd);
-  const reservation = state.reservations[cmd.transferId];
+  const key = ledgerKeyOf(cmd);
+  const reservation = state.reservations[key];
   // Already finished, rejected, or never reserved here: nothing to move.
   if (reservation?.purpose !== 'TRANSFER') return notified(cmd);
   const type = cmd.kind === 'CommitReservation' ? 'ReservationCommitted' : 'ReservationReleased';
   const settled =
     type === 'ReservationCommitted'
-      ? settleOnCommit(state, cmd.transferId, reservation, ctx)
+      ? settleOnCommit(state, key, reservation, ctx)
       : { events: [], effects: [] };
   return {
-    events: [{ type, transferId: cmd.transferId, atMs: ctx.nowMs }, ...settled.events],
+    events: [{ type, transferId: key, atMs: ctx.nowMs }, ...settled.events],
     effects: [...settled.effects, ...notifyEffects(cmd)],
     reply: undefined,
   };
@@ -141,7 +146,8 @@ export function decideCredit(
   ctx: DecideContext,
 ): ParticipantDecision {
   invariant(state.phase === 'registered', `credit ${cmd.transferId} to unknown ${ctx.actorId}`);
-  const postingId = `credit:${cmd.transferId}`;
+  const key = ledgerKeyOf(cmd);
+  const postingId = `credit:${key}`;
   if (recall(state.recent, postingId)) return notified(cmd);
   const position = findAccount(state, cmd.currency, 'POSITION');
   // The transfer was validated against this account; a committed payer without a credited
@@ -157,7 +163,7 @@ export function decideCredit(
         deltaMinor: -cmd.amountMinor,
         atMs: ctx.nowMs,
       },
-      ...settleOnCredit(state, cmd.transferId, position, cmd.amountMinor, ctx),
+      ...settleOnCredit(state, key, position, cmd.amountMinor, ctx),
     ],
     effects: notifyEffects(cmd),
     reply: undefined,

@@ -14,7 +14,24 @@ import type {
 
 // --- from the Transfer actor ---------------------------------------------------------------
 
-export type ReserveFunds = {
+/**
+ * The key a position command's ledger entries live under on the participant (reservation,
+ * `reserve:` outcome, `credit:` posting), when it is not the transferId. A conversion uses
+ * `fx:<commitRequestId>` (fxLedgerId), so a transfer whose transferId equals a commitRequestId
+ * never shares its slot: it is reserved and checked on its own. Answers still carry transferId.
+ */
+export type LedgerId = { readonly ledgerId?: string };
+
+export function fxLedgerId(commitRequestId: string): string {
+  return `fx:${commitRequestId}`;
+}
+
+/** The participant-side key of a position command: its ledgerId, else its transferId. */
+export function ledgerKeyOf(cmd: LedgerId & { readonly transferId: string }): string {
+  return cmd.ledgerId ?? cmd.transferId;
+}
+
+export type ReserveFunds = LedgerId & {
   readonly kind: 'ReserveFunds';
   readonly transferId: string;
   readonly payerFsp: string;
@@ -33,20 +50,23 @@ export type ReserveFunds = {
  */
 export type Notify = { readonly notify?: readonly Callback[] };
 
-export type CommitReservation = Notify & {
-  readonly kind: 'CommitReservation';
-  readonly transferId: string;
-};
-export type CreditPosition = Notify & {
-  readonly kind: 'CreditPosition';
-  readonly transferId: string;
-  readonly currency: string;
-  readonly amountMinor: bigint;
-};
-export type ReleaseReservation = Notify & {
-  readonly kind: 'ReleaseReservation';
-  readonly transferId: string;
-};
+export type CommitReservation = Notify &
+  LedgerId & {
+    readonly kind: 'CommitReservation';
+    readonly transferId: string;
+  };
+export type CreditPosition = Notify &
+  LedgerId & {
+    readonly kind: 'CreditPosition';
+    readonly transferId: string;
+    readonly currency: string;
+    readonly amountMinor: bigint;
+  };
+export type ReleaseReservation = Notify &
+  LedgerId & {
+    readonly kind: 'ReleaseReservation';
+    readonly transferId: string;
+  };
 
 // Replies to the Transfer actor are defined by their receiver (actors/transfer/messages.ts).
 export type {

@@ -101,7 +101,12 @@ function outcomeOf(event: TransferEvent): IndividualOutcome[] {
   }
 }
 
-function reportTo(bulkTransferId: string, transferId: string, outcome: IndividualOutcome): Effect {
+/** An individual's outcome, to its bulk (also used by conversion.ts for dependent refusals). */
+export function reportTo(
+  bulkTransferId: string,
+  transferId: string,
+  outcome: IndividualOutcome,
+): Effect {
   const command: IndividualReported = { kind: 'IndividualReported', transferId, outcome };
   return { kind: 'send', to: bulkTransferRef(bulkTransferId), command };
 }

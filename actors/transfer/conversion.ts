@@ -3,10 +3,11 @@
 // Transfer actor decides from its own state. A transfer prepared while a conversion is linked
 // is a dependent transfer, and this module is everything that differs for it, as one wrapper
 // around the plain decide():
-// - prepare: the conversion must be fulfilled, by this payer, into this currency (else 3100);
+// - prepare: the conversion must be fulfilled, by this payer, into this currency and for its
+//   target amount (else 3100);
 // - the position side is the FXP's target-currency position, not the payer's: every
 //   reservation command decide() addresses to the payer goes to the FXP instead (NDC and
-//   liquidity are checked there);
+//   liquidity are checked there), without the payer's interchange fee (fxpReservation);
 // - when the transfer commits, the conversion commits (CommitConversion); when it aborts,
 //   whatever the cause, the conversion aborts (AbortConversion). The message is an effect of the
 //   durable transfer state, published from the outbox, so after any crash both or neither end,
@@ -24,6 +25,8 @@ import {
   type LinkConversion,
 } from '../contracts/transfer-fx.ts';
 import { PARTICIPANT_ACTOR_TYPE } from '../participant/directory.ts';
+import type { ReserveFunds } from '../participant/messages.ts';
+import { reportTo } from './bulk.ts';
 import { hubError } from './callbacks.ts';
 import { decide } from './decide.ts';
 import { ignore } from './decision.ts';
@@ -53,6 +56,7 @@ export function decideTransfer(
   const link = state.phase === 'absent' ? state.conversion : state.terms.conversion;
   if (link === undefined) return decide(state, command, ctx);
   if (command.kind === 'PrepareTransfer' && state.phase === 'absent') {
+    if (command.source !== link.payerFsp) return notFromPayer(link, command);
     const refusal = dependentRefusal(link, command);
     if (refusal) return invalidDependent(link, command, refusal, ctx);
   }
@@ -74,9 +78,41 @@ function dependentRefusal(link: ConversionLink, cmd: PrepareTransfer): string | 
   if (cmd.currency !== link.targetCurrency) {
     return 'Transfer currency does not match the target currency of the related FX Transfer';
   }
+  // The FXP agreed to pay out exactly the target amount (Mojaloop's cyril reserves the
+  // fxTransfer's targetAmount on the FXP): any other amount would be paid from its position.
+  if (cmd.amountMinor !== link.targetAmountMinor) {
+    return 'Transfer amount does not match the target amount of the related FX Transfer';
+  }
   return undefined;
 }
 
+/**
+ * A prepare of a determining transfer sent by anyone but the conversion's payer (the FXP, or any
+ * DFSP that learnt the id) is refused to its sender only: no event, the conversion untouched, the
+ * transfer still absent with its link, so the payer's own prepare is accepted later. Recording it
+ * would burn the payer's transferId and abort a fulfilled conversion on a third party's word.
+ */
+function notFromPayer(link: ConversionLink, cmd: PrepareTransfer): ActorDecision {
+  const reason = dependentRefusal(link, cmd) ?? 'FSPIOP-Source header should match Payer';
+  const error = fspiopError('3100', reason);
+  return { events: [], effects: [refusalOf(cmd, error)], reply: { kind: 'rejected', error } };
+}
+
+/**
+ * The refusal of a dependent prepare, to its sender: a callback, or for a bulk individual its
+ * outcome to the bulk (these refusals bypass decide(), so asBulkIndividual never sees them).
+ */
+function refusalOf(cmd: PrepareTransfer, error: FspiopError): Effect {
+  if (cmd.bulkTransferId !== undefined) {
+    return reportTo(cmd.bulkTransferId, cmd.transferId, { state: 'ABORTED', error });
+  }
+  return {
+    kind: 'callback',
+    callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
+  };
+}
+
+/** The payer's own dependent prepare broke a rule: it is recorded, and its conversion aborts. */
 function invalidDependent(
   link: ConversionLink,
   cmd: PrepareTransfer,
@@ -93,6 +129,7 @@ function invalidDependent(
     condition: cmd.condition,
     expiresAtMs: cmd.expiresAtMs,
     conversion: link,
+    ...(cmd.bulkTransferId === undefined ? {} : { bulkTransferId: cmd.bulkTransferId }),
   };
   const events: TransferActorEvent[] = [
     {
@@ -103,14 +140,15 @@ function invalidDependent(
       completedTimestamp: formatDateTime(ctx.nowMs),
     },
   ];
-  const refusal: Effect = {
-    kind: 'callback',
-    callback: hubError(cmd.source, cmd.transferId, error, 'prepare/invalid'),
-  };
+  const refusal = refusalOf(cmd, error);
+  // The payer's callback leaves with the conversion's release; a bulk's report goes at once, as
+  // asDependent sends it for any other aborted individual.
   const effects =
     link.state === 'ABORTED'
       ? [refusal]
-      : [abortConversion(link, cmd.transferId, error, [refusal])];
+      : refusal.kind === 'callback'
+        ? [abortConversion(link, cmd.transferId, error, [refusal])]
+        : [refusal, abortConversion(link, cmd.transferId, error)];
   return { events, effects, reply: { kind: 'rejected', error } };
 }
 
@@ -151,13 +189,23 @@ function toFxp(link: ConversionLink, effect: Effect): Effect {
   if (effect.kind !== 'send' || effect.to.type !== PARTICIPANT_ACTOR_TYPE) return effect;
   const command = effect.command as { kind: string; payerFsp?: string };
   if (!POSITION_COMMANDS.has(command.kind)) return effect;
-  const rewritten =
-    command.kind === 'ReserveFunds' ? { ...command, payerFsp: link.fxpFsp } : command;
+  const rewritten = command.kind === 'ReserveFunds' ? fxpReservation(link, command) : command;
   return {
     kind: 'send',
     to: { type: PARTICIPANT_ACTOR_TYPE, key: link.fxpFsp },
     command: rewritten,
   };
+}
+
+/**
+ * The payer's ReserveFunds as the FXP's. The interchange fee is left out: it is owed by the payer
+ * DFSP, booked at commit by whoever holds the reservation, and here that is the FXP, which agreed
+ * to pay the target amount and nothing more. The payer pays in the source currency through the
+ * conversion, so no fee is charged on a dependent transfer (no rule yet prices one in FX).
+ */
+function fxpReservation(link: ConversionLink, command: { kind: string }): object {
+  const { interchangeFeeMinor: _fee, ...reserve } = command as ReserveFunds;
+  return { ...reserve, payerFsp: link.fxpFsp };
 }
 
 function commitConversion(

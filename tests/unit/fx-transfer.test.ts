@@ -5,9 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { IndividualReported } from '../../actors/contracts/bulk-transfer.ts';
 import type { FxTransferState } from '../../actors/fx-transfer/index.ts';
 import type { PrepareFxTransfer } from '../../actors/fx-transfer/messages.ts';
 import type { ParticipantState } from '../../actors/participant/state.ts';
+import { transferActor } from '../../actors/transfer/index.ts';
 import type { TransferState } from '../../actors/transfer/state.ts';
 import { FxWorld, START_MS } from './fx-world.ts';
 import { BAD_FULFILMENT, CONDITION, FULFILMENT } from './transfer-fixtures.ts';
@@ -289,14 +291,75 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assertBalanced(world);
   });
 
-  it('refuses a dependent transfer in another currency or from another payer', () => {
-    for (const wrong of [{ currency: 'USD' }, { payerFsp: 'payee', source: 'payee' }]) {
+  it('refuses a dependent transfer in another currency from the payer; the conversion aborts', () => {
+    const world = fulfilledConversion();
+    world.send('transfer', TID, prepareTransfer({ currency: 'USD' }));
+    assert.equal(transferPhase(world), 'aborted');
+    assert.equal(fxPhase(world), 'aborted');
+    assertBalanced(world);
+  });
+
+  it('refuses a prepare of the determining transfer by another DFSP, changing nothing', () => {
+    const attempts = [
+      { payerFsp: 'payee', source: 'payee' },
+      { payerFsp: 'payee', source: 'payee', currency: 'USD', amountMinor: 1n },
+      { payerFsp: 'payer', source: 'fxp', payeeFsp: 'payee' },
+      { payerFsp: 'fxp', source: 'fxp', requestHash: 'fxp-hash' },
+    ];
+    const world = fulfilledConversion();
+    for (const attempt of attempts) {
+      const before = world.callbacks.length;
+      world.send('transfer', TID, prepareTransfer(attempt));
+      const refusals = world.callbacks.slice(before);
+      assert.deepEqual(
+        refusals.map((c) => `${c.to} ${c.method} ${c.path}`),
+        [`${attempt.source} PUT /transfers/${TID}/error`],
+      );
+      const body = refusals[0]?.body as { errorInformation: { errorCode: string } };
+      assert.equal(body.errorInformation.errorCode, '3100');
+      assert.equal(transferPhase(world), 'absent');
+      assert.equal(fxPhase(world), 'fulfilled');
+      assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
+    }
+    assert.deepEqual(world.trail('payer'), [`PUT /fxTransfers/${CRID} RESERVED`]);
+    // The payer's own transfer is still accepted, and both legs commit.
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    assert.equal(transferPhase(world), 'committed');
+    assert.equal(fxPhase(world), 'committed');
+    assertBalanced(world);
+  });
+
+  it('refuses a dependent transfer whose amount is not the conversion target amount', () => {
+    for (const amountMinor of [EUR_90 + 1n, 900_0000n, EUR_90 - 1n]) {
       const world = fulfilledConversion();
-      world.send('transfer', TID, prepareTransfer(wrong));
+      world.send('transfer', TID, prepareTransfer({ amountMinor }));
       assert.equal(transferPhase(world), 'aborted');
       assert.equal(fxPhase(world), 'aborted');
+      const body = world.callbacks.find((c) => c.path === `/transfers/${TID}/error`)?.body as {
+        errorInformation: { errorCode: string; errorDescription: string };
+      };
+      assert.equal(body.errorInformation.errorCode, '3100');
+      assert.match(body.errorInformation.errorDescription, /does not match the target amount/);
+      assert.deepEqual(positions(world), ZERO);
       assertBalanced(world);
     }
+  });
+
+  it('books no interchange fee on the FXP for a wallet-to-wallet dependent transfer', () => {
+    const world = fulfilledConversion();
+    const transaction = {
+      scenario: 'TRANSFER',
+      initiator: 'PAYER',
+      initiatorType: 'CONSUMER',
+      payerAccountType: 'Wallet',
+      payeeAccountType: 'Wallet',
+    };
+    world.send('transfer', TID, prepareTransfer({ transaction }));
+    const fxp = world.state<ParticipantState>('participant', 'fxp');
+    const reservation = fxp.phase === 'registered' ? fxp.reservations[TID] : undefined;
+    assert.equal(reservation?.amountMinor, EUR_90);
+    assert.equal(reservation?.interchangeFeeMinor, undefined);
   });
 
   it('aborts a conversion whose determining transfer already exists', () => {
@@ -378,5 +441,143 @@ describe('payer-DFSP conversion (pure actors)', () => {
     assert.equal(fxPhase(world), 'aborted');
     assert.deepEqual(world.trail('payer'), [`PUT /fxTransfers/${CRID}/error 4001`]);
     assert.deepEqual(positions(world), ZERO);
+  });
+});
+
+// A conversion's ledger entries live under `fx:<commitRequestId>` on the participant, so a
+// transfer whose transferId equals a commitRequestId neither shares its reservation nor skips
+// its own liquidity check (before, it was answered FundsReserved from the conversion's slot).
+describe('a transfer and a conversion with the same id', () => {
+  const plainTransfer = (amountMinor: bigint) =>
+    prepareTransfer({
+      transferId: CRID,
+      requestHash: 'plain-hash',
+      payeeFsp: 'fxp',
+      currency: 'USD',
+      amountMinor,
+    });
+  const plainFulfil = {
+    ...payeeFulfil,
+    transferId: CRID,
+    source: 'fxp',
+    requestHash: 'plain-fulfil',
+  };
+
+  it('conversion first: the transfer gets its own liquidity check and reservation', () => {
+    const world = new FxWorld();
+    world.send('fx-transfer', CRID, fxPrepare());
+    world.send('transfer', CRID, plainTransfer(1_000_000_0000n));
+    assert.equal(world.state<TransferState>('transfer', CRID).phase, 'aborted');
+    assert.deepEqual(world.trail('payer').at(-1), `PUT /transfers/${CRID}/error 4001`);
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
+    // A transfer within liquidity reserves beside the conversion, and each commits its own.
+    const world2 = new FxWorld();
+    world2.send('fx-transfer', CRID, fxPrepare());
+    world2.send('fx-transfer', CRID, fxFulfil());
+    world2.send('transfer', CRID, plainTransfer(5_0000n));
+    assert.deepEqual(positions(world2), { ...ZERO, payerUSD: USD_100 + 5_0000n });
+    world2.send('transfer', CRID, plainFulfil);
+    assert.equal(world2.state<TransferState>('transfer', CRID).phase, 'committed');
+    assert.deepEqual(positions(world2), { ...ZERO, payerUSD: USD_100 + 5_0000n, fxpUSD: -5_0000n });
+    world2.send('transfer', TID, prepareTransfer());
+    world2.send('transfer', TID, payeeFulfil);
+    assert.deepEqual(positions(world2), {
+      payerUSD: USD_100 + 5_0000n,
+      fxpUSD: -USD_100 - 5_0000n,
+      fxpEUR: EUR_90,
+      payeeEUR: -EUR_90,
+    });
+    assertBalanced(world2);
+  });
+
+  it('transfer first: the conversion reserves its own source amount', () => {
+    const world = new FxWorld();
+    world.send('transfer', CRID, plainTransfer(5_0000n));
+    world.send('fx-transfer', CRID, fxPrepare());
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 + 5_0000n });
+    // The plain transfer's abort releases only its own reservation.
+    world.nowMs = START_MS + 60_000;
+    world.send('transfer', CRID, { kind: 'ExpireTransfer' });
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: USD_100 });
+    assert.equal(fxPhase(world), 'reserved');
+    world.nowMs = START_MS + 1_000;
+    world.send('fx-transfer', CRID, fxFulfil());
+    world.send('transfer', TID, prepareTransfer());
+    world.send('transfer', TID, payeeFulfil);
+    assert.deepEqual(positions(world), {
+      payerUSD: USD_100,
+      fxpUSD: -USD_100,
+      fxpEUR: EUR_90,
+      payeeEUR: -EUR_90,
+    });
+    assertBalanced(world);
+  });
+
+  it('a conversion beyond the payer liquidity is refused although the transfer reserved', () => {
+    const world = new FxWorld();
+    world.send('transfer', CRID, plainTransfer(5_0000n));
+    world.send('fx-transfer', CRID, fxPrepare({ sourceAmountMinor: 2_000_0000n }));
+    assert.equal(fxPhase(world), 'aborted');
+    assert.deepEqual(world.trail('payer').at(-1), `PUT /fxTransfers/${CRID}/error 4001`);
+    assert.deepEqual(positions(world), { ...ZERO, payerUSD: 5_0000n });
+  });
+});
+
+// A bulk individual refused by the dependent rules reports to its bulk like any refused
+// individual (else the bulk waits forever), whoever sent it.
+describe('a dependent transfer as a bulk individual', () => {
+  const BULK = '01J9ZQ4C5W3V6XK8R2M7N0P1DD';
+  const ctx = {
+    actorId: TID,
+    nowMs: START_MS,
+    hub: { hubName: 'Hub', onUsTransfers: false, confirmToPayee: false },
+  };
+
+  function refuse(overrides: Record<string, unknown>) {
+    const linked = fulfilledConversion().state<TransferState>('transfer', TID);
+    const command = prepareTransfer({ bulkTransferId: BULK, ...overrides });
+    // biome-ignore lint/suspicious/noExplicitAny: the fixture is a PrepareTransfer.
+    const decision = transferActor.decide(linked, command as any, ctx);
+    const reports = decision.effects.flatMap((e) =>
+      e.kind === 'send' && e.to.type === 'bulkTransfer'
+        ? [{ key: e.to.key, ...(e.command as IndividualReported) }]
+        : [],
+    );
+    return { linked, decision, reports };
+  }
+
+  it('the payer individual: recorded under its bulk, reported ABORTED, the conversion aborted', () => {
+    const { linked, decision, reports } = refuse({ amountMinor: 1n });
+    assert.deepEqual(
+      reports.map((r) => [
+        r.key,
+        r.kind,
+        r.transferId,
+        r.outcome.state,
+        'error' in r.outcome ? r.outcome.error.errorCode : undefined,
+      ]),
+      [[BULK, 'IndividualReported', TID, 'ABORTED', '3100']],
+    );
+    assert.ok(decision.effects.some((e) => e.kind === 'send' && e.to.key === CRID));
+    assert.ok(
+      !decision.effects.some((e) => e.kind === 'callback'),
+      'the bulk reports, not the individual',
+    );
+    const after = decision.events.reduce(transferActor.evolve, linked);
+    assert.equal(after.phase === 'aborted' ? after.terms.bulkTransferId : undefined, BULK);
+  });
+
+  it('another DFSP individual: reported ABORTED, nothing recorded, the conversion untouched', () => {
+    const { decision, reports } = refuse({ payerFsp: 'payee', source: 'payee' });
+    assert.deepEqual(
+      reports.map((r) => [
+        r.key,
+        r.outcome.state,
+        'error' in r.outcome ? r.outcome.error.errorCode : undefined,
+      ]),
+      [[BULK, 'ABORTED', '3100']],
+    );
+    assert.deepEqual(decision.events, []);
+    assert.equal(decision.effects.length, 1);
   });
 });
