@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 
-export type Resource = 'transfers' | 'parties' | 'quotes' | 'participants';
+export type Resource = 'transfers' | 'parties' | 'quotes' | 'participants' | 'bulkTransfers';
 
 const VERSION = '1.1';
 
@@ -86,6 +86,42 @@ export function fulfilBody(transferId: string): string {
     transferState: 'COMMITTED',
     fulfilment: fulfilmentFor(transferId).toString('base64url'),
     completedTimestamp: new Date().toISOString(),
+  });
+}
+
+/** POST /bulkTransfers: one payer, one payee, every individual with its derived condition. */
+export function bulkPrepareBody(options: {
+  bulkTransferId: string;
+  payerFsp: string;
+  payeeFsp: string;
+  transferIds: readonly string[];
+  amount: Money;
+  expirationMs: number;
+}): string {
+  return JSON.stringify({
+    bulkTransferId: options.bulkTransferId,
+    bulkQuoteId: options.bulkTransferId,
+    payerFsp: options.payerFsp,
+    payeeFsp: options.payeeFsp,
+    individualTransfers: options.transferIds.map((transferId) => ({
+      transferId,
+      transferAmount: options.amount,
+      ilpPacket: ILP_PACKET,
+      condition: conditionFor(transferId),
+    })),
+    expiration: new Date(options.expirationMs).toISOString(),
+  });
+}
+
+/** The payee's PUT /bulkTransfers/{id}: every individual fulfilled. */
+export function bulkFulfilBody(transferIds: readonly string[]): string {
+  return JSON.stringify({
+    bulkTransferState: 'COMPLETED',
+    completedTimestamp: new Date().toISOString(),
+    individualTransferResults: transferIds.map((transferId) => ({
+      transferId,
+      fulfilment: fulfilmentFor(transferId).toString('base64url'),
+    })),
   });
 }
 

@@ -5,6 +5,7 @@
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scenarioF } from './bulk-scenario.ts';
 import { describeEnvironment, type Environment } from './environment.ts';
 import { withSwitch } from './harness.ts';
 import { type BenchOptions, HELP, parseBenchArgs, UsageError } from './options.ts';
@@ -55,7 +56,7 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
   const results: ScenarioResult[] = [];
   let environment: Environment | undefined;
   // d moves only the payer's position (no payee credit), so it runs last.
-  const order = (['a', 's', 'b', 'c', 'd', 'e'] as const).filter((name) =>
+  const order = (['a', 's', 'b', 'c', 'd', 'e', 'f'] as const).filter((name) =>
     options.scenarios.includes(name),
   );
   for (const name of order) {
@@ -89,6 +90,7 @@ const RUN = {
   c: (h: Harness) => scenarioC(h),
   d: async (h: Harness) => [await scenarioD(h)],
   e: async (h: Harness) => [await scenarioE(h)],
+  f: async (h: Harness) => [await scenarioF(h)],
 };
 
 const CRASHED = 'did not finish';

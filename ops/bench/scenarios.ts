@@ -125,7 +125,7 @@ export async function runTransferScenario(h: Harness, spec: TransferSpec): Promi
 }
 
 /** CPU time per completed transfer over the window: every watched process, and mkondo's own. */
-function cpuPerTransfer(cpu: Readonly<Record<string, number>>, perSecond: number): string {
+export function cpuPerTransfer(cpu: Readonly<Record<string, number>>, perSecond: number): string {
   const ms = (names: string[]) =>
     (names.reduce((sum, name) => sum + (cpu[name] ?? 0), 0) / 100 / perSecond) * 1000;
   const all = Object.keys(cpu);
@@ -134,7 +134,7 @@ function cpuPerTransfer(cpu: Readonly<Record<string, number>>, perSecond: number
 }
 
 /** CPU per process over the measured window: sampled when it opens and when it closes. */
-async function windowCpu(h: Harness, warmupS: number, durationS: number) {
+export async function windowCpu(h: Harness, warmupS: number, durationS: number) {
   await sleep(warmupS * 1000);
   const start = sampleCpu(h.watched);
   await sleep(durationS * 1000);
@@ -145,7 +145,7 @@ async function windowCpu(h: Harness, warmupS: number, durationS: number) {
 // actor's step and may land a moment later. So the books are read until they agree, or a deadline.
 const SETTLE_MS = 5_000;
 
-async function settledChecks(
+export async function settledChecks(
   h: Harness,
   tracker: Tracker,
   before: Ledger,

@@ -1,8 +1,9 @@
 // Simulated DFSPs: one keep-alive node:http server (no framework) hosting every bench DFSP under
 // its own path prefix, `http://127.0.0.1:<port>/<fsp>/...`. As payee it answers at once: a
 // prepare with a valid fulfilment (PUT /transfers/{id}), a party lookup with the party, a quote
-// with a condition derived from the transactionId. As payer it hands callbacks to the load
-// generator (PayerHooks). Requests are acknowledged before any follow-up is sent, as DFSPs do.
+// with a condition derived from the transactionId, a bulk (scenario f) with a fulfilment for every
+// individual in one PUT /bulkTransfers/{id}. As payer it hands callbacks to the load generator
+// (PayerHooks). Requests are acknowledged before any follow-up is sent, as DFSPs do.
 
 import {
   createServer,
@@ -14,6 +15,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
+  bulkFulfilBody,
   errorCodeOf,
   fspiopHeaders,
   fulfilBody,
@@ -28,10 +30,20 @@ import type { Tracker } from './tracker.ts';
 export type PayerHooks = {
   party(payer: string, partyPath: string, body: string | undefined, code: string): void;
   quote(payer: string, quoteId: string, body: string | undefined, code: string): void;
+  /** Scenario f: PUT /bulkTransfers/{id} (body) or .../error (undefined, code) at a DFSP. */
+  bulk?(
+    fsp: string,
+    bulkTransferId: string,
+    body: string | undefined,
+    code: string,
+    nowMs: number,
+  ): void;
 };
 
 export type SimulatorStats = {
   payeePrepares: number;
+  /** Scenario f: POST /bulkTransfers answered with a fulfilment for every individual. */
+  payeeBulks: number;
   payeeFulfilsRejected: number;
   lookupsAnswered: number;
   quotesAnswered: number;
@@ -70,6 +82,7 @@ export async function startSimulator(options: {
 }): Promise<Simulator> {
   const stats: SimulatorStats = {
     payeePrepares: 0,
+    payeeBulks: 0,
     payeeFulfilsRejected: 0,
     lookupsAnswered: 0,
     quotesAnswered: 0,
@@ -132,6 +145,9 @@ function route(c: Context, req: IncomingMessage, res: ServerResponse, body: stri
   } else if (resource === 'quotes') {
     if (method === 'POST') payeeQuote(c, fsp, source, body);
     else c.hooks.quote(fsp, rest[0] ?? '', answerBody, code);
+  } else if (resource === 'bulkTransfers') {
+    if (method === 'POST') payeeBulk(c, fsp, source, body);
+    else if (method === 'PUT') c.hooks.bulk?.(fsp, rest[0] ?? '', answerBody, code, nowMs);
   } else if (resource === 'participants') {
     if (isError) c.stats.participantErrors++;
     else c.stats.participantCallbacks++;
@@ -166,6 +182,19 @@ function payeeFulfil(c: Context, payee: string, payer: string, body: string): vo
   const headers = fspiopHeaders('transfers', 'PUT', payee, payer);
   void c.client
     .send('PUT', `/transfers/${transferId}`, headers, fulfilBody(transferId))
+    .then((result) => checkSent(c, result.status));
+}
+
+function payeeBulk(c: Context, payee: string, payer: string, body: string): void {
+  c.stats.payeeBulks++;
+  const bulk = JSON.parse(body) as {
+    bulkTransferId: string;
+    individualTransfers: { transferId: string }[];
+  };
+  const headers = fspiopHeaders('bulkTransfers', 'PUT', payee, payer);
+  const ids = bulk.individualTransfers.map((individual) => individual.transferId);
+  void c.client
+    .send('PUT', `/bulkTransfers/${bulk.bulkTransferId}`, headers, bulkFulfilBody(ids))
     .then((result) => checkSent(c, result.status));
 }
 

@@ -1,5 +1,6 @@
 // `mkondo bench --smoke` end to end: a fresh nats-server, database and switch, DFSPs onboarded
-// through the Admin API, a few seconds of each scenario at 20 flows/s, then the validity checks.
+// through the Admin API, a few seconds of each scenario at 20 flows/s (f: bulks of 50, two in
+// flight), then the validity checks.
 // No speed is asserted; every flow must commit and every check must pass.
 
 import assert from 'node:assert/strict';
@@ -37,7 +38,7 @@ function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: stri
 
 describe('mkondo bench --smoke', () => {
   it('runs every scenario against a fresh switch and passes every validity check', {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async () => {
     const { code, stdout, stderr } = await runSmoke();
     const line = stdout.split('\n').find((text) => text.startsWith('{"kind":"mkondo-bench"'));
@@ -52,7 +53,7 @@ describe('mkondo bench --smoke', () => {
     assert.equal(code, 0);
     assert.deepEqual(
       report.results.map((r) => r.scenario),
-      ['a', 's', 'b', 'c-hot', 'd', 'e'],
+      ['a', 's', 'b', 'c-hot', 'd', 'e', 'f'],
     );
     // 20 flows/s for the 4 s window, after a 1 s warm-up: exactly 80 measured flows each.
     for (const result of report.results.filter((r) =>
@@ -71,5 +72,9 @@ describe('mkondo bench --smoke', () => {
     // e: 20 flows/s for 1 s of warm-up and 6 s around the window close, all committed.
     const close = report.results.find((r) => r.scenario === 'e');
     assert.deepEqual([close?.committed, close?.failed], [140, 0]);
+    // f: whole bulks of 50 started in the window, every individual committed.
+    const bulk = report.results.find((r) => r.scenario === 'f');
+    assert.ok(bulk !== undefined && bulk.committed >= 50, `f committed ${bulk?.committed}`);
+    assert.deepEqual([bulk.committed % 50, bulk.failed, bulk.errorsByCode], [0, 0, {}]);
   });
 });
