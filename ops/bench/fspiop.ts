@@ -170,11 +170,17 @@ export function quoteResponseBody(transactionId: string, amount: Money): string 
   });
 }
 
-/** The errorCode of an FSPIOP error body, or a label for what the body was. */
+/**
+ * The errorCode of an FSPIOP error body (or of an ISO 20022 pacs.002 error, scenario i: its
+ * `TxInfAndSts.StsRsnInf.Rsn.Prtry`), or a label for what the body was.
+ */
 export function errorCodeOf(body: string): string {
   try {
-    const parsed = JSON.parse(body) as { errorInformation?: { errorCode?: unknown } };
-    const code = parsed.errorInformation?.errorCode;
+    const parsed = JSON.parse(body) as {
+      errorInformation?: { errorCode?: unknown };
+      TxInfAndSts?: { StsRsnInf?: { Rsn?: { Prtry?: unknown } } };
+    };
+    const code = parsed.errorInformation?.errorCode ?? parsed.TxInfAndSts?.StsRsnInf?.Rsn?.Prtry;
     return typeof code === 'string' ? code : 'no-errorCode';
   } catch {
     return 'unparsable';

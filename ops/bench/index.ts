@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { scenarioF } from './bulk-scenario.ts';
 import { describeEnvironment, type Environment } from './environment.ts';
 import { withSwitch } from './harness.ts';
+import { scenarioI } from './iso-scenario.ts';
 import { type BenchOptions, HELP, parseBenchArgs, UsageError } from './options.ts';
 import {
   appendToBenchmarks,
@@ -56,7 +57,7 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
   const results: ScenarioResult[] = [];
   let environment: Environment | undefined;
   // d moves only the payer's position (no payee credit), so it runs last.
-  const order = (['a', 's', 'b', 'c', 'd', 'e', 'f'] as const).filter((name) =>
+  const order = (['a', 's', 'i', 'b', 'c', 'd', 'e', 'f'] as const).filter((name) =>
     options.scenarios.includes(name),
   );
   for (const name of order) {
@@ -86,6 +87,7 @@ async function benchmark(options: BenchOptions, command: string): Promise<BenchR
 const RUN = {
   a: async (h: Harness) => [await scenarioA(h)],
   s: async (h: Harness) => [await scenarioS(h)],
+  i: async (h: Harness) => [await scenarioI(h)],
   b: async (h: Harness) => [await scenarioB(h)],
   c: (h: Harness) => scenarioC(h),
   d: async (h: Harness) => [await scenarioD(h)],

@@ -53,6 +53,8 @@ export type SimulatorStats = {
   /** Messages whose FSPIOP-Signature the inbound check verified, and refused (scenario s). */
   signaturesVerified: number;
   signaturesRefused: number;
+  /** Messages in the ISO 20022 media type (scenario i: the ISO payer's callbacks). */
+  isoReceived: number;
 };
 
 /** Checks a message before it is handled (scenario s: its FSPIOP-Signature); false counts it. */
@@ -91,6 +93,7 @@ export async function startSimulator(options: {
     participantErrors: 0,
     signaturesVerified: 0,
     signaturesRefused: 0,
+    isoReceived: 0,
   };
   const context: Context = { ...options, stats };
   const server: Server = createServer({ keepAlive: true }, (request, response) => {
@@ -129,6 +132,7 @@ function route(c: Context, req: IncomingMessage, res: ServerResponse, body: stri
   const source = String(req.headers['fspiop-source'] ?? '');
   const isError = rest[rest.length - 1] === 'error';
   answer(res, method === 'PUT' || method === 'PATCH' ? 200 : 202);
+  if (String(req.headers['content-type'] ?? '').includes('.iso20022.')) c.stats.isoReceived++;
   if (c.inbound !== undefined) {
     if (c.inbound(method, req.headers, body)) c.stats.signaturesVerified++;
     else c.stats.signaturesRefused++;
@@ -167,7 +171,8 @@ function transferCallback(
     c.tracker.total.payeeNotifications++;
     return;
   }
-  const committed = !isError && body.includes('"COMMITTED"');
+  // FSPIOP transferState COMMITTED, or (an ISO 20022 payer, scenario i) pacs.002 TxSts COMM.
+  const committed = !isError && (body.includes('"COMMITTED"') || body.includes('"COMM"'));
   const code = isError ? errorCodeOf(body) : 'not-committed';
   c.tracker.finalCallback(transferId, committed ? 'committed' : 'error', code, nowMs);
 }

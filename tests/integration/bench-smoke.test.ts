@@ -53,11 +53,11 @@ describe('mkondo bench --smoke', () => {
     assert.equal(code, 0);
     assert.deepEqual(
       report.results.map((r) => r.scenario),
-      ['a', 's', 'b', 'c-hot', 'd', 'e', 'f'],
+      ['a', 's', 'i', 'b', 'c-hot', 'd', 'e', 'f'],
     );
     // 20 flows/s for the 4 s window, after a 1 s warm-up: exactly 80 measured flows each.
     for (const result of report.results.filter((r) =>
-      ['a', 's', 'b', 'c-hot'].includes(r.scenario),
+      ['a', 's', 'i', 'b', 'c-hot'].includes(r.scenario),
     )) {
       assert.deepEqual(
         {
