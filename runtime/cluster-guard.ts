@@ -61,22 +61,31 @@ export async function checkPartitionCount(db: Db, partitions: number): Promise<v
  * stream means it was deleted or its node lost its disk, and recreating it silently is finding 6.
  */
 export async function refuseMissingCommandStream(jsm: JetStreamManager, db: Db): Promise<void> {
-  try {
-    await jsm.streams.info(CMD_STREAM);
-    return;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  if (await commandStreamExists(jsm)) return;
   const rows = await db
     .select({ value: switchSettings.value })
     .from(switchSettings)
     .where(sql`${switchSettings.name} = ${CMD_CREATED_SETTING}`);
   if (rows.length === 0 && (await maxOfCheckpoints(db, 'seq')) <= 0) return;
+  // Processes starting together: another one may have created the stream and recorded it between
+  // this one's two reads. Asked again, the stream is there; checkCommandStream then compares its
+  // creation time with the recorded one, so a stream recreated behind the guard is still refused.
+  if (await commandStreamExists(jsm)) return;
   throw new DeploymentMismatchError(
     `the ${CMD_STREAM} stream is missing but the database holds checkpoints in it: commands ` +
       `accepted before it disappeared are lost. See RELIABILITY.md ("CMD stream lost") and run ` +
       '`mkondo realign-streams` once gateways and workers are stopped.',
   );
+}
+
+async function commandStreamExists(jsm: JetStreamManager): Promise<boolean> {
+  try {
+    await jsm.streams.info(CMD_STREAM);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
 }
 
 /** How far the NATS and database clocks may disagree before a rewritten sequence is believed. */

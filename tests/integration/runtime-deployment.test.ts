@@ -129,6 +129,26 @@ describe('CMD stream identity', () => {
     await setCheckpoint(2, 9, 601);
     await assert.rejects(checkCommandStream(jsm, opened.db), mismatch(/lost its tail.* 4, .* 9/));
   });
+
+  it('lets a process start when another created and recorded the stream between its reads', async () => {
+    const { jsm, opened } = services;
+    await ensureStreams(jsm, {}); // the database already counts this stream in (checkpoints above)
+    // This process asked while the other had not created the stream yet; by the time it reads
+    // the database, the other has created and recorded it.
+    let asked = 0;
+    const racing = {
+      ...jsm,
+      streams: {
+        ...jsm.streams,
+        info: (name: string) => {
+          if (++asked === 1) return Promise.reject(new Error('stream not found'));
+          return jsm.streams.info(name);
+        },
+      },
+    } as typeof jsm;
+    await refuseMissingCommandStream(racing, opened.db);
+    assert.equal(asked, 2, 'asked the stream again before refusing');
+  });
 });
 
 describe('CMD stream watch', () => {
